@@ -1,0 +1,37 @@
+/** Vitest runs every test inside workerd with the real bindings from wrangler.toml. */
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            API_KEYS: JSON.stringify([
+              { tenant: "acme", key: "acme-key" },
+              { tenant: "acme", key: "acme-read", scopes: ["read"] },
+              { tenant: "acme", key: "acme-fire", scopes: ["fire"] },
+              // sha256("globex-key")
+              { tenant: "globex", sha256: "b4d6e1d1e6b1a7b1b3b0f2ad9f1e0e9e0d2e5f4c6b7a8d9e0f1a2b3c4d5e6f70" },
+              { tenant: "globex", key: "globex-plain" },
+            ]),
+          },
+        },
+      }),
+    ],
+    resolve: {
+      // cron-parser loads luxon as CommonJS, which the pool's module shim breaks.
+      alias: { luxon: path.join(import.meta.dirname, "node_modules/luxon/build/cjs-browser/luxon.js") },
+    },
+    test: {
+      include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+      setupFiles: ["./test/setup.ts"],
+      testTimeout: 20_000,
+    },
+  };
+});
