@@ -17,7 +17,7 @@ export default defineConfig(async () => {
               { tenant: "acme", key: "acme-read", scopes: ["read"] },
               { tenant: "acme", key: "acme-fire", scopes: ["fire"] },
               // sha256("globex-key")
-              { tenant: "globex", sha256: "b4d6e1d1e6b1a7b1b3b0f2ad9f1e0e9e0d2e5f4c6b7a8d9e0f1a2b3c4d5e6f70" },
+              { tenant: "globex", sha256: "f2a455b59b858a04c51108416af2042203cb6ac35fa4141fba4148bc856e78d4" },
               { tenant: "globex", key: "globex-plain" },
             ]),
           },

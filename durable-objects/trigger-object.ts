@@ -1,4 +1,159 @@
+/**
+ * TriggerObject: one per tenant + trigger name, the single writer of
+ * everything about its trigger (index entry, stream, subscriptions,
+ * deliveries, dedup, outbox). RPC methods compose the modules in ./trigger/;
+ * AppErrors come back as plain RpcFailure values (classes don't cross RPC).
+ */
 import { DurableObject } from "cloudflare:workers";
-export class TriggerObject extends DurableObject {
-  async ping() { return "pong"; }
+import type { Env } from "../src/env";
+import { AppError, toRpcFailure, type RpcFailure } from "../src/errors";
+import type { TriggerDef } from "../src/schemas/trigger";
+import type { SubscriptionDef } from "../src/schemas/subscription";
+import { Core } from "./trigger/core";
+import { migrate } from "./trigger/schema";
+import { register, retire, reactivate, view } from "./trigger/registry";
+import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscriptions";
+import { recordFire, afterFire, type FireInput, type FireAnswer } from "./trigger/fire";
+import { readEvents } from "./trigger/stream";
+import { detailedStats } from "./trigger/stats";
+import { getFire, listFires } from "./trigger/fires";
+import { replayFire, skipFire, reportStatus } from "./trigger/operator";
+import { claimDelivery, recordOutcome, recordDeadLetter, type AttemptResult, type Claim, type OutcomeAnswer } from "./trigger/outcomes";
+import { drainProjection, nextProjectionDue, STATS_COALESCE_MS } from "./trigger/projection";
+import { armAlarm, sendDeliveries, noteLease, leaseMs } from "./trigger/dispatch";
+import { runAlarm } from "./trigger/alarm";
+
+async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AppError) return toRpcFailure(e);
+    throw e;
+  }
+}
+
+export class TriggerObject extends DurableObject<Env> {
+  readonly core: Core;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.core = new Core(ctx.storage, env);
+    migrate(this.core.sql, ctx.storage);
+  }
+
+  /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */
+  private async project(): Promise<void> {
+    const ok = await drainProjection(this.core);
+    const due = nextProjectionDue(this.core);
+    if (!ok || due !== null) await armAlarm(this.core, due ?? this.core.now() + 1000);
+  }
+
+  async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null) {
+    return guard(async () => {
+      const { created } = register(this.core, tenant, name, def, ifMatch);
+      await this.project();
+      return { created, trigger: view(this.core) };
+    });
+  }
+
+  async get() {
+    return guard(() => view(this.core));
+  }
+
+  async retire(reason: string | null, ifMatch: number | null) {
+    return guard(async () => {
+      retire(this.core, reason, ifMatch);
+      await this.project();
+      return view(this.core);
+    });
+  }
+
+  async reactivate(ifMatch: number | null) {
+    return guard(async () => {
+      reactivate(this.core, ifMatch);
+      await this.project();
+      return view(this.core);
+    });
+  }
+
+  async putSubscription(flow: string, body: SubscriptionDef) {
+    return guard(async () => {
+      const { created, secret, sub } = putSubscription(this.core, flow, body);
+      await this.project();
+      return { created, subscription: { ...subscriptionView(sub), trigger: this.core.requireRow().name, ...(secret ? { secret } : {}) } };
+    });
+  }
+
+  async removeSubscription(flow: string) {
+    return guard(async () => {
+      removeSubscription(this.core, flow);
+      await this.project();
+      return { removed: flow };
+    });
+  }
+
+  async fire(input: FireInput): Promise<FireAnswer | RpcFailure> {
+    return guard(async () => {
+      const outcome = recordFire(this.core, input);
+      await afterFire(this.core, outcome);
+      return outcome.answer;
+    });
+  }
+
+  async events(after: number, limit: number, types: string[] | null) {
+    return guard(() => readEvents(this.core, after, limit, types));
+  }
+
+  async stats() {
+    return guard(() => {
+      this.core.requireRow();
+      return detailedStats(this.core);
+    });
+  }
+
+  async getFire(eventId: string) {
+    return guard(() => getFire(this.core, eventId));
+  }
+
+  async listFires(status: string | null, limit: number, before: number | null) {
+    return guard(() => listFires(this.core, status, limit, before));
+  }
+
+  async replay(eventId: string, flows: string[] | null) {
+    return guard(async () => {
+      const r = replayFire(this.core, eventId, flows);
+      noteLease(this.core, this.core.now() + leaseMs(this.core));
+      await armAlarm(this.core, this.core.now() + STATS_COALESCE_MS);
+      await sendDeliveries(this.core, r.send);
+      return { eventId, deliveries: r.deliveries };
+    });
+  }
+
+  async skip(eventId: string, reason: string) {
+    return guard(() => ({ eventId, ...skipFire(this.core, eventId, reason) }));
+  }
+
+  async reportStatus(deliveryId: string, status: "processing" | "completed" | "failed", output: unknown, error: string | null) {
+    return guard(() => reportStatus(this.core, deliveryId, status, output, error));
+  }
+
+  /** Consumer: may this attempt be delivered, and with what? */
+  async claim(deliveryId: string, attempt: number): Promise<Claim> {
+    return claimDelivery(this.core, deliveryId, attempt);
+  }
+
+  /** Consumer: what the target answered. */
+  async outcome(deliveryId: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer> {
+    const answer = recordOutcome(this.core, deliveryId, attempt, result);
+    await armAlarm(this.core, this.core.now() + STATS_COALESCE_MS);
+    return answer;
+  }
+
+  async deadLetter(deliveryId: string): Promise<void> {
+    recordDeadLetter(this.core, deliveryId);
+  }
+
+  override async alarm(): Promise<void> {
+    await runAlarm(this.core);
+  }
 }

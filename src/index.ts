@@ -1,7 +1,16 @@
+/** The Worker's exports: the HTTP app, the queue consumer and the Durable Object classes. */
 import { DurableObject } from "cloudflare:workers";
+import { createApp } from "./app";
+import { consumeDeliveries } from "./delivery/consumer";
+import type { DeliveryMessage, Env } from "./env";
+
 export { TriggerObject } from "../durable-objects/trigger-object";
 export class RunObject extends DurableObject {}
+export { verifyDelivery } from "./receiver/verify-delivery";
+
+const app = createApp();
+
 export default {
-  async fetch() { return new Response("ok"); },
-  async queue() {},
-} satisfies ExportedHandler;
+  fetch: (req, env, ctx) => app.fetch(req, env, ctx),
+  queue: (batch, env) => consumeDeliveries(batch, env),
+} satisfies ExportedHandler<Env, DeliveryMessage>;

@@ -1,0 +1,36 @@
+/**
+ * The single alarm: it fires at the earliest due time of the outbox, the
+ * delivery leases, housekeeping (and, with schedules, the next occurrence),
+ * does whatever is due and re-arms itself.
+ */
+import type { Core } from "./core";
+import { drainProjection, nextProjectionDue } from "./projection";
+import { resendExpired, nextLeaseDue } from "./dispatch";
+import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
+
+export async function runAlarm(core: Core): Promise<void> {
+  core.alarmAt = null;
+  if (!core.row()) return;
+  const now = core.now();
+  await drainProjection(core);
+  if (core.leaseDue === undefined || (core.leaseDue !== null && core.leaseDue <= now)) {
+    await resendExpired(core);
+    core.leaseDue = nextLeaseDue(core);
+  }
+  if (nextHousekeepingDue(core) <= now) runHousekeeping(core);
+  await rearm(core);
+}
+
+/** Sets the alarm to the earliest due time, or deletes it when nothing is due. */
+export async function rearm(core: Core): Promise<void> {
+  if (core.leaseDue === undefined) core.leaseDue = nextLeaseDue(core);
+  const candidates = [nextProjectionDue(core), core.leaseDue, core.row() ? nextHousekeepingDue(core) : null].filter((t): t is number => t !== null);
+  if (candidates.length === 0) {
+    await core.storage.deleteAlarm();
+    core.alarmAt = null;
+    return;
+  }
+  const at = Math.max(Math.min(...candidates), core.now() + 10);
+  core.alarmAt = at;
+  await core.storage.setAlarm(at);
+}

@@ -1,0 +1,45 @@
+/**
+ * The TriggerObject's SQLite schema as an ordered migration list, gated by the
+ * schema version stored in `meta`. Append new migrations; never edit old ones.
+ *
+ * Write-cost notes: tables keyed by text are WITHOUT ROWID (no second index
+ * row), nothing uses AUTOINCREMENT (it writes a sequence row), and the
+ * events table has no secondary index: ids encode where to find them.
+ */
+import type { Sql } from "./sql";
+
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
+  `CREATE TABLE trigger (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     tenant TEXT NOT NULL, name TEXT NOT NULL, def TEXT NOT NULL,
+     status TEXT NOT NULL, source TEXT NOT NULL, version INTEGER NOT NULL,
+     registered_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL,
+     retired_at INTEGER, retired_reason TEXT)`,
+  `CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL, data TEXT)`,
+  `CREATE TABLE subscriptions (
+     flow TEXT PRIMARY KEY, mode TEXT NOT NULL, target TEXT NOT NULL, retry TEXT NOT NULL,
+     subscribed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, checkpoint INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
+  `CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY, event_seq INTEGER NOT NULL, flow TEXT NOT NULL, status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, fired_at INTEGER NOT NULL, next_attempt_at INTEGER, lease_until INTEGER,
+     last_status_code INTEGER, last_error TEXT, delivered_at INTEGER, latency_ms INTEGER,
+     reason TEXT, output TEXT, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE dedup (key TEXT PRIMARY KEY, event_id TEXT NOT NULL, seq INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE rate_window (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)`,
+  `CREATE TABLE outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL, rev INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+     next_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID`,
+];
+
+/** Applies the migrations not yet applied, each with its version bump, in one transaction. */
+export function migrate(sql: Sql, storage: DurableObjectStorage): void {
+  storage.transactionSync(() => {
+    sql.run(MIGRATIONS[0]);
+    const row = sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    const current = row ? Number(row.value) : 0;
+    for (let v = Math.max(current, 1); v < MIGRATIONS.length; v++) sql.run(MIGRATIONS[v]);
+    if (current < MIGRATIONS.length) {
+      sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(MIGRATIONS.length));
+    }
+  });
+}

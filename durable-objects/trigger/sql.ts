@@ -1,0 +1,33 @@
+/**
+ * A thin layer over ctx.storage.sql: every value is a bound parameter, and
+ * rows written are counted (the main cost of a fire on Cloudflare).
+ */
+export type Row = Record<string, SqlStorageValue>;
+
+export class Sql {
+  /** Running total of rowsWritten since the object started (exposed in stats). */
+  rowsWritten = 0;
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Runs a statement and returns all rows. */
+  all<T = Row>(query: string, ...params: unknown[]): T[] {
+    const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
+    const rows = cursor.toArray() as T[];
+    this.rowsWritten += cursor.rowsWritten;
+    return rows;
+  }
+
+  /** Runs a statement and returns the first row, or null. */
+  one<T = Row>(query: string, ...params: unknown[]): T | null {
+    return this.all<T>(query, ...params)[0] ?? null;
+  }
+
+  /** Runs a statement for its effect; returns rows written. */
+  run(query: string, ...params: unknown[]): number {
+    const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
+    for (const _ of cursor) void _;
+    this.rowsWritten += cursor.rowsWritten;
+    return cursor.rowsWritten;
+  }
+}

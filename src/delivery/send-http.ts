@@ -1,0 +1,33 @@
+/**
+ * One HTTP delivery attempt: JSON body, Standard Webhooks signature, custom
+ * headers, a timeout, no redirects followed. Returns what happened; never throws.
+ */
+import { signStandardWebhook } from "../domain/standard-webhooks";
+import { parseRetryAfter } from "../domain/backoff";
+import type { AttemptResult } from "../../durable-objects/trigger/outcomes";
+
+export type HttpTargetSpec = { url: string; secret?: string; headers?: Record<string, string>; timeoutMs?: number };
+
+export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body: string, nowMs: number): Promise<AttemptResult> {
+  const ts = Math.floor(nowMs / 1000);
+  const headers: Record<string, string> = { ...(target.headers ?? {}), "content-type": "application/json", "webhook-id": deliveryId, "webhook-timestamp": String(ts), "user-agent": "Signalbox/1" };
+  if (target.secret) headers["webhook-signature"] = await signStandardWebhook(target.secret, deliveryId, ts, body);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), target.timeoutMs ?? 10_000);
+  try {
+    const res = await fetch(target.url, { method: "POST", headers, body, redirect: "manual", signal: controller.signal });
+    // Drain a little of the body so the connection can be reused; ignore its content.
+    await res.body?.cancel().catch(() => {});
+    const ok = res.status >= 200 && res.status < 300;
+    return {
+      statusCode: res.status,
+      error: ok ? null : `HTTP ${res.status}`,
+      retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after"), nowMs),
+    };
+  } catch (e) {
+    const aborted = controller.signal.aborted;
+    return { statusCode: null, error: aborted ? `timeout after ${target.timeoutMs ?? 10_000} ms` : `network error: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}

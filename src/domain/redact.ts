@@ -1,0 +1,57 @@
+/**
+ * Write-only secrets: what every answer shows instead of a secret, and how an
+ * update that echoes the redacted value keeps the stored one.
+ */
+export const REDACTED = "********";
+
+const SECRET_KEYS = new Set(["secret", "token", "value", "password"]);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function redactAuth(auth: unknown): unknown {
+  if (!isObj(auth)) return auth;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(auth)) out[k] = SECRET_KEYS.has(k) && typeof v === "string" ? REDACTED : v;
+  return out;
+}
+
+function redactHeaders(h: unknown): unknown {
+  if (!isObj(h)) return h;
+  return Object.fromEntries(Object.keys(h).map((k) => [k, REDACTED]));
+}
+
+/** A trigger definition as shown to readers: webhook auth secrets and poll header values hidden. */
+export function redactDef<T extends Obj>(def: T): T {
+  const out: Obj = { ...def };
+  if (isObj(def.webhook)) out.webhook = { ...def.webhook, auth: redactAuth(def.webhook.auth) };
+  if (isObj(def.poll) && def.poll.headers) out.poll = { ...def.poll, headers: redactHeaders(def.poll.headers) };
+  return out as T;
+}
+
+/** A delivery target as shown to readers: the signing secret and custom header values hidden. */
+export function redactTarget<T extends Obj>(target: T): T {
+  const out: Obj = { ...target };
+  if (typeof target.secret === "string") out.secret = REDACTED;
+  if (target.headers) out.headers = redactHeaders(target.headers);
+  return out as T;
+}
+
+/**
+ * Carries stored secrets into an update whose body echoes the redacted
+ * placeholder (a GET → edit → PUT round trip must not wipe secrets).
+ */
+export function keepRedactedSecrets<T extends Obj>(incoming: T, stored: Obj | null): T {
+  if (!stored || !isObj(incoming.webhook) || !isObj(stored.webhook)) return incoming;
+  const inAuth = incoming.webhook.auth, oldAuth = stored.webhook.auth;
+  if (!isObj(inAuth) || !isObj(oldAuth)) return incoming;
+  const auth: Obj = { ...inAuth };
+  for (const k of SECRET_KEYS) if (auth[k] === REDACTED && typeof oldAuth[k] === "string") auth[k] = oldAuth[k];
+  return { ...incoming, webhook: { ...incoming.webhook, auth } };
+}
+
+/** True when any secret field still holds the placeholder (nothing stored to keep). */
+export function hasPlaceholderSecret(def: Obj): boolean {
+  const auth = isObj(def.webhook) ? def.webhook.auth : null;
+  return isObj(auth) && [...SECRET_KEYS].some((k) => auth[k] === REDACTED);
+}

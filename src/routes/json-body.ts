@@ -1,0 +1,63 @@
+/**
+ * Request-body guard for /v1: 413 over 1 MiB (without buffering more), 415
+ * when a body is not JSON, 400 on malformed JSON. An empty body reads as {}.
+ * Runs before the zod validators, which then see the parsed (cached) body.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const ch of chunks) (out.set(ch, off), (off += ch.byteLength));
+  return out;
+}
+
+function tooLarge(limit: number): AppError {
+  return new AppError(413, "payload_too_large", `Request body exceeds ${limit} bytes`);
+}
+
+export const jsonBody = createMiddleware<AppEnv>(async function jsonBody(c, next) {
+  const method = c.req.method;
+  if (method !== "POST" && method !== "PUT" && method !== "PATCH") return next();
+  const bytes = await readLimited(c.req.raw, MAX_BODY_BYTES);
+  let text = "{}";
+  if (bytes.byteLength > 0) {
+    const type = c.req.header("content-type") ?? "";
+    if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      throw new AppError(415, "unsupported_media_type", "Request bodies must be JSON (content-type: application/json)");
+    }
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      throw new AppError(400, "malformed_json", "Request body is not valid UTF-8");
+    }
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      throw new AppError(400, "malformed_json", `Request body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  // The zod validators read c.req.json() through Hono's body cache; the stream is consumed, so seed the cache.
+  (c.req as unknown as { bodyCache: Record<string, unknown> }).bodyCache.text = Promise.resolve(text);
+  await next();
+});

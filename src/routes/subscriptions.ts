@@ -1,0 +1,73 @@
+/** Subscriptions: PUT/DELETE /v1/triggers/{name}/subscriptions/{flow}, GET /v1/flows/{flow}/subscriptions. */
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../app-env";
+import { scope } from "../auth/middleware";
+import { AppError, isRpcFailure, type RpcFailure } from "../errors";
+import { FlowParam, TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
+import { SubscriptionBody, SubscriptionView } from "../schemas/subscription";
+import { reply, rpc, type TriggerViewJson } from "./http";
+
+export const subscriptions = new OpenAPIHono<AppEnv>();
+const security = [{ bearer: [] }];
+const params = TriggerNameParam.extend({ flow: FlowParam });
+
+/** A queue target must name a producer binding this deployment declares. */
+function hasQueueBinding(env: Record<string, unknown>, name: string): boolean {
+  const b = env[name] as { send?: unknown; sendBatch?: unknown } | undefined;
+  return typeof b === "object" && b !== null && typeof b.send === "function" && typeof b.sendBatch === "function";
+}
+
+subscriptions.openapi(
+  createRoute({
+    method: "put", path: "/v1/triggers/{name}/subscriptions/{flow}", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
+    summary: "Subscribe a flow to a trigger (http, queue or pull target)",
+    request: { params, body: jsonBody(SubscriptionBody) },
+    responses: { 200: json(SubscriptionView, "Updated"), 201: json(SubscriptionView, "Created (an http target's generated secret is returned once)"), ...errorResponses },
+  }),
+  async (c) => {
+    const { name, flow } = c.req.valid("param");
+    const body = c.req.valid("json");
+    if (body.target.type === "queue" && !hasQueueBinding(c.env, body.target.queue)) {
+      throw new AppError(400, "unknown_queue", `No queue producer binding named '${body.target.queue}' in this deployment`);
+    }
+    const r = await rpc<{ created: boolean; subscription: unknown }>(c.var.store.trigger(name).putSubscription(flow, body));
+    return reply(c, r.subscription, r.created ? 201 : 200);
+  },
+);
+
+subscriptions.openapi(
+  createRoute({
+    method: "delete", path: "/v1/triggers/{name}/subscriptions/{flow}", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
+    summary: "Unsubscribe a flow",
+    request: { params },
+    responses: { 200: json(z.object({ removed: z.string() }), "Removed"), ...errorResponses },
+  }),
+  async (c) => {
+    const { name, flow } = c.req.valid("param");
+    return reply(c, await rpc(c.var.store.trigger(name).removeSubscription(flow)), 200);
+  },
+);
+
+subscriptions.openapi(
+  createRoute({
+    method: "get", path: "/v1/flows/{flow}/subscriptions", tags: ["Subscriptions"], security, middleware: [scope("read")] as const,
+    summary: "What a flow is subscribed to",
+    request: { params: z.object({ flow: FlowParam }), query: z.object({ limit: LimitQuery, cursor: z.string().max(1000).optional() }) },
+    responses: { 200: json(z.object({ subscriptions: z.array(SubscriptionView), nextCursor: z.string().nullable() }), "Subscriptions"), ...errorResponses },
+  }),
+  async (c) => {
+    const { flow } = c.req.valid("param");
+    const { limit, cursor } = c.req.valid("query");
+    const { rows, nextCursor } = await c.var.store.listFlowSubscriptionNames(flow, limit, cursor);
+    // The index says where to look; each object has the detail (and the index may lag a removal).
+    const detail = await Promise.all(
+      rows.map(async (r) => {
+        const t = (await c.var.store.trigger(r.trigger_name).get()) as TriggerViewJson | RpcFailure;
+        if (isRpcFailure(t)) return null;
+        const s = t.subscriptions[flow] as Record<string, unknown> | undefined;
+        return s ? { flow, trigger: r.trigger_name, ...s } : null;
+      }),
+    );
+    return reply(c, { subscriptions: detail.filter((d) => d !== null) as z.infer<typeof SubscriptionView>[], nextCursor }, 200);
+  },
+);

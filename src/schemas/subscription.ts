@@ -1,0 +1,64 @@
+/** Subscription bodies (PUT /v1/triggers/{name}/subscriptions/{flow}) and targets, shared with await callbacks. */
+import { z } from "@hono/zod-openapi";
+
+function httpUrlProblem(u: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return "must be an absolute URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "must be http or https";
+  if (url.username || url.password) return "must not carry credentials";
+  return null;
+}
+
+const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "invalid header name");
+const RESERVED = new Set(["webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host"]);
+
+export const HttpTarget = z.strictObject({
+  type: z.literal("http"),
+  url: z.string().max(2048).superRefine((u, ctx) => {
+    const p = httpUrlProblem(u);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  }),
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, "must be whsec_ followed by base64 of 24-64 bytes").optional(),
+  headers: z.record(HeaderName, z.string().max(4096)).refine((h) => Object.keys(h).every((k) => !RESERVED.has(k.toLowerCase())), "must not set webhook-*, content-type, content-length or host").refine((h) => Object.keys(h).length <= 32, "at most 32 headers").optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
+});
+
+export const QueueTarget = z.strictObject({
+  type: z.literal("queue"),
+  queue: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a binding name"),
+});
+
+export const PullTarget = z.strictObject({
+  type: z.literal("pull"),
+  startFrom: z.enum(["beginning", "now"]).optional(),
+});
+
+export const Target = z.discriminatedUnion("type", [HttpTarget, QueueTarget, PullTarget]).openapi("Target");
+export const CallbackTarget = z.discriminatedUnion("type", [HttpTarget, QueueTarget]);
+
+export const RetrySpec = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(50).optional(),
+  initialBackoffSeconds: z.number().int().min(1).max(3600).optional(),
+  maxBackoffSeconds: z.number().int().min(1).max(43200).optional(),
+});
+
+export const SubscriptionBody = z
+  .strictObject({
+    mode: z.enum(["auto", "manual"]).optional(),
+    target: Target,
+    retry: RetrySpec.optional(),
+  })
+  .openapi("SubscriptionDefinition");
+
+export type SubscriptionDef = z.infer<typeof SubscriptionBody>;
+export type TargetDef = z.infer<typeof Target>;
+
+export const SubscriptionView = z.object({
+  flow: z.string(), trigger: z.string().optional(), mode: z.enum(["auto", "manual"]), target: z.record(z.string(), z.unknown()),
+  retry: z.object({ maxAttempts: z.number(), initialBackoffSeconds: z.number(), maxBackoffSeconds: z.number() }),
+  subscribedAt: z.number(), secret: z.string().optional(),
+}).openapi("Subscription");

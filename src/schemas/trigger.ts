@@ -1,0 +1,102 @@
+/** The trigger definition (PUT /v1/triggers/{name}) and its answer, as zod schemas. */
+import { z } from "@hono/zod-openapi";
+import { validateMatch } from "../domain/match";
+import { validateTransform } from "../domain/transform";
+import { checkSchema } from "../domain/json-schema";
+import { isValidWebhookPath } from "../domain/names";
+import { validateWebhookAuth } from "../domain/webhook-auth/validate";
+import { validateAllowlist } from "../domain/ip-allowlist";
+import { validateSchedule } from "../domain/schedule";
+import { JsonObject } from "./common";
+
+/** Turns a pure validator's problem list into zod issues. */
+function refineWith(check: (v: unknown) => string[]) {
+  return (v: unknown, ctx: z.RefinementCtx) => {
+    for (const message of check(v)) ctx.addIssue({ code: "custom", message });
+  };
+}
+
+export const TriggerType = z.enum(["event", "webhook", "schedule", "manual", "poll"]);
+
+const DedupSpec = z.strictObject({
+  key: z.string().regex(/^(header:[A-Za-z0-9-]{1,128}|body:(\/.*)?)$/, "must be 'header:<name>' or 'body:<json pointer>'").optional(),
+  windowSeconds: z.number().int().min(1).max(30 * 86400).optional(),
+});
+
+const WebhookSpec = z.strictObject({
+  path: z.string().refine(isValidWebhookPath, "must be 1-128 chars of [a-z0-9._-] segments joined by '/'"),
+  methods: z.array(z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"])).min(1).optional(),
+  auth: JsonObject.superRefine(refineWith(validateWebhookAuth)),
+  ipAllowlist: z.array(z.string()).max(100).superRefine(refineWith(validateAllowlist)).optional(),
+  maxBodyBytes: z.number().int().min(1).max(10 * 1024 * 1024).optional(),
+});
+
+const ScheduleSpec = JsonObject.superRefine(refineWith(validateSchedule));
+
+const PollSpec = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  method: z.enum(["GET", "POST"]).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  every: z.string().optional(),
+  cron: z.string().optional(),
+  itemsPointer: z.string().optional(),
+  idPointer: z.string().optional(),
+  cursor: z.strictObject({ param: z.string(), fromPointer: z.string() }).optional(),
+});
+
+const ConfigSpec = z.strictObject({
+  persistData: z.boolean().optional(),
+  retentionDays: z.number().int().min(1).max(3650).optional(),
+  rateLimit: z.strictObject({ max: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86400) }).optional(),
+});
+
+export const TriggerBody = z
+  .strictObject({
+    type: TriggerType,
+    displayName: z.string().max(200).optional(),
+    description: z.string().max(4000).optional(),
+    schema: z.union([JsonObject, z.boolean()]).superRefine((s, ctx) => {
+      const problem = checkSchema(s);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }).optional(),
+    transform: JsonObject.superRefine(refineWith(validateTransform)).optional(),
+    filter: JsonObject.superRefine(refineWith(validateMatch)).optional(),
+    dedup: DedupSpec.optional(),
+    webhook: WebhookSpec.optional(),
+    schedule: ScheduleSpec.optional(),
+    poll: PollSpec.optional(),
+    ui: JsonObject.optional(),
+    config: ConfigSpec.optional(),
+    source: z.enum(["api", "code", "import"]).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.type === "webhook" && !t.webhook) ctx.addIssue({ code: "custom", path: ["webhook"], message: "webhook triggers need 'webhook' (path and auth)" });
+    if (t.type === "schedule" && !t.schedule) ctx.addIssue({ code: "custom", path: ["schedule"], message: "schedule triggers need 'schedule'" });
+    if (t.type === "poll" && !t.poll) ctx.addIssue({ code: "custom", path: ["poll"], message: "poll triggers need 'poll'" });
+    for (const k of ["webhook", "schedule", "poll"] as const) {
+      if (t[k] && t.type !== k) ctx.addIssue({ code: "custom", path: [k], message: `'${k}' is only allowed on ${k} triggers` });
+    }
+  })
+  .openapi("TriggerDefinition");
+
+export type TriggerDef = z.infer<typeof TriggerBody>;
+
+export const TriggerStats = z.object({
+  totalFires: z.number(), lastFiredAt: z.number().nullable(), activeSubscribers: z.number(),
+  delivered: z.number(), failed: z.number(), skipped: z.number(), pending: z.number(),
+  dead: z.number(), deduplicated: z.number(), rejected: z.number(),
+}).openapi("TriggerStats");
+
+export const TriggerView = z.looseObject({
+  name: z.string(), type: TriggerType, scope: z.literal("flow"), status: z.enum(["active", "retired", "deprecated"]),
+  source: z.string(), registeredAt: z.number(), lastActivityAt: z.number(), retiredAt: z.number().nullable(),
+  retiredReason: z.string().nullable(), subscriptions: z.record(z.string(), z.unknown()), stats: TriggerStats,
+  webhookUrl: z.string().optional(), nextFireAt: z.number().nullable().optional(), version: z.number(),
+}).openapi("Trigger");
+
+export const TriggerSummary = z.object({
+  name: z.string(), type: TriggerType, status: z.string(), displayName: z.string().nullable(),
+  registeredAt: z.number(), lastActivityAt: z.number(), stats: z.record(z.string(), z.unknown()), version: z.number(),
+}).openapi("TriggerSummary");
+
+export const RetireBody = z.strictObject({ reason: z.string().max(1000).optional() });

@@ -1,0 +1,28 @@
+/** Test helpers: calling the Worker through its real fetch handler with a tenant's key. */
+import { exports } from "cloudflare:workers";
+
+export const KEYS = { acme: "acme-key", acmeRead: "acme-read", acmeFire: "acme-fire", globex: "globex-key" } as const;
+
+export type Call = { status: number; body: any; headers: Headers };
+
+export async function call(method: string, path: string, body?: unknown, opts: { key?: string | null; headers?: Record<string, string>; raw?: string } = {}): Promise<Call> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  const key = opts.key === undefined ? KEYS.acme : opts.key;
+  if (key) headers.authorization = `Bearer ${key}`;
+  let payload: string | undefined = opts.raw;
+  if (body !== undefined && payload === undefined) payload = JSON.stringify(body);
+  if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+  const res = await (exports as any).default.fetch(new Request(`http://signalbox.test${path}`, { method, headers, body: payload }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+let n = 0;
+/** A trigger name unique within the test run (storage is shared across tests in a file). */
+export const uniq = (prefix = "t") => `${prefix}.${Date.now().toString(36)}.${(n++).toString(36)}`;
