@@ -22,3 +22,16 @@ it("probe", () => {
   console.log("1000 secondly UTC", performance.now() - t0);
   }
 });
+it("probe2", () => {
+  for (let rep = 0; rep < 2; rep++) {
+    let t0 = performance.now();
+    nextOccurrences({ cron: "7 * * * *", timezone: "Australia/Lord_Howe" }, Date.parse("2026-01-01T00:00:00Z"), 8760, 0);
+    console.log("8760 hourly LH", performance.now() - t0);
+    t0 = performance.now();
+    nextOccurrences({ cron: "7 * * * *" }, Date.parse("2026-01-01T00:00:00Z"), 8760, 0);
+    console.log("8760 hourly UTC", performance.now() - t0);
+    t0 = performance.now();
+    nextOccurrences({ cron: "0 3 * * *", timezone: "Australia/Lord_Howe" }, Date.parse("2026-01-01T00:00:00Z"), 1000, 0);
+    console.log("1000 daily LH", performance.now() - t0);
+  }
+});

@@ -56,6 +56,10 @@ export function offsetAt(zone: string, instantMs: number): number {
   return wallTimeAt(zone, instantMs) - instantMs;
 }
 
+// The last gap found per zone, as wall times [from, to) and the instant it
+// ends: a seconds-level cron meets the same gap thousands of times in a row.
+const lastGap = new Map<string, { from: number; to: number; end: number }>();
+
 /** Where a wall time falls: once, twice (fold, earlier first) or never (gap, with the instant the gap ends). */
 export type WallTimeResolution =
   | { kind: "single"; instant: number }
@@ -69,6 +73,8 @@ export type WallTimeResolution =
  * @example resolveWallTime("America/New_York", Date.UTC(2026, 2, 8, 2, 30)) // { kind: "gap", gapEnd: Date.UTC(2026, 2, 8, 7) }
  */
 export function resolveWallTime(zone: string, wall: number): WallTimeResolution {
+  const gap = lastGap.get(zone);
+  if (gap && wall >= gap.from && wall < gap.to) return { kind: "gap", gapEnd: gap.end };
   const before = offsetAt(zone, wall - DAY);
   const after = offsetAt(zone, wall + DAY);
   if (before === after) {
@@ -78,7 +84,13 @@ export function resolveWallTime(zone: string, wall: number): WallTimeResolution 
   const hits = [...new Set([wall - before, wall - after])].filter((t) => wallTimeAt(zone, t) === wall).sort((a, b) => a - b);
   if (hits.length === 1) return { kind: "single", instant: hits[0] };
   if (hits.length === 2) return { kind: "fold", first: hits[0], second: hits[1] };
-  return { kind: "gap", gapEnd: gapEndAfter(zone, wall, Math.min(wall - before, wall - after), Math.max(wall - before, wall - after)) };
+  return { kind: "gap", gapEnd: gapEnd(zone, wall, Math.min(wall - before, wall - after), Math.max(wall - before, wall - after)) };
+}
+
+function gapEnd(zone: string, wall: number, lo: number, hi: number): number {
+  const end = gapEndAfter(zone, wall, lo, hi);
+  lastGap.set(zone, { from: wallTimeAt(zone, end - 1000) + 1000, to: wallTimeAt(zone, end), end });
+  return end;
 }
 
 /**
