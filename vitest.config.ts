@@ -12,6 +12,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            // Short lease so lost-message recovery is testable without waiting minutes.
+            DELIVERY_LEASE_SECONDS: "30",
             API_KEYS: JSON.stringify([
               { tenant: "acme", key: "acme-key" },
               { tenant: "acme", key: "acme-read", scopes: ["read"] },
@@ -19,6 +21,7 @@ export default defineConfig(async () => {
               // sha256("globex-key")
               { tenant: "globex", sha256: "f2a455b59b858a04c51108416af2042203cb6ac35fa4141fba4148bc856e78d4" },
               { tenant: "globex", key: "globex-plain" },
+              { tenant: "acme", key: "acme-write", scopes: ["write"] },
             ]),
           },
         },
@@ -31,6 +34,7 @@ export default defineConfig(async () => {
     test: {
       include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
+      globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
     },
   };

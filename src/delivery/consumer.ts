@@ -41,11 +41,20 @@ async function deliverOne(env: Env, msg: Message<DeliveryMessage>): Promise<void
   msg.ack();
 }
 
+function isDeliveryMessage(b: unknown): b is DeliveryMessage {
+  const m = b as Partial<DeliveryMessage> | null;
+  return !!m && typeof m.t === "string" && typeof m.n === "string" && typeof m.d === "string" && Number.isInteger(m.a);
+}
+
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const dead = batch.queue.endsWith("-dlq");
   await Promise.all(
     batch.messages.map(async (msg) => {
       try {
+        if (!isDeliveryMessage(msg.body)) {
+          console.warn("ignoring a message that is not a delivery");
+          return msg.ack();
+        }
         if (dead) {
           await stubFor(env, msg.body).deadLetter(msg.body.d);
           msg.ack();

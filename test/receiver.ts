@@ -1,0 +1,66 @@
+/**
+ * A scriptable flow endpoint (plain Node http) started by vitest's globalSetup
+ * and by the e2e tests: it records every request and answers by mode:
+ *   /hook/ok/…           200
+ *   /hook/fail-once/…    500 the first time a webhook-id is seen, then 200
+ *   /hook/always-500/…   500
+ *   /hook/bad-request/…  400
+ *   /hook/retry-after/…  429 with Retry-After: 1 the first time, then 200
+ *   /hook/slow/…         the first time waits 1.5 s before 200, then 200
+ *   /hook/redirect/…     302 to /hook/ok (must not be followed)
+ *   /hook/switch/<id>/…  the status set by POST /switch/<id> {"status": n} (default 500)
+ * GET /log?contains=x lists recorded requests whose path contains x.
+ */
+import http from "node:http";
+
+export type Received = { path: string; headers: Record<string, string>; body: string; at: number };
+
+export function startReceiver(port = 0): Promise<{ port: number; close: () => Promise<void>; log: Received[] }> {
+  const log: Received[] = [];
+  const seen = new Map<string, number>();
+  const switches = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const url = new URL(req.url ?? "/", "http://x");
+      const reply = (status: number, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify({ status }));
+      };
+      if (req.method === "GET" && url.pathname === "/log") {
+        const c = url.searchParams.get("contains") ?? "";
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(JSON.stringify(log.filter((r) => r.path.includes(c))));
+      }
+      if (req.method === "POST" && url.pathname.startsWith("/switch/")) {
+        switches.set(url.pathname.slice(8), JSON.parse(body).status);
+        return reply(200);
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      log.push({ path: url.pathname, headers, body, at: Date.now() });
+      const id = headers["webhook-id"] ?? "";
+      const count = (seen.get(id) ?? 0) + 1;
+      seen.set(id, count);
+      const mode = url.pathname.split("/")[2];
+      switch (mode) {
+        case "ok": return reply(200);
+        case "fail-once": return reply(count === 1 ? 500 : 200);
+        case "always-500": return reply(500);
+        case "bad-request": return reply(400);
+        case "retry-after": return count === 1 ? reply(429, { "retry-after": "1" }) : reply(200);
+        case "slow": return count === 1 ? void setTimeout(() => reply(200), 1500) : reply(200);
+        case "redirect": return reply(302, { location: "/hook/ok/redirected" });
+        case "switch": return reply(switches.get(url.pathname.split("/")[3]) ?? 500);
+        default: return reply(404);
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => {
+      const addr = server.address() as { port: number };
+      resolve({ port: addr.port, log, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
