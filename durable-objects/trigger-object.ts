@@ -22,6 +22,7 @@ import { claimDelivery, recordOutcome, recordDeadLetter, type AttemptResult, typ
 import { drainProjection, nextProjectionDue, STATS_COALESCE_MS } from "./trigger/projection";
 import { armAlarm, sendDeliveries, noteLease, leaseMs } from "./trigger/dispatch";
 import { runAlarm } from "./trigger/alarm";
+import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
 
 async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
   try {
@@ -98,6 +99,25 @@ export class TriggerObject extends DurableObject<Env> {
       await afterFire(this.core, outcome);
       return outcome.answer;
     });
+  }
+
+  async pull(flow: string, limit: number, waitMs: number) {
+    return guard(async () => {
+      let page = pendingFor(this.core, flow, limit);
+      if (page.events.length === 0 && waitMs > 0) {
+        await waitForFire(this.core, Math.min(waitMs, MAX_WAIT_MS));
+        page = pendingFor(this.core, flow, limit);
+      }
+      return page;
+    });
+  }
+
+  async ack(flow: string, seq: number) {
+    return guard(() => ack(this.core, flow, seq));
+  }
+
+  async resetCheckpoint(flow: string, to: "beginning" | "now") {
+    return guard(() => reset(this.core, flow, to));
   }
 
   async events(after: number, limit: number, types: string[] | null) {

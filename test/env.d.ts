@@ -1,6 +1,10 @@
+/** Bindings as the tests see them: the Worker's bindings plus the test-only migrations. */
 declare namespace Cloudflare {
   interface Env {
+    TRIGGERS: DurableObjectNamespace;
+    RUNS: DurableObjectNamespace;
     DB: D1Database;
+    DELIVERIES: Queue;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
 }

@@ -26,3 +26,16 @@ export async function call(method: string, path: string, body?: unknown, opts: {
 let n = 0;
 /** A trigger name unique within the test run (storage is shared across tests in a file). */
 export const uniq = (prefix = "t") => `${prefix}.${Date.now().toString(36)}.${(n++).toString(36)}`;
+
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+
+/** The TriggerObject stub of a tenant's trigger (loosely typed for tests). */
+export function triggerStub(tenant: string, name: string): any {
+  return env.TRIGGERS.get(env.TRIGGERS.idFromName(`${tenant}:${name}`));
+}
+
+/** Runs fn inside the object (its instance, with `core` and `ctx`). */
+export function inObject<T>(stub: any, fn: (obj: any) => T | Promise<T>): Promise<T> {
+  return (runInDurableObject as any)(stub, fn);
+}

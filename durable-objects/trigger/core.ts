@@ -40,6 +40,8 @@ export class Core {
   readonly inflight = new Map<string, number>();
   /** When the stats snapshot was last queued for D1 (coalescing). */
   statsQueuedAt = 0;
+  /** Long-polling pull readers waiting for the next fire. */
+  readonly fireWaiters = new Set<() => void>();
   readonly faults: Faults = { d1Failures: 0, queueFailures: 0 };
   /** The alarm time as last set/read (undefined: not read yet). */
   alarmAt: number | null | undefined = undefined;

@@ -92,7 +92,7 @@ export function recordFire(core: Core, input: FireInput): FireOutcome {
   const lease = leaseMs(core);
 
   return core.tx(() => {
-    const base = { source: input.source, ...input.meta, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), payload: input.data, ...(persist ? {} : { persistData: false }) };
+    const base = { source: input.source, ...input.meta, ...(input.flows ? { flows: input.flows } : {}), ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), payload: input.data, ...(persist ? {} : { persistData: false }) };
     if (window) core.sql.run(`INSERT OR REPLACE INTO rate_window (id, window_start, count) VALUES (1, ?, ?)`, window.windowStart, window.count);
     const deliveries: DeliveryRef[] = [];
     const send: { id: string; attempt: number }[] = [];
@@ -131,6 +131,7 @@ export function recordFire(core: Core, input: FireInput): FireOutcome {
 /** After commit: arm the alarm (lease, stats) before sending, so a crash mid-send is recovered. */
 export async function afterFire(core: Core, outcome: FireOutcome): Promise<void> {
   if (outcome.answer.status === "deduplicated") return;
+  for (const wake of [...core.fireWaiters]) wake();
   const now = core.now();
   if (outcome.send.length) noteLease(core, now + leaseMs(core));
   await armAlarm(core, Math.min(now + STATS_COALESCE_MS, core.leaseDue ?? Infinity));

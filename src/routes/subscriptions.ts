@@ -71,3 +71,43 @@ subscriptions.openapi(
     return reply(c, { subscriptions: detail.filter((d) => d !== null) as z.infer<typeof SubscriptionView>[], nextCursor }, 200);
   },
 );
+
+subscriptions.openapi(
+  createRoute({
+    method: "get", path: "/v1/triggers/{name}/subscriptions/{flow}/events", tags: ["Subscriptions"], security, middleware: [scope("read")] as const,
+    summary: "Pull: fires after the flow's durable checkpoint (long-poll with waitMs up to 30000)",
+    request: { params, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), waitMs: z.coerce.number().int().min(0).max(30_000).default(0) }) },
+    responses: { 200: json(z.object({ events: z.array(z.unknown()), checkpoint: z.number() }), "Events after the checkpoint"), ...errorResponses },
+  }),
+  async (c) => {
+    const { name, flow } = c.req.valid("param");
+    const { limit, waitMs } = c.req.valid("query");
+    return reply(c, await rpc(c.var.store.trigger(name).pull(flow, limit, waitMs)));
+  },
+);
+
+subscriptions.openapi(
+  createRoute({
+    method: "post", path: "/v1/triggers/{name}/subscriptions/{flow}/ack", tags: ["Subscriptions"], security, middleware: [scope("fire")] as const,
+    summary: "Pull: move the checkpoint forward to seq (never back)",
+    request: { params, body: jsonBody(z.strictObject({ seq: z.number().int().min(0) })) },
+    responses: { 200: json(z.object({ checkpoint: z.number() }), "The new checkpoint"), ...errorResponses },
+  }),
+  async (c) => {
+    const { name, flow } = c.req.valid("param");
+    return reply(c, await rpc(c.var.store.trigger(name).ack(flow, c.req.valid("json").seq)));
+  },
+);
+
+subscriptions.openapi(
+  createRoute({
+    method: "post", path: "/v1/triggers/{name}/subscriptions/{flow}/reset", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
+    summary: "Pull: reset the checkpoint to the beginning or to now (recorded as checkpoint.reset)",
+    request: { params, body: jsonBody(z.strictObject({ to: z.enum(["beginning", "now"]) })) },
+    responses: { 200: json(z.object({ checkpoint: z.number() }), "The new checkpoint"), ...errorResponses },
+  }),
+  async (c) => {
+    const { name, flow } = c.req.valid("param");
+    return reply(c, await rpc(c.var.store.trigger(name).resetCheckpoint(flow, c.req.valid("json").to)));
+  },
+);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { env } from "cloudflare:workers";
-import { runInDurableObject, runDurableObjectAlarm } from "cloudflare:test";
-import { call, uniq } from "../helpers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { call, uniq, triggerStub, inObject } from "../helpers";
 
 async function trigger(def: Record<string, unknown> = { type: "event" }) {
   const name = uniq("fire");
@@ -137,8 +137,8 @@ describe("D1 projection", () => {
   it("converges after a D1 failure: the alarm re-applies the outbox", async () => {
     const name = uniq("conv");
     await call("PUT", `/v1/triggers/${name}`, { type: "event" });
-    const stub = env.TRIGGERS.get(env.TRIGGERS.idFromName(`acme:${name}`));
-    await runInDurableObject(stub, (obj: any) => {
+    const stub = triggerStub("acme", name);
+    await inObject(stub, (obj: any) => {
       obj.core.faults.d1Failures = 1;
     });
     const upd = await call("PUT", `/v1/triggers/${name}`, { type: "event", displayName: "after failure" });
@@ -146,7 +146,7 @@ describe("D1 projection", () => {
     const row = () => env.DB.prepare(`SELECT display_name, version FROM triggers WHERE tenant = 'acme' AND name = ?`).bind(name).first<any>();
     expect(await row()).toMatchObject({ display_name: null, version: 1 });
     // the outbox row is still there with a backoff; make it due and run the alarm
-    await runInDurableObject(stub, (obj: any) => {
+    await inObject(stub, (obj: any) => {
       obj.ctx.storage.sql.exec(`UPDATE outbox SET next_at = 0`);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -157,10 +157,10 @@ describe("D1 projection", () => {
     const name = uniq("coal");
     await call("PUT", `/v1/triggers/${name}`, { type: "event" });
     for (let i = 0; i < 5; i++) await call("POST", `/v1/triggers/${name}/fire`, { data: { i } });
-    const stub = env.TRIGGERS.get(env.TRIGGERS.idFromName(`acme:${name}`));
-    const outbox = await runInDurableObject(stub, (obj: any) => obj.ctx.storage.sql.exec(`SELECT key FROM outbox`).toArray());
+    const stub = triggerStub("acme", name);
+    const outbox = await inObject(stub, (obj: any) => obj.ctx.storage.sql.exec(`SELECT key FROM outbox`).toArray());
     expect(outbox).toEqual([{ key: "d1:2:stats" }]);
-    await runInDurableObject(stub, (obj: any) => obj.ctx.storage.sql.exec(`UPDATE outbox SET next_at = 0`));
+    await inObject(stub, (obj: any) => obj.ctx.storage.sql.exec(`UPDATE outbox SET next_at = 0`));
     await runDurableObjectAlarm(stub);
     const listed = await call("GET", `/v1/triggers?q=${name}`);
     expect(listed.body.triggers[0].stats.totalFires).toBe(5);
