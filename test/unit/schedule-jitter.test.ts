@@ -64,5 +64,5 @@ describe("occurrenceId", () => {
   });
 });
 
-const JITTER_GOLDEN = [0, 0, 0];
-const ID_GOLDEN = "";
+const JITTER_GOLDEN = [260553, 266648, 2329005];
+const ID_GOLDEN = "sch_0mjuss3k0_d398736d3c85877e";
