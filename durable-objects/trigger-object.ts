@@ -21,8 +21,11 @@ import { replayFire, skipFire, reportStatus } from "./trigger/operator";
 import { claimDelivery, recordOutcome, recordDeadLetter, type AttemptResult, type Claim, type OutcomeAnswer } from "./trigger/outcomes";
 import { drainProjection, nextProjectionDue, STATS_COALESCE_MS } from "./trigger/projection";
 import { armAlarm, sendDeliveries, noteLease, leaseMs } from "./trigger/dispatch";
-import { runAlarm } from "./trigger/alarm";
+import { runAlarm, INBOX_RETRY_MS } from "./trigger/alarm";
+import { ingest, processInbox, type IngestRequest, type IngestAnswer } from "./trigger/inbox";
 import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
+
+const INBOX_BATCH = 100;
 
 async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
   try {
@@ -35,6 +38,8 @@ async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
 
 export class TriggerObject extends DurableObject<Env> {
   readonly core: Core;
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -173,7 +178,43 @@ export class TriggerObject extends DurableObject<Env> {
     recordDeadLetter(this.core, deliveryId);
   }
 
+  /**
+   * Webhook ingress: authenticate and store durably, then answer; processing
+   * starts after the answer (and the alarm retries it if this instance dies).
+   */
+  async ingestWebhook(req: IngestRequest): Promise<IngestAnswer | RpcFailure> {
+    return guard(async () => {
+      const answer = await ingest(this.core, req);
+      if (answer.kind === "stored" && answer.status === "accepted") {
+        await armAlarm(this.core, this.core.now() + INBOX_RETRY_MS);
+        if (!this.core.faults.holdInbox) queueMicrotask(() => void this.drainInbox());
+      }
+      return answer;
+    });
+  }
+
+  /** Processes the inbox; concurrent calls coalesce into one more pass. */
+  private async drainInbox(): Promise<void> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      try {
+        do {
+          this.drainAgain = false;
+          const outcomes = processInbox(this.core, INBOX_BATCH);
+          for (const outcome of outcomes) await afterFire(this.core, outcome);
+          if (outcomes.length === INBOX_BATCH) this.drainAgain = true;
+        } while (this.drainAgain);
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
   override async alarm(): Promise<void> {
-    await runAlarm(this.core);
+    await runAlarm(this.core, () => this.drainInbox());
   }
 }

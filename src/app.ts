@@ -9,6 +9,8 @@ import { triggers } from "./routes/triggers";
 import { subscriptions } from "./routes/subscriptions";
 import { fires } from "./routes/fires";
 import { events } from "./routes/events";
+import { webhooks } from "./routes/webhooks";
+import { providers } from "./routes/providers";
 
 type Issue = { path: PropertyKey[]; message: string; code?: string };
 
@@ -39,7 +41,9 @@ export function createApp() {
 
   app.get("/healthz", (c) => c.json({ ok: true }));
 
+  app.route("/", webhooks);
   app.use("/v1/*", requireApiKey, jsonBody);
+  app.route("/", providers);
   app.route("/", triggers);
   app.route("/", subscriptions);
   app.route("/", fires);

@@ -7,11 +7,16 @@ import type { Core } from "./core";
 import { drainProjection, nextProjectionDue } from "./projection";
 import { resendExpired, nextLeaseDue } from "./dispatch";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
+import { inboxPending } from "./inbox";
 
-export async function runAlarm(core: Core): Promise<void> {
+/** How soon the alarm retries an inbox row that was stored but not processed. */
+export const INBOX_RETRY_MS = 2_000;
+
+export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Promise<void> {
   core.alarmAt = null;
   if (!core.row()) return;
   const now = core.now();
+  if (inboxPending(core)) await drainInbox();
   await drainProjection(core);
   if (core.leaseDue === undefined || (core.leaseDue !== null && core.leaseDue <= now)) {
     await resendExpired(core);
@@ -24,7 +29,8 @@ export async function runAlarm(core: Core): Promise<void> {
 /** Sets the alarm to the earliest due time, or deletes it when nothing is due. */
 export async function rearm(core: Core): Promise<void> {
   if (core.leaseDue === undefined) core.leaseDue = nextLeaseDue(core);
-  const candidates = [nextProjectionDue(core), core.leaseDue, core.row() ? nextHousekeepingDue(core) : null].filter((t): t is number => t !== null);
+  const inbox = inboxPending(core) ? core.now() + INBOX_RETRY_MS : null;
+  const candidates = [nextProjectionDue(core), core.leaseDue, core.row() ? nextHousekeepingDue(core) : null, inbox].filter((t): t is number => t !== null);
   if (candidates.length === 0) {
     await core.storage.deleteAlarm();
     core.alarmAt = null;

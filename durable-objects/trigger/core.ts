@@ -30,7 +30,7 @@ type RawRow = {
 };
 
 /** Test-only fault injection (set through runInDurableObject). */
-export type Faults = { d1Failures: number; queueFailures: number };
+export type Faults = { d1Failures: number; queueFailures: number; holdInbox: boolean };
 
 export class Core {
   readonly sql: Sql;
@@ -42,7 +42,7 @@ export class Core {
   statsQueuedAt = 0;
   /** Long-polling pull readers waiting for the next fire. */
   readonly fireWaiters = new Set<() => void>();
-  readonly faults: Faults = { d1Failures: 0, queueFailures: 0 };
+  readonly faults: Faults = { d1Failures: 0, queueFailures: 0, holdInbox: false };
   /** The alarm time as last set/read (undefined: not read yet). */
   alarmAt: number | null | undefined = undefined;
   /** Earliest lease of a queued delivery as far as this instance knows (undefined: scan needed). */

@@ -45,19 +45,19 @@ export function deliveriesOf(core: Core, seq: number): DeliveryRef[] {
     .map((d) => ({ deliveryId: d.id, flow: d.flow, status: d.status }));
 }
 
-function checkDedup(core: Core, key: string | undefined): FireAnswer | null {
+export function checkDedup(core: Core, key: string | undefined): FireAnswer | null {
   if (!key) return null;
   const hit = core.sql.one<{ event_id: string; seq: number; expires_at: number }>(`SELECT event_id, seq, expires_at FROM dedup WHERE key = ?`, key);
   if (!hit || !isDedupLive(hit.expires_at, core.now())) return null;
   return { eventId: hit.event_id, seq: hit.seq, status: "deduplicated", skipReason: null, deliveries: deliveriesOf(core, hit.seq) };
 }
 
-function reject(core: Core, err: AppError): never {
+export function reject(core: Core, err: AppError): never {
   bumpCounters(core, { rejected: 1 });
   throw err;
 }
 
-function checkRateLimit(core: Core, row: TriggerRow): RateWindow | null {
+export function checkRateLimit(core: Core, row: TriggerRow): RateWindow | null {
   const limit = row.def.config?.rateLimit;
   if (!limit) return null;
   const prev = core.sql.one<{ window_start: number; count: number }>(`SELECT window_start, count FROM rate_window WHERE id = 1`);
@@ -68,7 +68,54 @@ function checkRateLimit(core: Core, row: TriggerRow): RateWindow | null {
   return r.next;
 }
 
-/** Records one fire. Throws AppError for 404/410/400/422/429; a duplicate key answers the original. */
+/**
+ * Writes one fire (call inside a transaction): the stream event, a delivery
+ * row per subscription in scope (the rows are the queue outbox), the dedup
+ * key, the rate window. Returns the answer and the messages to send.
+ */
+export function writeFire(core: Core, row: TriggerRow, input: FireInput, skip: { reason: string; details?: unknown } | undefined, window: RateWindow | null): FireOutcome {
+  const now = core.now();
+  const persist = row.def.config?.persistData !== false;
+  const lease = leaseMs(core);
+  const base = {
+    source: input.source, ...input.meta, ...(input.flows ? { flows: input.flows } : {}),
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), payload: input.data, ...(persist ? {} : { persistData: false }),
+  };
+  if (window) core.sql.run(`INSERT OR REPLACE INTO rate_window (id, window_start, count) VALUES (1, ?, ?)`, window.windowStart, window.count);
+  const deliveries: DeliveryRef[] = [];
+  const send: { id: string; attempt: number }[] = [];
+  let ev;
+  if (skip) {
+    ev = core.appendEvent("trigger.skipped", { ...base, skipReason: skip.reason, ...(skip.details ? { details: skip.details } : {}) }, input.eventId);
+  } else {
+    ev = core.appendEvent("trigger.fired", base, input.eventId);
+    const subs = listSubscriptions(core);
+    const wanted = input.flows ? subs.filter((s) => input.flows!.includes(s.flow)) : subs;
+    let n = 0;
+    for (const s of wanted) {
+      if (s.target.type === "pull") continue;
+      const id = newDeliveryId(row.name, ev.seq, n++);
+      const manual = s.mode === "manual";
+      const status = manual ? "skipped" : "queued";
+      core.sql.run(
+        `INSERT INTO deliveries (id, event_seq, flow, status, attempts, fired_at, next_attempt_at, lease_until, reason, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+        id, ev.seq, s.flow, status, now, manual ? null : now, manual ? null : now + lease, manual ? "manual_mode" : null, now,
+      );
+      deliveries.push({ deliveryId: id, flow: s.flow, status });
+      if (!manual) send.push({ id, attempt: 1 });
+    }
+  }
+  if (input.idempotencyKey) {
+    core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at) VALUES (?, ?, ?, ?)`, input.idempotencyKey, ev.id, ev.seq, dedupExpiresAt(now, row.def.dedup?.windowSeconds));
+  }
+  maybeQueueStats(core);
+  return {
+    answer: { eventId: ev.id, seq: ev.seq, status: skip ? "skipped" : "accepted", skipReason: skip?.reason ?? null, deliveries },
+    send,
+  };
+}
+
+/** Records one API fire. Throws AppError for 404/410/400/422/429; a duplicate key answers the original. */
 export function recordFire(core: Core, input: FireInput): FireOutcome {
   const row = core.requireActive();
   const dup = checkDedup(core, input.idempotencyKey);
@@ -80,52 +127,20 @@ export function recordFire(core: Core, input: FireInput): FireOutcome {
     const issues = validateAgainstSchema(row.def.schema, input.data);
     if (issues.length) reject(core, new AppError(422, "schema_invalid", "The payload does not match the trigger's schema", issues));
   }
-  const subs = listSubscriptions(core);
   if (input.flows) {
+    const subs = listSubscriptions(core);
     const unknown = input.flows.filter((f) => !subs.some((s) => s.flow === f));
     if (unknown.length) reject(core, new AppError(400, "unknown_flow", `Not subscribed to this trigger: ${unknown.join(", ")}`));
   }
   const window = checkRateLimit(core, row);
-  const now = core.now();
-  const skip = input.skip ?? (row.def.filter && !matches(row.def.filter, { data: input.data, source: input.source, trigger: row.name }) ? { reason: "filter" } : undefined);
-  const persist = row.def.config?.persistData !== false;
-  const lease = leaseMs(core);
+  const skip = input.skip ?? filterSkip(row, input.data, input.source);
+  return core.tx(() => writeFire(core, row, input, skip, window));
+}
 
-  return core.tx(() => {
-    const base = { source: input.source, ...input.meta, ...(input.flows ? { flows: input.flows } : {}), ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}), payload: input.data, ...(persist ? {} : { persistData: false }) };
-    if (window) core.sql.run(`INSERT OR REPLACE INTO rate_window (id, window_start, count) VALUES (1, ?, ?)`, window.windowStart, window.count);
-    const deliveries: DeliveryRef[] = [];
-    const send: { id: string; attempt: number }[] = [];
-    let ev;
-    if (skip) {
-      ev = core.appendEvent("trigger.skipped", { ...base, skipReason: skip.reason, ...(skip.details ? { details: skip.details } : {}) }, input.eventId);
-    } else {
-      ev = core.appendEvent("trigger.fired", base, input.eventId);
-      const wanted = input.flows ? subs.filter((s) => input.flows!.includes(s.flow)) : subs;
-      let n = 0;
-      for (const s of wanted) {
-        if (s.target.type === "pull") continue;
-        const id = newDeliveryId(row.name, ev.seq, n++);
-        const manual = s.mode === "manual";
-        const status = manual ? "skipped" : "queued";
-        core.sql.run(
-          `INSERT INTO deliveries (id, event_seq, flow, status, attempts, fired_at, next_attempt_at, lease_until, reason, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
-          id, ev.seq, s.flow, status, now, manual ? null : now, manual ? null : now + lease, manual ? "manual_mode" : null, now,
-        );
-        deliveries.push({ deliveryId: id, flow: s.flow, status });
-        if (!manual) send.push({ id, attempt: 1 });
-      }
-    }
-    if (input.idempotencyKey) {
-      const windowSeconds = row.def.dedup?.windowSeconds;
-      core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at) VALUES (?, ?, ?, ?)`, input.idempotencyKey, ev.id, ev.seq, dedupExpiresAt(now, windowSeconds));
-    }
-    maybeQueueStats(core);
-    return {
-      answer: { eventId: ev.id, seq: ev.seq, status: skip ? "skipped" : "accepted", skipReason: skip?.reason ?? null, deliveries },
-      send,
-    };
-  });
+/** The filter verdict for a payload: undefined when it passes (or there is no filter). */
+export function filterSkip(row: TriggerRow, data: unknown, source: string): { reason: string } | undefined {
+  if (!row.def.filter) return undefined;
+  return matches(row.def.filter, { data, source, trigger: row.name }) ? undefined : { reason: "filter" };
 }
 
 /** After commit: arm the alarm (lease, stats) before sending, so a crash mid-send is recovered. */

@@ -2,6 +2,7 @@
 import { AppError } from "../../src/errors";
 import type { Core } from "./core";
 import { seqOfEventId, deliveryIdPrefix } from "./ids";
+import { seqOfWebhookEvent } from "./inbox";
 
 export type DeliveryRow = {
   id: string; event_seq: number; flow: string; status: string; attempts: number; fired_at: number;
@@ -22,7 +23,7 @@ export function deliveryView(core: Core, d: DeliveryRow) {
 
 /** Finds a fire's stream event by its id (evt_ ids encode the seq; other ids go through the dedup table). */
 export function findFireEvent(core: Core, eventId: string): EventRow | null {
-  let seq = seqOfEventId(eventId);
+  let seq = seqOfEventId(eventId) ?? seqOfWebhookEvent(core, eventId);
   if (seq === null) seq = core.sql.one<{ seq: number }>(`SELECT seq FROM dedup WHERE event_id = ?`, eventId)?.seq ?? null;
   if (seq === null) return null;
   const ev = core.sql.one<EventRow>(`SELECT seq, id, type, ts, data FROM events WHERE seq = ?`, seq);

@@ -5,6 +5,7 @@
  */
 import type { Core } from "./core";
 import { bumpCounters } from "./stats";
+import { gcInbox } from "./inbox";
 
 export const HOUSEKEEPING_EVERY_MS = 3_600_000;
 const DAY = 86_400_000;
@@ -17,6 +18,7 @@ export function runHousekeeping(core: Core): void {
   const cutoff = now - (row.def.config?.retentionDays ?? 30) * DAY;
   core.tx(() => {
     core.sql.run(`DELETE FROM dedup WHERE expires_at <= ?`, now);
+    gcInbox(core, row);
     const ev = core.sql.all<{ type: string; n: number }>(
       `SELECT type, count(*) AS n FROM (SELECT type FROM events WHERE ts < ? ORDER BY seq LIMIT ?) WHERE type IN ('trigger.fired', 'trigger.skipped') GROUP BY type`,
       cutoff, BATCH,

@@ -9,6 +9,7 @@ import type { Core } from "./core";
 import { computeStats } from "./stats";
 
 export const STATS_COALESCE_MS = 5_000;
+export const DEFAULT_MAX_BODY = 1024 * 1024;
 
 type OutboxRow = { key: string; payload: string; rev: number; attempts: number };
 
@@ -44,14 +45,19 @@ function statement(core: Core, row: OutboxRow): D1PreparedStatement | null {
     const path = t.def.webhook?.path ?? null;
     return db
       .prepare(
-        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, registered_at, last_activity_at, stats, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, webhook_methods, webhook_max_body, registered_at, last_activity_at, stats, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, status = excluded.status, display_name = excluded.display_name,
-           webhook_path = excluded.webhook_path, registered_at = excluded.registered_at,
+           webhook_path = excluded.webhook_path, webhook_methods = excluded.webhook_methods, webhook_max_body = excluded.webhook_max_body,
+           registered_at = excluded.registered_at,
            last_activity_at = max(triggers.last_activity_at, excluded.last_activity_at), stats = excluded.stats, version = excluded.version
          WHERE excluded.version >= triggers.version`,
       )
-      .bind(t.tenant, t.name, t.def.type, t.status, t.def.displayName ?? null, path, t.registeredAt, t.lastActivityAt, stats, t.version);
+      .bind(
+        t.tenant, t.name, t.def.type, t.status, t.def.displayName ?? null, path,
+        path ? (t.def.webhook?.methods ?? ["POST"]).join(",") : null, path ? t.def.webhook?.maxBodyBytes ?? DEFAULT_MAX_BODY : null,
+        t.registeredAt, t.lastActivityAt, stats, t.version,
+      );
   }
   if (p.op === "stats") {
     return db

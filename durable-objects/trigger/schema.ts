@@ -29,6 +29,11 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE rate_window (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)`,
   `CREATE TABLE outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL, rev INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
      next_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID`,
+  // Webhook inbox: durable before the 202; processed after the answer (outbox/alarm driven).
+  `CREATE TABLE inbox (
+     id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, received_at INTEGER NOT NULL, method TEXT NOT NULL,
+     headers TEXT NOT NULL, query TEXT NOT NULL, body BLOB NOT NULL, source_ip TEXT, status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, event_seq INTEGER, error TEXT, updated_at INTEGER NOT NULL)`,
 ];
 
 /** Applies the migrations not yet applied, each with its version bump, in one transaction. */

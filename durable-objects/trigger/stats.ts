@@ -7,12 +7,12 @@
 import type { Core } from "./core";
 
 export type Counters = {
-  deduplicated: number; rejected: number;
+  deduplicated: number; rejected: number; authFailures: number;
   /** folded in by the retention sweep */
   firedBefore: number; skippedBefore: number; deliveredBefore: number; failedBefore: number; deadBefore: number; skippedDeliveriesBefore: number;
 };
 
-const ZERO: Counters = { deduplicated: 0, rejected: 0, firedBefore: 0, skippedBefore: 0, deliveredBefore: 0, failedBefore: 0, deadBefore: 0, skippedDeliveriesBefore: 0 };
+const ZERO: Counters = { deduplicated: 0, rejected: 0, authFailures: 0, firedBefore: 0, skippedBefore: 0, deliveredBefore: 0, failedBefore: 0, deadBefore: 0, skippedDeliveriesBefore: 0 };
 
 export function readCounters(core: Core): Counters {
   const r = core.sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'counters'`);
@@ -29,7 +29,7 @@ export function bumpCounters(core: Core, add: Partial<Counters>): void {
 export type Stats = {
   totalFires: number; lastFiredAt: number | null; activeSubscribers: number;
   delivered: number; failed: number; skipped: number; pending: number; dead: number;
-  deduplicated: number; rejected: number;
+  deduplicated: number; rejected: number; authFailures: number;
 };
 
 /** The `stats` object of API.md (plus dead, deduplicated and rejected). */
@@ -54,6 +54,7 @@ export function computeStats(core: Core): Stats {
     dead: c.deadBefore + n("dead"),
     deduplicated: c.deduplicated,
     rejected: c.rejected,
+    authFailures: c.authFailures,
   };
 }
 

@@ -84,6 +84,17 @@ export class TenantStore {
     return { rows: page, nextCursor: results.length > limit ? encodeCursor([0, page[page.length - 1].trigger_name]) : null };
   }
 
+  /** Where a webhook path leads per the index: trigger, allowed methods, body cap (the object re-checks all). */
+  async webhookRoute(path: string): Promise<{ name: string; methods: string[]; maxBody: number } | null> {
+    const r = await this.env.DB.prepare(
+      `SELECT name, webhook_methods, webhook_max_body FROM triggers WHERE tenant = ? AND webhook_path = ? ORDER BY status = 'active' DESC, registered_at DESC LIMIT 1`,
+    )
+      .bind(this.tenant, path)
+      .first<{ name: string; webhook_methods: string | null; webhook_max_body: number | null }>();
+    if (!r) return null;
+    return { name: r.name, methods: (r.webhook_methods ?? "POST").split(","), maxBody: r.webhook_max_body ?? 1024 * 1024 };
+  }
+
   /** The trigger that owns a webhook path in the index (the object re-checks). */
   async triggerForWebhookPath(path: string): Promise<string | null> {
     const r = await this.env.DB.prepare(

@@ -47,6 +47,8 @@ const PollSpec = z.strictObject({
 const ConfigSpec = z.strictObject({
   persistData: z.boolean().optional(),
   retentionDays: z.number().int().min(1).max(3650).optional(),
+  /** how long processed webhook inbox rows are kept (default 7) */
+  inboxRetentionDays: z.number().int().min(1).max(90).optional(),
   rateLimit: z.strictObject({ max: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86400) }).optional(),
 });
 

@@ -1,0 +1,89 @@
+/**
+ * Public webhook ingress: {METHOD} /webhooks/{tenant}/{path}. The index maps
+ * the path to a trigger (cached briefly in the isolate); the object re-checks
+ * that the path is still its own, verifies the request and stores it before
+ * the 202. The body is read only up to the trigger's maxBodyBytes.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { AppError, unwrap, type RpcFailure } from "../errors";
+import { isValidTenant, isValidWebhookPath } from "../domain/names";
+import { TenantStore } from "../data/tenant-store";
+import type { IngestAnswer } from "../../durable-objects/trigger/inbox";
+
+export const webhooks = new Hono<AppEnv>();
+
+type Route = { name: string; methods: string[]; maxBody: number; at: number };
+const CACHE_MS = 5_000;
+const HARD_MAX_BODY = 10 * 1024 * 1024;
+const routes = new Map<string, Route>();
+
+async function resolve(store: TenantStore, path: string, fresh: boolean): Promise<Route | null> {
+  const key = `${store.tenant}/${path}`;
+  const hit = routes.get(key);
+  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit;
+  const r = await store.webhookRoute(path);
+  if (!r) {
+    routes.delete(key);
+    return null;
+  }
+  const route = { name: r.name, methods: r.methods, maxBody: r.maxBody, at: Date.now() };
+  if (routes.size > 10_000) routes.clear();
+  routes.set(key, route);
+  return route;
+}
+
+async function readBody(req: Request, limit: number): Promise<ArrayBuffer> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw new AppError(413, "payload_too_large", `Webhook body exceeds ${limit} bytes`);
+  if (!req.body) return new ArrayBuffer(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new AppError(413, "payload_too_large", `Webhook body exceeds ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) (out.set(c, off), (off += c.byteLength));
+  return out.buffer;
+}
+
+webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
+  const tenant = c.req.param("tenant");
+  const path = c.req.param("path");
+  if (!isValidTenant(tenant) || !isValidWebhookPath(path)) throw new AppError(404, "not_found", "Unknown webhook");
+  const store = new TenantStore(c.env, tenant);
+  let route = await resolve(store, path, false);
+  if (!route) throw new AppError(404, "not_found", "Unknown webhook");
+  if (!route.methods.includes(c.req.method)) {
+    throw new AppError(405, "method_not_allowed", `Method ${c.req.method} is not allowed here`, undefined, { Allow: route.methods.join(", ") });
+  }
+  const body = await readBody(c.req.raw, Math.min(route.maxBody, HARD_MAX_BODY));
+  const url = new URL(c.req.url);
+  const req = {
+    path,
+    method: c.req.method,
+    headers: Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v])),
+    query: Object.fromEntries(url.searchParams),
+    body,
+    sourceIp: c.req.header("cf-connecting-ip") ?? null,
+  };
+  let answer = unwrap((await store.trigger(route.name).ingestWebhook(req)) as IngestAnswer | RpcFailure);
+  if (answer.kind === "not_mine") {
+    // The index lagged a path change: resolve again, once, from D1.
+    route = await resolve(store, path, true);
+    if (!route) throw new AppError(404, "not_found", "Unknown webhook");
+    answer = unwrap((await store.trigger(route.name).ingestWebhook(req)) as IngestAnswer | RpcFailure);
+    if (answer.kind === "not_mine") throw new AppError(404, "not_found", "Unknown webhook");
+  }
+  if (answer.kind === "challenge") return c.json({ challenge: answer.challenge }, 200);
+  return c.json({ id: answer.id, status: answer.status }, 202);
+});
