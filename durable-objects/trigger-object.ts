@@ -13,15 +13,16 @@ import { Core } from "./trigger/core";
 import { migrate } from "./trigger/schema";
 import { register, retire, reactivate, view } from "./trigger/registry";
 import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscriptions";
-import { recordFire, afterFire, type FireInput, type FireAnswer } from "./trigger/fire";
+import { recordFire, afterFire, type FireInput, type FireAnswer, type FireOutcome } from "./trigger/fire";
+import { preview, backfill, releaseIfSettled, scheduleLateness, scheduleOf } from "./trigger/schedule";
 import { readEvents } from "./trigger/stream";
 import { detailedStats } from "./trigger/stats";
 import { getFire, listFires } from "./trigger/fires";
 import { replayFire, skipFire, reportStatus } from "./trigger/operator";
 import { claimDelivery, recordOutcome, recordDeadLetter, type AttemptResult, type Claim, type OutcomeAnswer } from "./trigger/outcomes";
-import { drainProjection, nextProjectionDue, STATS_COALESCE_MS } from "./trigger/projection";
+import { drainProjection, STATS_COALESCE_MS } from "./trigger/projection";
 import { armAlarm, sendDeliveries, noteLease, leaseMs } from "./trigger/dispatch";
-import { runAlarm, INBOX_RETRY_MS } from "./trigger/alarm";
+import { runAlarm, rearm, INBOX_RETRY_MS } from "./trigger/alarm";
 import { ingest, processInbox, type IngestRequest, type IngestAnswer } from "./trigger/inbox";
 import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
 
@@ -49,9 +50,8 @@ export class TriggerObject extends DurableObject<Env> {
 
   /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */
   private async project(): Promise<void> {
-    const ok = await drainProjection(this.core);
-    const due = nextProjectionDue(this.core);
-    if (!ok || due !== null) await armAlarm(this.core, due ?? this.core.now() + 1000);
+    await drainProjection(this.core);
+    await rearm(this.core);
   }
 
   async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null) {
@@ -131,8 +131,8 @@ export class TriggerObject extends DurableObject<Env> {
 
   async stats() {
     return guard(() => {
-      this.core.requireRow();
-      return detailedStats(this.core);
+      const row = this.core.requireRow();
+      return { ...detailedStats(this.core), ...(scheduleOf(row) ? scheduleLateness(this.core) : {}) };
     });
   }
 
@@ -155,11 +155,19 @@ export class TriggerObject extends DurableObject<Env> {
   }
 
   async skip(eventId: string, reason: string) {
-    return guard(() => ({ eventId, ...skipFire(this.core, eventId, reason) }));
+    return guard(async () => {
+      const r = skipFire(this.core, eventId, reason);
+      await this.sendAll(releaseIfSettled(this.core));
+      return { eventId, ...r };
+    });
   }
 
   async reportStatus(deliveryId: string, status: "processing" | "completed" | "failed", output: unknown, error: string | null) {
-    return guard(() => reportStatus(this.core, deliveryId, status, output, error));
+    return guard(async () => {
+      const r = reportStatus(this.core, deliveryId, status, output, error);
+      await this.sendAll(releaseIfSettled(this.core));
+      return r;
+    });
   }
 
   /** Consumer: may this attempt be delivered, and with what? */
@@ -171,6 +179,7 @@ export class TriggerObject extends DurableObject<Env> {
   async outcome(deliveryId: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer> {
     const answer = recordOutcome(this.core, deliveryId, attempt, result);
     await armAlarm(this.core, this.core.now() + STATS_COALESCE_MS);
+    await this.sendAll(releaseIfSettled(this.core));
     return answer;
   }
 
@@ -214,7 +223,23 @@ export class TriggerObject extends DurableObject<Env> {
     return this.draining;
   }
 
+  private async sendAll(outcomes: FireOutcome[]): Promise<void> {
+    for (const o of outcomes) await afterFire(this.core, o);
+  }
+
+  async schedulePreview(count: number) {
+    return guard(() => preview(this.core, count));
+  }
+
+  async backfill(fromMs: number, toMs: number) {
+    return guard(async () => {
+      const r = backfill(this.core, fromMs, toMs);
+      await this.sendAll(r.outcomes);
+      return { fired: r.fired.length, alreadyFired: r.alreadyFired, eventIds: r.fired };
+    });
+  }
+
   override async alarm(): Promise<void> {
-    await runAlarm(this.core, () => this.drainInbox());
+    await runAlarm(this.core, () => this.drainInbox(), (outcomes) => this.sendAll(outcomes));
   }
 }

@@ -11,6 +11,7 @@ import { fires } from "./routes/fires";
 import { events } from "./routes/events";
 import { webhooks } from "./routes/webhooks";
 import { providers } from "./routes/providers";
+import { schedules } from "./routes/schedules";
 
 type Issue = { path: PropertyKey[]; message: string; code?: string };
 
@@ -48,6 +49,7 @@ export function createApp() {
   app.route("/", subscriptions);
   app.route("/", fires);
   app.route("/", events);
+  app.route("/", schedules);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

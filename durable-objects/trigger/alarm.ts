@@ -8,14 +8,17 @@ import { drainProjection, nextProjectionDue } from "./projection";
 import { resendExpired, nextLeaseDue } from "./dispatch";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
 import { inboxPending } from "./inbox";
+import { runSchedule, nextScheduleDue } from "./schedule";
+import type { FireOutcome } from "./fire";
 
 /** How soon the alarm retries an inbox row that was stored but not processed. */
 export const INBOX_RETRY_MS = 2_000;
 
-export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Promise<void> {
+export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send: (o: FireOutcome[]) => Promise<void>): Promise<void> {
   core.alarmAt = null;
   if (!core.row()) return;
   const now = core.now();
+  await send(runSchedule(core));
   if (inboxPending(core)) await drainInbox();
   await drainProjection(core);
   if (core.leaseDue === undefined || (core.leaseDue !== null && core.leaseDue <= now)) {
@@ -30,7 +33,7 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
 export async function rearm(core: Core): Promise<void> {
   if (core.leaseDue === undefined) core.leaseDue = nextLeaseDue(core);
   const inbox = inboxPending(core) ? core.now() + INBOX_RETRY_MS : null;
-  const candidates = [nextProjectionDue(core), core.leaseDue, core.row() ? nextHousekeepingDue(core) : null, inbox].filter((t): t is number => t !== null);
+  const candidates = [nextProjectionDue(core), core.leaseDue, core.row() ? nextHousekeepingDue(core) : null, inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
   if (candidates.length === 0) {
     await core.storage.deleteAlarm();
     core.alarmAt = null;

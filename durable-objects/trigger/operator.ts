@@ -83,6 +83,7 @@ export function reportStatus(core: Core, deliveryId: string, status: "processing
       status, output === undefined ? null : JSON.stringify(output), status === "failed" ? error : d.last_error, deliveredAt, latency, now, deliveryId,
     );
     core.inflight.delete(deliveryId);
+    core.sql.run(`UPDATE subscriptions SET reports = 1 WHERE flow = ? AND reports = 0`, d.flow);
     const type = status === "processing" ? "delivery.processing" : status === "completed" ? "delivery.completed" : "delivery.flow_failed";
     core.appendEvent(type, { deliveryId, flow: d.flow, ...(output !== undefined ? { output } : {}), ...(error ? { error } : {}) });
     return { deliveryId, status };

@@ -6,6 +6,7 @@ import type { Core, TriggerRow } from "./core";
 import { queueTriggerProjection } from "./projection";
 import { computeStats } from "./stats";
 import { listSubscriptionViews } from "./subscriptions";
+import { resetScheduleCursor, nextFireAt } from "./schedule";
 
 function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
@@ -37,6 +38,7 @@ export function register(core: Core, tenant: string, name: string, incoming: Tri
         registeredAt: now, updatedAt: now, lastActivityAt: now, retiredAt: null, retiredReason: null,
       });
       core.appendEvent("trigger.registered", { type: def.type, version: 1, definition: redactDef(def) });
+      if (def.type === "schedule") resetScheduleCursor(core);
       queueTriggerProjection(core);
       return { created: true };
     }
@@ -50,6 +52,8 @@ export function register(core: Core, tenant: string, name: string, incoming: Tri
     const version = row.version + 1;
     core.saveRow({ ...row, def, version, updatedAt: now, lastActivityAt: now, source: def.source ?? row.source });
     core.appendEvent("trigger.updated", { version, changed, definition: redactDef(def) });
+    // A changed schedule (or a resumed one) starts from now: nothing paused or redefined is caught up.
+    if (def.type === "schedule" && changed.includes("schedule")) resetScheduleCursor(core);
     queueTriggerProjection(core);
     return { created: false };
   });
@@ -77,6 +81,7 @@ export function reactivate(core: Core, ifMatch: number | null): void {
     const version = row.version + 1;
     core.saveRow({ ...row, status: "active", retiredAt: null, retiredReason: null, version, updatedAt: now, lastActivityAt: now });
     core.appendEvent("trigger.reactivated", { version });
+    if (row.def.type === "schedule") resetScheduleCursor(core);
     queueTriggerProjection(core);
   });
 }
@@ -108,6 +113,7 @@ export function view(core: Core, extra: Record<string, unknown> = {}) {
     retiredReason: row.retiredReason,
     subscriptions: Object.fromEntries(listSubscriptionViews(core).map(({ flow, ...rest }) => [flow, rest])),
     stats: computeStats(core),
+    ...(row.def.type === "schedule" ? { nextFireAt: nextFireAt(core) } : {}),
     ...extra,
     version: row.version,
   };

@@ -34,6 +34,11 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, received_at INTEGER NOT NULL, method TEXT NOT NULL,
      headers TEXT NOT NULL, query TEXT NOT NULL, body BLOB NOT NULL, source_ip TEXT, status TEXT NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0, event_seq INTEGER, error TEXT, updated_at INTEGER NOT NULL)`,
+  // Schedules: the cursor (last occurrence handled), the last scheduled fire (for overlap) and buffered occurrences.
+  `CREATE TABLE schedule_state (id INTEGER PRIMARY KEY CHECK (id = 1), cursor INTEGER NOT NULL, last_fire_seq INTEGER)`,
+  `CREATE TABLE schedule_buffer (scheduled_for INTEGER PRIMARY KEY)`,
+  // Flows that have ever reported a delivery's status: overlap waits for their completed/failed.
+  `ALTER TABLE subscriptions ADD COLUMN reports INTEGER NOT NULL DEFAULT 0`,
 ];
 
 /** Applies the migrations not yet applied, each with its version bump, in one transaction. */

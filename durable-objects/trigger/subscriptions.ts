@@ -15,13 +15,15 @@ export type Subscription = {
   retry: RetryPolicy;
   subscribedAt: number;
   checkpoint: number;
+  /** the flow has reported a delivery's status at least once (overlap waits for its completed/failed) */
+  reports: boolean;
 };
 
-type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number };
+type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number };
 
 const parse = (r: RawSub): Subscription => ({
   flow: r.flow, mode: r.mode as Subscription["mode"], target: JSON.parse(r.target), retry: JSON.parse(r.retry),
-  subscribedAt: r.subscribed_at, checkpoint: r.checkpoint,
+  subscribedAt: r.subscribed_at, checkpoint: r.checkpoint, reports: r.reports === 1,
 });
 
 export function listSubscriptions(core: Core): Subscription[] {
@@ -69,10 +71,10 @@ export function putSubscription(core: Core, flow: string, body: SubscriptionDef)
     if (pullChanged) {
       checkpoint = startFrom === "now" ? core.currentSeq() : 0;
     }
-    const sub: Subscription = { flow, mode, target, retry, subscribedAt: old?.subscribedAt ?? now, checkpoint };
+    const sub: Subscription = { flow, mode, target, retry, subscribedAt: old?.subscribedAt ?? now, checkpoint, reports: old?.reports ?? false };
     core.sql.run(
-      `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      flow, mode, JSON.stringify(target), JSON.stringify(retry), sub.subscribedAt, now, checkpoint,
+      `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      flow, mode, JSON.stringify(target), JSON.stringify(retry), sub.subscribedAt, now, checkpoint, sub.reports ? 1 : 0,
     );
     const version = touch(core);
     core.appendEvent(old ? "subscription.updated" : "subscription.added", { flow, mode, targetType: target.type, version });

@@ -31,7 +31,24 @@ const WebhookSpec = z.strictObject({
   maxBodyBytes: z.number().int().min(1).max(10 * 1024 * 1024).optional(),
 });
 
-const ScheduleSpec = JsonObject.superRefine(refineWith(validateSchedule));
+const ScheduleSpec = z
+  .strictObject({
+    cron: z.string().optional(),
+    interval: z.string().optional(),
+    anchor: z.string().optional(),
+    at: z.string().optional(),
+    every: z.record(z.string(), z.unknown()).optional(),
+    timezone: z.string().optional(),
+    enabled: z.boolean().optional(),
+    pauseNote: z.string().max(1000).optional(),
+    overlap: z.enum(["allow_all", "skip", "buffer_one", "buffer_all", "cancel_other"]).optional(),
+    catchup: z.enum(["none", "latest", "all"]).optional(),
+    catchupWindowSeconds: z.number().int().min(1).max(7 * 86400).optional(),
+    jitterSeconds: z.number().optional(),
+    dst: z.record(z.string(), z.unknown()).optional(),
+    payload: z.unknown().optional(),
+  })
+  .superRefine(refineWith(validateSchedule));
 
 const PollSpec = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
