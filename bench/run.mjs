@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- name …]`: runs the benchmarks (all, or the named ones),
+ * prints a table per benchmark and updates bench/RESULTS.md.
+ *
+ * A benchmark is a module exporting `name`, `description` and
+ * `run(harness) → rows` (rows built with `row()` from ./lib/measure.mjs);
+ * add it to BENCHMARKS below. `harness` is test/e2e/lib/wrangler.mjs plus `log`.
+ * Each benchmark starts (and stops) its own wrangler dev.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import * as wrangler from "../test/e2e/lib/wrangler.mjs";
+import { machineInfo, markdownTable, sourceInfo, textTable } from "./lib/measure.mjs";
+import * as fires from "./fires.mjs";
+import * as delivery from "./delivery.mjs";
+
+const BENCHMARKS = [fires, delivery];
+/** A whole benchmark (start, warm-up, measure, stop) must finish within this. */
+const BENCH_TIMEOUT_MS = 120_000;
+const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = wanted.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
+  process.exit(2);
+}
+const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
+
+const machine = machineInfo();
+const runDate = new Date().toISOString();
+console.log(`machine: ${machine.os}; ${machine.cpu} × ${machine.cores}; ${machine.memoryGiB} GiB; node ${machine.node}; wrangler ${machine.wrangler}`);
+
+const sections = new Map();
+let failed = false;
+for (const b of selected) {
+  console.log(`\n== ${b.name}: ${b.description}`);
+  const harness = { ...wrangler, log: (s) => console.log(`   ${s}`) };
+  const { load1 } = machineInfo();
+  const date = new Date().toISOString();
+  const source = sourceInfo(); // the harness snapshots the working tree as the benchmark starts
+  const started = performance.now();
+  let rows;
+  let error = null;
+  try {
+    rows = await withTimeout(b.run(harness), BENCH_TIMEOUT_MS, b.name);
+  } catch (e) {
+    error = e;
+    failed = true;
+    console.error(`!! ${b.name} failed: ${e.stack ?? e}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (rows) {
+    console.log(`\n${textTable(rows)}`);
+    for (const r of rows.filter((r) => r.note)) console.log(`   note (${r.metric}): ${r.note}`);
+    console.log(`   (${seconds.toFixed(1)} s)`);
+  }
+  sections.set(b.name, renderSection(b, rows, error, { seconds, load1, source, date }));
+}
+
+await writeResults(sections);
+console.log(`\nwrote ${RESULTS}`);
+process.exit(failed ? 1 : 0);
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+    }),
+  ]);
+}
+
+function renderSection(b, rows, error, { seconds, load1, source, date }) {
+  const lines = [
+    `<!-- bench:${b.name} -->`,
+    `## ${b.name}`,
+    "",
+    `${b.description}.`,
+    "",
+    `Run ${date} on ${machine.os}, ${machine.cpu} × ${machine.cores} cores, node ${machine.node}, wrangler ${machine.wrangler}; 1-min load average before it ${load1}; code ${source} (took ${seconds.toFixed(1)} s).`,
+    "",
+  ];
+  if (error) lines.push(`**Failed:** \`${String(error.message).split("\n")[0]}\``, "");
+  if (rows) {
+    lines.push(markdownTable(rows), "");
+    const notes = rows.filter((r) => r.note);
+    if (notes.length) lines.push(...notes.map((r) => `- ${r.metric}: ${r.note}`), "");
+  }
+  lines.push(`<!-- /bench:${b.name} -->`);
+  return lines.join("\n");
+}
+
+/** Rewrites RESULTS.md: sections of benchmarks that ran are replaced, the others kept. */
+async function writeResults(fresh) {
+  const old = await readFile(RESULTS, "utf8").catch(() => "");
+  const kept = new Map();
+  for (const m of old.matchAll(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g)) kept.set(m[1], m[0]);
+  for (const [k, v] of fresh) kept.set(k, v);
+  const order = [...BENCHMARKS.map((b) => b.name), ...[...kept.keys()].filter((k) => !BENCHMARKS.some((b) => b.name === k))];
+  const body = order.filter((k) => kept.has(k)).map((k) => kept.get(k));
+  const head = [
+    "# Benchmark results",
+    "",
+    "Written by `npm run bench` (`node bench/run.mjs [name …]`); each section is replaced when its benchmark runs.",
+    "Each benchmark starts its own `wrangler dev --log-level warn` on loopback; the load generator and the",
+    "receiver run in the same Node process, on the same machine as workerd, so client cost is in every figure.",
+    "The baseline is measured in the same run on the same server; ratio = value ÷ baseline.",
+    "",
+    `Last run: ${runDate}. Machine: ${machine.os}; CPU ${machine.cpu}; ${machine.cores} cores; ${machine.memoryGiB} GiB RAM; node ${machine.node}; wrangler ${machine.wrangler}.`,
+    "",
+  ];
+  await writeFile(RESULTS, [...head, ...body].join("\n") + "\n");
+}
