@@ -25,6 +25,7 @@ import { armAlarm, sendDeliveries, noteLease, leaseMs } from "./trigger/dispatch
 import { runAlarm, rearm, INBOX_RETRY_MS } from "./trigger/alarm";
 import { ingest, processInbox, type IngestRequest, type IngestAnswer } from "./trigger/inbox";
 import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
+import { addWaiter, removeWaiter } from "./trigger/waiters";
 
 const INBOX_BATCH = 100;
 
@@ -237,6 +238,15 @@ export class TriggerObject extends DurableObject<Env> {
       await this.sendAll(r.outcomes);
       return { fired: r.fired.length, alreadyFired: r.alreadyFired, eventIds: r.fired };
     });
+  }
+
+  /** RunObject: an event await starts waiting for this trigger (404 when the trigger is unknown). */
+  async addWaiter(runId: string, step: string, match: Record<string, unknown>, expiresAt: number, lookbackMs: number) {
+    return guard(() => addWaiter(this.core, runId, step, match, expiresAt, lookbackMs));
+  }
+
+  async removeWaiter(runId: string, step: string): Promise<void> {
+    removeWaiter(this.core, runId, step);
   }
 
   override async alarm(): Promise<void> {

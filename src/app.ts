@@ -12,6 +12,8 @@ import { events } from "./routes/events";
 import { webhooks } from "./routes/webhooks";
 import { providers } from "./routes/providers";
 import { schedules } from "./routes/schedules";
+import { awaits } from "./routes/awaits";
+import { resumeRoutes } from "./routes/resume";
 
 type Issue = { path: PropertyKey[]; message: string; code?: string };
 
@@ -43,6 +45,7 @@ export function createApp() {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.route("/", webhooks);
+  app.route("/", resumeRoutes);
   app.use("/v1/*", requireApiKey, jsonBody);
   app.route("/", providers);
   app.route("/", triggers);
@@ -50,6 +53,7 @@ export function createApp() {
   app.route("/", fires);
   app.route("/", events);
   app.route("/", schedules);
+  app.route("/", awaits);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

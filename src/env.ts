@@ -1,9 +1,10 @@
 /** The Worker's bindings, as declared in wrangler.toml (and .dev.vars / secrets). */
 import type { TriggerObject } from "../durable-objects/trigger-object";
+import type { RunObject } from "../durable-objects/run-object";
 
 export interface Env {
   TRIGGERS: DurableObjectNamespace<TriggerObject>;
-  RUNS: DurableObjectNamespace;
+  RUNS: DurableObjectNamespace<RunObject>;
   DB: D1Database;
   DELIVERIES: Queue<DeliveryMessage>;
   DELIVERIES_DLQ: Queue<DeliveryMessage>;
@@ -16,6 +17,8 @@ export interface Env {
 
 /** One queue message = one delivery attempt of one delivery. */
 export interface DeliveryMessage {
+  /** kind: absent for trigger fires, "run" for await callbacks (then `n` is the run id) */
+  k?: "run";
   /** tenant */
   t: string;
   /** trigger name */

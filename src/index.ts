@@ -1,11 +1,10 @@
 /** The Worker's exports: the HTTP app, the queue consumer and the Durable Object classes. */
-import { DurableObject } from "cloudflare:workers";
 import { createApp } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
 import type { DeliveryMessage, Env } from "./env";
 
 export { TriggerObject } from "../durable-objects/trigger-object";
-export class RunObject extends DurableObject {}
+export { RunObject } from "../durable-objects/run-object";
 export { verifyDelivery } from "./receiver/verify-delivery";
 
 const app = createApp();

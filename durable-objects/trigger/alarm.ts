@@ -8,6 +8,7 @@ import { drainProjection, nextProjectionDue } from "./projection";
 import { resendExpired, nextLeaseDue } from "./dispatch";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
 import { inboxPending } from "./inbox";
+import { drainNotices } from "./waiters";
 import { runSchedule, nextScheduleDue } from "./schedule";
 import type { FireOutcome } from "./fire";
 
@@ -21,6 +22,7 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
   await send(runSchedule(core));
   if (inboxPending(core)) await drainInbox();
   await drainProjection(core);
+  await drainNotices(core);
   if (core.leaseDue === undefined || (core.leaseDue !== null && core.leaseDue <= now)) {
     await resendExpired(core);
     core.leaseDue = nextLeaseDue(core);

@@ -5,7 +5,7 @@
 import type { Env } from "../../src/env";
 import type { TriggerDef } from "../../src/schemas/trigger";
 import { AppError } from "../../src/errors";
-import { Sql } from "./sql";
+import { Sql } from "../sql";
 import { newEventId } from "./ids";
 
 export type TriggerStatus = "active" | "retired" | "deprecated";
@@ -40,6 +40,8 @@ export class Core {
   readonly inflight = new Map<string, number>();
   /** When the stats snapshot was last queued for D1 (coalescing). */
   statsQueuedAt = 0;
+  /** Number of event-await waiters (undefined: count on next use). */
+  waiterCount: number | undefined = undefined;
   /** Long-polling pull readers waiting for the next fire. */
   readonly fireWaiters = new Set<() => void>();
   readonly faults: Faults = { d1Failures: 0, queueFailures: 0, holdInbox: false };

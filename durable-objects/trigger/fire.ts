@@ -11,6 +11,7 @@ import { dedupExpiresAt, isDedupLive } from "../../src/domain/idempotency";
 import type { Core, TriggerRow } from "./core";
 import { newDeliveryId, deliveryIdPrefix } from "./ids";
 import { listSubscriptions } from "./subscriptions";
+import { matchWaiters, drainNotices } from "./waiters";
 import { bumpCounters } from "./stats";
 import { maybeQueueStats, STATS_COALESCE_MS } from "./projection";
 import { armAlarm, leaseMs, noteLease, sendDeliveries } from "./dispatch";
@@ -89,6 +90,7 @@ export function writeFire(core: Core, row: TriggerRow, input: FireInput, skip: {
     ev = core.appendEvent("trigger.skipped", { ...base, skipReason: skip.reason, ...(skip.details ? { details: skip.details } : {}) }, input.eventId);
   } else {
     ev = core.appendEvent("trigger.fired", base, input.eventId);
+    matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: input.data, source: input.source });
     const subs = listSubscriptions(core);
     const wanted = input.flows ? subs.filter((s) => input.flows!.includes(s.flow)) : subs;
     let n = 0;
@@ -151,4 +153,5 @@ export async function afterFire(core: Core, outcome: FireOutcome): Promise<void>
   if (outcome.send.length) noteLease(core, now + leaseMs(core));
   await armAlarm(core, Math.min(now + STATS_COALESCE_MS, core.leaseDue ?? Infinity));
   await sendDeliveries(core, outcome.send);
+  await drainNotices(core);
 }

@@ -84,7 +84,7 @@ function statement(core: Core, row: OutboxRow): D1PreparedStatement | null {
  */
 export async function drainProjection(core: Core): Promise<boolean> {
   const now = core.now();
-  const rows = core.sql.all<OutboxRow>(`SELECT key, payload, rev, attempts FROM outbox WHERE next_at <= ? ORDER BY key LIMIT 100`, now);
+  const rows = core.sql.all<OutboxRow>(`SELECT key, payload, rev, attempts FROM outbox WHERE key >= 'd1:' AND key < 'd1;' AND next_at <= ? ORDER BY key LIMIT 100`, now);
   if (rows.length === 0) return true;
   const stmts = rows.map((r) => statement(core, r)).filter((s): s is D1PreparedStatement => s !== null);
   try {

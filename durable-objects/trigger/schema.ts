@@ -6,7 +6,7 @@
  * row), nothing uses AUTOINCREMENT (it writes a sequence row), and the
  * events table has no secondary index: ids encode where to find them.
  */
-import type { Sql } from "./sql";
+import type { Sql } from "../sql";
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
@@ -39,6 +39,8 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE schedule_buffer (scheduled_for INTEGER PRIMARY KEY)`,
   // Flows that have ever reported a delivery's status: overlap waits for their completed/failed.
   `ALTER TABLE subscriptions ADD COLUMN reports INTEGER NOT NULL DEFAULT 0`,
+  // Event awaits waiting for this trigger (not subscriptions).
+  `CREATE TABLE waiters (run_id TEXT NOT NULL, step TEXT NOT NULL, match TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID`,
 ];
 
 /** Applies the migrations not yet applied, each with its version bump, in one transaction. */

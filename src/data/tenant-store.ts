@@ -5,6 +5,7 @@
  */
 import type { Env } from "../env";
 import type { TriggerObject } from "../../durable-objects/trigger-object";
+import type { RunObject } from "../../durable-objects/run-object";
 import { AppError } from "../errors";
 
 export type TriggerListFilter = { type?: string; status?: string; q?: string; subscribedBy?: string };
@@ -40,6 +41,11 @@ export class TenantStore {
   /** The TriggerObject of one of this tenant's triggers. */
   trigger(name: string): DurableObjectStub<TriggerObject> {
     return this.env.TRIGGERS.get(this.env.TRIGGERS.idFromName(`${this.tenant}:${name}`));
+  }
+
+  /** The RunObject of one of this tenant's runs. */
+  run(runId: string): DurableObjectStub<RunObject> {
+    return this.env.RUNS.get(this.env.RUNS.idFromName(`${this.tenant}:${runId}`));
   }
 
   /** GET /v1/triggers: one indexed D1 query per page, newest first. */

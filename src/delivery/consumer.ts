@@ -6,10 +6,16 @@
  */
 import type { DeliveryMessage, Env } from "../env";
 import { sendHttp } from "./send-http";
-import type { AttemptResult } from "../../durable-objects/trigger/outcomes";
+import type { AttemptResult, Claim, OutcomeAnswer } from "../../durable-objects/trigger/outcomes";
 
+/** The object that owns the delivery: a TriggerObject (fires) or a RunObject (await callbacks). Both speak claim/outcome/deadLetter. */
 function stubFor(env: Env, m: DeliveryMessage) {
-  return env.TRIGGERS.get(env.TRIGGERS.idFromName(`${m.t}:${m.n}`));
+  const ns = m.k === "run" ? env.RUNS : env.TRIGGERS;
+  return ns.get(ns.idFromName(`${m.t}:${m.n}`)) as unknown as {
+    claim(id: string, attempt: number): Promise<Claim>;
+    outcome(id: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer>;
+    deadLetter(id: string): Promise<void>;
+  };
 }
 
 async function deliverOne(env: Env, msg: Message<DeliveryMessage>): Promise<void> {
@@ -43,7 +49,7 @@ async function deliverOne(env: Env, msg: Message<DeliveryMessage>): Promise<void
 
 function isDeliveryMessage(b: unknown): b is DeliveryMessage {
   const m = b as Partial<DeliveryMessage> | null;
-  return !!m && typeof m.t === "string" && typeof m.n === "string" && typeof m.d === "string" && Number.isInteger(m.a);
+  return !!m && (m.k === undefined || m.k === "run") && typeof m.t === "string" && typeof m.n === "string" && typeof m.d === "string" && Number.isInteger(m.a);
 }
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {

@@ -1,0 +1,177 @@
+/**
+ * RunObject: one per tenant + run id. Holds the run's awaits (one per step),
+ * their states, resume-token hashes, callbacks and one alarm for the earliest
+ * deadline. Event awaits register a waiter with the awaited TriggerObject.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../src/env";
+import { AppError, toRpcFailure, isRpcFailure, type RpcFailure } from "../src/errors";
+import type { AwaitDef } from "../src/schemas/await";
+import { randomToken, sha256Hex } from "../src/domain/bytes";
+import { RunCore } from "./run/core";
+import { migrateRun } from "./run/schema";
+import { createAwait, getAwait, view, settle, expire, resume, KEEP_SETTLED_MS, type AwaitRow } from "./run/awaits";
+import { claimCallback, recordCallbackOutcome, sendCallbacks, resendExpiredCallbacks, nextCallbackLease } from "./run/callbacks";
+import { queueOp, drainRunOutbox, nextRunOutboxDue } from "./run/outbox";
+import type { AttemptResult, Claim, OutcomeAnswer } from "./trigger/outcomes";
+import type { WaiterResult } from "./trigger/waiters";
+
+async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AppError) return toRpcFailure(e);
+    throw e;
+  }
+}
+
+export class RunObject extends DurableObject<Env> {
+  readonly core: RunCore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.core = new RunCore(ctx.storage, env);
+    migrateRun(this.core.sql, ctx.storage);
+  }
+
+  /** After a change: apply its outbox, send its callbacks, re-arm the alarm. */
+  private async settleEffects(): Promise<void> {
+    const sends = this.core.pendingSends;
+    this.core.pendingSends = [];
+    await drainRunOutbox(this.core);
+    await sendCallbacks(this.core, sends);
+    await this.rearm();
+  }
+
+  private async rearm(): Promise<void> {
+    const c = this.core;
+    const deadline = c.sql.one<{ t: number | null }>(`SELECT min(expires_at) AS t FROM awaits WHERE status = 'waiting'`)?.t ?? null;
+    const purge = c.sql.one<{ t: number | null }>(`SELECT min(settled_at) AS t FROM awaits WHERE status != 'waiting'`)?.t ?? null;
+    const times = [deadline, nextRunOutboxDue(c), nextCallbackLease(c), purge === null ? null : purge + KEEP_SETTLED_MS].filter((t): t is number => t !== null);
+    if (!times.length) {
+      await c.storage.deleteAlarm();
+      return;
+    }
+    await c.storage.setAlarm(Math.max(Math.min(...times), c.now() + 5));
+  }
+
+  async put(tenant: string, runId: string, step: string, def: AwaitDef) {
+    return guard(async () => {
+      const c = this.core;
+      const token = def.kind === "webhook" ? randomToken(32) : null;
+      const tokenHash = token ? await sha256Hex(token) : null;
+      const made = c.tx(() => {
+        c.identify(tenant, runId);
+        const r = createAwait(c, step, def, tokenHash);
+        if (r.created && tokenHash) queueOp(c, `token:${step}`, { op: "token", tokenHash, step, expiresAt: r.row.expires_at! });
+        if (r.created && r.row.expires_at! <= c.now()) expire(c, r.row); // an `until` in the past resolves at once
+        return r;
+      });
+      if (made.created && def.kind === "event") await this.registerWaiter(step, def);
+      await this.settleEffects();
+      const row = getAwait(c, step)!;
+      return {
+        created: made.created,
+        await: view(c, row),
+        ...(made.created && token ? { resumeToken: token } : {}),
+        ...(made.created && made.secret ? { secret: made.secret } : {}),
+      };
+    });
+  }
+
+  /** Registers the event waiter (and resolves at once from the lookback); undoes the await if the trigger is unknown. */
+  private async registerWaiter(step: string, def: Extract<AwaitDef, { kind: "event" }>): Promise<void> {
+    const c = this.core;
+    const stub = this.env.TRIGGERS.get(this.env.TRIGGERS.idFromName(`${c.tenant()}:${def.trigger}`));
+    const a = getAwait(c, step)!;
+    const r = (await stub.addWaiter(c.runId(), step, def.match ?? {}, a.expires_at!, def.lookbackMs ?? 0)) as WaiterResult | RpcFailure;
+    if (isRpcFailure(r)) {
+      c.tx(() => c.sql.run(`DELETE FROM awaits WHERE step = ?`, step));
+      throw new AppError(r.__error.status as 404, r.__error.code, r.__error.message);
+    }
+    if (r.matched) c.tx(() => settle(c, step, "resolved", r.matched));
+  }
+
+  async get(step: string) {
+    return guard(() => {
+      const a = getAwait(this.core, step);
+      if (!a) throw new AppError(404, "not_found", `No await for step '${step}'`);
+      return view(this.core, a);
+    });
+  }
+
+  async list() {
+    return { awaits: this.core.sql.all<AwaitRow>(`SELECT * FROM awaits ORDER BY created_at, step`).map((a) => view(this.core, a)) };
+  }
+
+  async cancel(step: string) {
+    return guard(async () => {
+      const c = this.core;
+      const a = getAwait(c, step);
+      if (!a) throw new AppError(404, "not_found", `No await for step '${step}'`);
+      c.tx(() => {
+        if (settle(c, step, "cancelled", null)) this.cleanupWaiting(a);
+      });
+      await this.settleEffects();
+      return view(c, getAwait(c, step)!);
+    });
+  }
+
+  /** After leaving `waiting`: an event waiter is removed from its trigger (inside the transaction). */
+  private cleanupWaiting(a: AwaitRow): void {
+    if (a.kind !== "event") return;
+    const def = JSON.parse(a.request) as Extract<AwaitDef, { kind: "event" }>;
+    queueOp(this.core, `unwait:${a.step}`, { op: "unwait", trigger: def.trigger, step: a.step });
+  }
+
+  /** Called by a TriggerObject when a fire matched this run's event await. */
+  async resolveFromEvent(step: string, result: unknown): Promise<{ resolved: boolean }> {
+    const resolved = this.core.tx(() => settle(this.core, step, "resolved", result));
+    await this.settleEffects();
+    return { resolved };
+  }
+
+  async resume(step: string, tokenHash: string, body: unknown) {
+    return guard(async () => {
+      try {
+        return this.core.tx(() => resume(this.core, step, tokenHash, body));
+      } finally {
+        await this.settleEffects();
+      }
+    });
+  }
+
+  async claim(id: string, attempt: number): Promise<Claim> {
+    return claimCallback(this.core, id, attempt);
+  }
+
+  async outcome(id: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer> {
+    const a = recordCallbackOutcome(this.core, id, attempt, result);
+    await this.rearm();
+    return a;
+  }
+
+  async deadLetter(id: string): Promise<void> {
+    this.core.sql.run(`UPDATE callbacks SET status = 'dead', last_error = coalesce(last_error, 'dead-lettered by the queue') WHERE id = ? AND status = 'queued'`, id);
+  }
+
+  override async alarm(): Promise<void> {
+    const c = this.core;
+    const now = c.now();
+    const due = c.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status = 'waiting' AND expires_at <= ? LIMIT 1000`, now);
+    c.tx(() => {
+      for (const a of due) if (expire(c, a)) this.cleanupWaiting(a);
+    });
+    // settled awaits are kept 7 days for inspection, then removed with their token row
+    const old = c.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status != 'waiting' AND settled_at <= ? LIMIT 1000`, now - KEEP_SETTLED_MS);
+    c.tx(() => {
+      for (const a of old) {
+        c.sql.run(`DELETE FROM awaits WHERE step = ?`, a.step);
+        c.sql.run(`DELETE FROM callbacks WHERE step = ? AND status != 'queued'`, a.step);
+        if (a.token_hash) queueOp(c, `untoken:${a.step}`, { op: "untoken", tokenHash: a.token_hash });
+      }
+    });
+    await resendExpiredCallbacks(c);
+    await this.settleEffects();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * POST /resume/{token} (public): the token is the secret. Its SHA-256 finds
+ * the run in the index; the RunObject compares the hash in constant time and
+ * resolves the await once (200), or answers 404/409/410/422.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { AppError, unwrap, type RpcFailure } from "../errors";
+import { sha256Hex } from "../domain/bytes";
+import { TenantStore } from "../data/tenant-store";
+import { MAX_BODY_BYTES } from "./json-body";
+
+export const resumeRoutes = new Hono<AppEnv>();
+
+resumeRoutes.post("/resume/:token", async function resumeAwait(c) {
+  const token = c.req.param("token");
+  if (!/^[A-Za-z0-9_-]{22,128}$/.test(token)) throw new AppError(404, "not_found", "Unknown resume token");
+  const hash = await sha256Hex(token);
+  const target = await c.env.DB.prepare(`SELECT tenant, run_id, step FROM resume_tokens WHERE token_hash = ?`).bind(hash).first<{ tenant: string; run_id: string; step: string }>();
+  if (!target) throw new AppError(404, "not_found", "Unknown resume token");
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw new AppError(413, "payload_too_large", "Resume body too large");
+  let body: unknown = null;
+  if (text.trim() !== "") {
+    if (!/json/i.test(c.req.header("content-type") ?? "application/json")) throw new AppError(415, "unsupported_media_type", "The resume body must be JSON");
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AppError(400, "malformed_json", "The resume body is not valid JSON");
+    }
+  }
+  const store = new TenantStore(c.env, target.tenant);
+  const r = unwrap((await store.run(target.run_id).resume(target.step, hash, body)) as { status: string } | RpcFailure);
+  return c.json(r, 200);
+});
