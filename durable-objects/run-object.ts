@@ -141,14 +141,14 @@ export class RunObject extends DurableObject<Env> {
     });
   }
 
-  async claim(id: string, attempt: number): Promise<Claim> {
-    return claimCallback(this.core, id, attempt);
+  async claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]> {
+    return items.map((it) => claimCallback(this.core, it.id, it.attempt));
   }
 
-  async outcome(id: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer> {
-    const a = recordCallbackOutcome(this.core, id, attempt, result);
+  async outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]> {
+    const answers = items.map((it) => recordCallbackOutcome(this.core, it.id, it.attempt, it.result));
     await this.rearm();
-    return a;
+    return answers;
   }
 
   async deadLetter(id: string): Promise<void> {

@@ -171,21 +171,21 @@ export class TriggerObject extends DurableObject<Env> {
     });
   }
 
-  /** Consumer: may this attempt be delivered, and with what? */
-  async claim(deliveryId: string, attempt: number): Promise<Claim> {
-    return claimDelivery(this.core, deliveryId, attempt);
-  }
-
-  /** Consumer: what the target answered. */
-  async outcome(deliveryId: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer> {
-    const answer = recordOutcome(this.core, deliveryId, attempt, result);
-    await armAlarm(this.core, this.core.now() + STATS_COALESCE_MS);
-    await this.sendAll(releaseIfSettled(this.core));
-    return answer;
-  }
-
   async deadLetter(deliveryId: string): Promise<void> {
     recordDeadLetter(this.core, deliveryId);
+  }
+
+  /** Consumer, batched: one call claims every message of a queue batch that belongs to this trigger. */
+  async claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]> {
+    return items.map((it) => claimDelivery(this.core, it.id, it.attempt));
+  }
+
+  /** Consumer, batched: records the outcomes of a batch in one call. */
+  async outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]> {
+    const answers = items.map((it) => recordOutcome(this.core, it.id, it.attempt, it.result));
+    await armAlarm(this.core, this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS);
+    await this.sendAll(releaseIfSettled(this.core));
+    return answers;
   }
 
   /**

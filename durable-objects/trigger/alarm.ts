@@ -4,7 +4,7 @@
  * does whatever is due and re-arms itself.
  */
 import type { Core } from "./core";
-import { drainProjection, nextProjectionDue } from "./projection";
+import { drainProjection, nextProjectionDue, flushStats } from "./projection";
 import { resendExpired, nextLeaseDue } from "./dispatch";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
 import { inboxPending } from "./inbox";
@@ -22,12 +22,16 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
   await send(runSchedule(core));
   if (inboxPending(core)) await drainInbox();
   await drainProjection(core);
+  await flushStats(core);
   await drainNotices(core);
   if (core.leaseDue === undefined || (core.leaseDue !== null && core.leaseDue <= now)) {
     await resendExpired(core);
     core.leaseDue = nextLeaseDue(core);
   }
-  if (nextHousekeepingDue(core) <= now) runHousekeeping(core);
+  if (nextHousekeepingDue(core) <= now) {
+    runHousekeeping(core);
+    await flushStats(core, true);
+  }
   await rearm(core);
 }
 
@@ -35,7 +39,7 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
 export async function rearm(core: Core): Promise<void> {
   if (core.leaseDue === undefined) core.leaseDue = nextLeaseDue(core);
   const inbox = inboxPending(core) ? core.now() + INBOX_RETRY_MS : null;
-  const candidates = [nextProjectionDue(core), core.leaseDue, core.row() ? nextHousekeepingDue(core) : null, inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
+  const candidates = [nextProjectionDue(core), core.statsDueAt, core.leaseDue, core.row() ? nextHousekeepingDue(core) : null, inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
   if (candidates.length === 0) {
     await core.storage.deleteAlarm();
     core.alarmAt = null;

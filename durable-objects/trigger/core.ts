@@ -38,8 +38,8 @@ export class Core {
   private lastSeq: number | null = null;
   /** Deliveries a consumer is working on right now (in memory: costs no writes). */
   readonly inflight = new Map<string, number>();
-  /** When the stats snapshot was last queued for D1 (coalescing). */
-  statsQueuedAt = 0;
+  /** When the D1 stats snapshot must be pushed (null: it is current as far as this instance knows). */
+  statsDueAt: number | null = null;
   /** Number of event-await waiters (undefined: count on next use). */
   waiterCount: number | undefined = undefined;
   /** Long-polling pull readers waiting for the next fire. */

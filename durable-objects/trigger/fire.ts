@@ -13,7 +13,7 @@ import { newDeliveryId, deliveryIdPrefix } from "./ids";
 import { listSubscriptions } from "./subscriptions";
 import { matchWaiters, drainNotices } from "./waiters";
 import { bumpCounters } from "./stats";
-import { maybeQueueStats, STATS_COALESCE_MS } from "./projection";
+import { markStatsDirty, STATS_COALESCE_MS } from "./projection";
 import { armAlarm, leaseMs, noteLease, sendDeliveries } from "./dispatch";
 
 export type FireSource = "api" | "webhook" | "schedule" | "poll" | "replay";
@@ -110,7 +110,7 @@ export function writeFire(core: Core, row: TriggerRow, input: FireInput, skip: {
   if (input.idempotencyKey) {
     core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at) VALUES (?, ?, ?, ?)`, input.idempotencyKey, ev.id, ev.seq, dedupExpiresAt(now, row.def.dedup?.windowSeconds));
   }
-  maybeQueueStats(core);
+  markStatsDirty(core);
   return {
     answer: { eventId: ev.id, seq: ev.seq, status: skip ? "skipped" : "accepted", skipReason: skip?.reason ?? null, deliveries },
     send,
@@ -151,7 +151,7 @@ export async function afterFire(core: Core, outcome: FireOutcome): Promise<void>
   for (const wake of [...core.fireWaiters]) wake();
   const now = core.now();
   if (outcome.send.length) noteLease(core, now + leaseMs(core));
-  await armAlarm(core, Math.min(now + STATS_COALESCE_MS, core.leaseDue ?? Infinity));
+  await armAlarm(core, Math.min(core.statsDueAt ?? now + STATS_COALESCE_MS, core.leaseDue ?? Infinity));
   await sendDeliveries(core, outcome.send);
   await drainNotices(core);
 }

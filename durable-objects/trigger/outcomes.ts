@@ -11,7 +11,7 @@ import type { Core } from "./core";
 import type { DeliveryRow } from "./fires";
 import { getSubscription } from "./subscriptions";
 import { leaseMs, noteLease } from "./dispatch";
-import { maybeQueueStats } from "./projection";
+import { markStatsDirty } from "./projection";
 
 /** How long a claim holds before another copy of the message may take over. */
 const CLAIM_MS = 90_000;
@@ -66,7 +66,7 @@ export function recordOutcome(core: Core, deliveryId: string, attempt: number, r
     const policy = sub?.retry ?? { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
     const kind = classifyResponse(result.statusCode);
     const base = { deliveryId, flow: d.flow, attempt, statusCode: result.statusCode, ...(result.error ? { error: result.error } : {}) };
-    maybeQueueStats(core);
+    markStatsDirty(core);
     if (kind === "delivered") {
       const latency = now - d.fired_at;
       core.sql.run(

@@ -3,7 +3,7 @@
  * transaction as their stream event; draining applies due rows to D1 in one
  * batch and deletes them (only if unchanged meanwhile); failures back off and
  * the alarm retries, so D1 converges after any failure.
- * Stats are coalesced: at most one `d1:stats` row per STATS_COALESCE_MS.
+ * Stats are not outbox rows: see markStatsDirty.
  */
 import type { Core } from "./core";
 import { computeStats } from "./stats";
@@ -27,12 +27,40 @@ export function queueTriggerProjection(core: Core): void {
   queueProjection(core, "d1:0:trigger", { op: "trigger" });
 }
 
-/** Queues a stats refresh for D1 unless one was queued recently (never one D1 write per fire). */
-export function maybeQueueStats(core: Core): void {
-  const now = core.now();
-  if (now - core.statsQueuedAt < STATS_COALESCE_MS) return;
-  core.statsQueuedAt = now;
-  queueProjection(core, "d1:2:stats", { op: "stats" }, now + STATS_COALESCE_MS);
+/**
+ * Marks the D1 stats snapshot stale. Coalesced in memory (no row written per
+ * fire, no D1 write per fire): the alarm pushes it within STATS_COALESCE_MS,
+ * and the hourly housekeeping pushes it too, so an object evicted before its
+ * alarm still converges.
+ */
+export function markStatsDirty(core: Core): void {
+  if (core.statsDueAt === null) core.statsDueAt = core.now() + STATS_COALESCE_MS;
+}
+
+/** Pushes the stats snapshot to D1 when due (or when forced). Failures stay dirty for the next alarm. */
+export async function flushStats(core: Core, force = false): Promise<void> {
+  const t = core.row();
+  if (!t || (!force && (core.statsDueAt === null || core.statsDueAt > core.now()))) return;
+  const due = core.statsDueAt;
+  core.statsDueAt = null;
+  try {
+    if (core.faults.d1Failures > 0) {
+      core.faults.d1Failures--;
+      throw new Error("injected D1 failure");
+    }
+    await core.env.DB.prepare(`UPDATE triggers SET stats = ?, last_activity_at = max(last_activity_at, ?) WHERE tenant = ? AND name = ?`)
+      .bind(JSON.stringify(computeStats(core)), lastActivity(core), t.tenant, t.name)
+      .run();
+  } catch {
+    core.statsDueAt = Math.min(core.statsDueAt ?? Infinity, (due ?? core.now()) + STATS_COALESCE_MS, core.now() + STATS_COALESCE_MS);
+  }
+}
+
+/** The latest activity: the index entry's own time or the newest stream event. */
+export function lastActivity(core: Core): number {
+  const t = core.requireRow();
+  const last = core.sql.one<{ ts: number }>(`SELECT ts FROM events ORDER BY seq DESC LIMIT 1`)?.ts ?? 0;
+  return Math.max(t.lastActivityAt, last);
 }
 
 function statement(core: Core, row: OutboxRow): D1PreparedStatement | null {
@@ -56,13 +84,8 @@ function statement(core: Core, row: OutboxRow): D1PreparedStatement | null {
       .bind(
         t.tenant, t.name, t.def.type, t.status, t.def.displayName ?? null, path,
         path ? (t.def.webhook?.methods ?? ["POST"]).join(",") : null, path ? t.def.webhook?.maxBodyBytes ?? DEFAULT_MAX_BODY : null,
-        t.registeredAt, t.lastActivityAt, stats, t.version,
+        t.registeredAt, lastActivity(core), stats, t.version,
       );
-  }
-  if (p.op === "stats") {
-    return db
-      .prepare(`UPDATE triggers SET stats = ?, last_activity_at = max(last_activity_at, ?) WHERE tenant = ? AND name = ?`)
-      .bind(stats, t.lastActivityAt, t.tenant, t.name);
   }
   if (p.op === "sub") {
     return db

@@ -1,50 +1,24 @@
 /**
- * The DELIVERIES queue consumer: for each message, ask the TriggerObject for
- * the attempt (repeats and stale messages are dropped there), deliver it to
- * the http or queue target, report the result, and retry or ack as told.
+ * The DELIVERIES queue consumer. Messages of a batch are grouped by the
+ * object that owns them (a TriggerObject for fires, a RunObject for await
+ * callbacks); each group is claimed in one call (repeats and stale messages
+ * are dropped there), delivered in parallel to http or queue targets, and its
+ * outcomes recorded in one call, which says what to retry and when.
  * Dead-lettered messages are reported so the delivery is marked dead.
  */
 import type { DeliveryMessage, Env } from "../env";
 import { sendHttp } from "./send-http";
 import type { AttemptResult, Claim, OutcomeAnswer } from "../../durable-objects/trigger/outcomes";
 
-/** The object that owns the delivery: a TriggerObject (fires) or a RunObject (await callbacks). Both speak claim/outcome/deadLetter. */
-function stubFor(env: Env, m: DeliveryMessage) {
-  const ns = m.k === "run" ? env.RUNS : env.TRIGGERS;
-  return ns.get(ns.idFromName(`${m.t}:${m.n}`)) as unknown as {
-    claim(id: string, attempt: number): Promise<Claim>;
-    outcome(id: string, attempt: number, result: AttemptResult): Promise<OutcomeAnswer>;
-    deadLetter(id: string): Promise<void>;
-  };
-}
+type Owner = {
+  claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]>;
+  outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]>;
+  deadLetter(id: string): Promise<void>;
+};
 
-async function deliverOne(env: Env, msg: Message<DeliveryMessage>): Promise<void> {
-  const m = msg.body;
-  const stub = stubFor(env, m);
-  const claim = await stub.claim(m.d, m.a);
-  if (claim.action === "drop") return msg.ack();
-  if (claim.action === "retry") return msg.retry({ delaySeconds: Math.min(claim.delaySeconds, 43_200) });
-  let result: AttemptResult;
-  if (claim.target.type === "http") {
-    result = await sendHttp(claim.target, claim.deliveryId, claim.body, Date.now());
-  } else if (claim.target.type === "queue") {
-    const q = env[claim.target.queue] as Queue | undefined;
-    try {
-      if (!q || typeof q.send !== "function") throw new Error(`no queue binding '${claim.target.queue}'`);
-      await q.send(JSON.parse(claim.body));
-      result = { statusCode: 200, error: null, retryAfterSeconds: null };
-    } catch (e) {
-      result = { statusCode: null, error: `queue send failed: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
-    }
-  } else {
-    return msg.ack();
-  }
-  const next = await stub.outcome(claim.deliveryId, claim.attempt, result);
-  if (next.action === "retry") {
-    // The next attempt is a new message (attempt + 1); this one is done.
-    await env.DELIVERIES.send({ ...m, a: m.a + 1 }, { delaySeconds: Math.min(next.delaySeconds, 43_200) });
-  }
-  msg.ack();
+function ownerOf(env: Env, m: DeliveryMessage): Owner {
+  const ns = m.k === "run" ? env.RUNS : env.TRIGGERS;
+  return ns.get(ns.idFromName(`${m.t}:${m.n}`)) as unknown as Owner;
 }
 
 function isDeliveryMessage(b: unknown): b is DeliveryMessage {
@@ -52,24 +26,70 @@ function isDeliveryMessage(b: unknown): b is DeliveryMessage {
   return !!m && (m.k === undefined || m.k === "run") && typeof m.t === "string" && typeof m.n === "string" && typeof m.d === "string" && Number.isInteger(m.a);
 }
 
+async function attempt(env: Env, claim: Extract<Claim, { action: "deliver" }>): Promise<AttemptResult> {
+  if (claim.target.type === "http") return sendHttp(claim.target, claim.deliveryId, claim.body, Date.now());
+  if (claim.target.type === "queue") {
+    const q = env[claim.target.queue] as Queue | undefined;
+    try {
+      if (!q || typeof q.send !== "function") throw new Error(`no queue binding '${claim.target.queue}'`);
+      await q.send(JSON.parse(claim.body));
+      return { statusCode: 200, error: null, retryAfterSeconds: null };
+    } catch (e) {
+      return { statusCode: null, error: `queue send failed: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
+    }
+  }
+  return { statusCode: null, error: "target cannot be delivered to", retryAfterSeconds: null };
+}
+
+/** Delivers one owner's messages: one claim call, parallel attempts, one outcome call. */
+async function deliverGroup(env: Env, owner: Owner, msgs: Message<DeliveryMessage>[]): Promise<void> {
+  const claims = await owner.claimMany(msgs.map((m) => ({ id: m.body.d, attempt: m.body.a })));
+  const done: { id: string; attempt: number; result: AttemptResult; msg: Message<DeliveryMessage> }[] = [];
+  await Promise.all(
+    claims.map(async (claim, i) => {
+      const msg = msgs[i];
+      if (claim.action === "drop") return msg.ack();
+      if (claim.action === "retry") return msg.retry({ delaySeconds: Math.min(claim.delaySeconds, 43_200) });
+      done.push({ id: claim.deliveryId, attempt: claim.attempt, result: await attempt(env, claim), msg });
+    }),
+  );
+  if (!done.length) return;
+  const answers = await owner.outcomeMany(done.map(({ id, attempt, result }) => ({ id, attempt, result })));
+  const retries = done.flatMap((d, i) => {
+    const a = answers[i];
+    // The next attempt is a new message (attempt + 1); this one is done.
+    return a.action === "retry" ? [{ body: { ...d.msg.body, a: d.msg.body.a + 1 }, delaySeconds: Math.min(a.delaySeconds, 43_200) }] : [];
+  });
+  if (retries.length) await env.DELIVERIES.sendBatch(retries);
+  for (const d of done) d.msg.ack();
+}
+
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const dead = batch.queue.endsWith("-dlq");
+  const groups = new Map<string, Message<DeliveryMessage>[]>();
+  for (const msg of batch.messages) {
+    if (!isDeliveryMessage(msg.body)) {
+      console.warn("ignoring a message that is not a delivery");
+      msg.ack();
+      continue;
+    }
+    const key = `${msg.body.k ?? "trigger"}|${msg.body.t}|${msg.body.n}`;
+    groups.set(key, [...(groups.get(key) ?? []), msg]);
+  }
   await Promise.all(
-    batch.messages.map(async (msg) => {
+    [...groups.values()].map(async (msgs) => {
+      const owner = ownerOf(env, msgs[0].body);
       try {
-        if (!isDeliveryMessage(msg.body)) {
-          console.warn("ignoring a message that is not a delivery");
-          return msg.ack();
-        }
         if (dead) {
-          await stubFor(env, msg.body).deadLetter(msg.body.d);
-          msg.ack();
+          for (const m of msgs) await owner.deadLetter(m.body.d);
+          msgs.forEach((m) => m.ack());
         } else {
-          await deliverOne(env, msg);
+          await deliverGroup(env, owner, msgs);
         }
       } catch (e) {
         console.error("delivery consumer error", (e as Error).message);
-        msg.retry({ delaySeconds: 5 });
+        // unsettled messages come back later; settled ones were acked (ack after retry is ignored)
+        msgs.forEach((m) => m.retry({ delaySeconds: 5 }));
       }
     }),
   );
