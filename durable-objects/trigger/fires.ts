@@ -36,6 +36,19 @@ export function fireDeliveries(core: Core, seq: number): DeliveryRow[] {
   return core.sql.all<DeliveryRow>(`SELECT * FROM deliveries WHERE id > ? AND id < ? ORDER BY id`, prefix, prefix + "\uffff");
 }
 
+/**
+ * The fire's delivery state, derived from its deliveries: pending while any is
+ * queued/delivering/processing, else dead, failed, completed, delivered or
+ * skipped (worst first); "none" when it had no deliveries.
+ */
+export function deliveryState(statuses: string[]): string {
+  if (statuses.length === 0) return "none";
+  for (const s of ["queued", "delivering", "processing"]) if (statuses.includes(s)) return "pending";
+  for (const s of ["dead", "failed"]) if (statuses.includes(s)) return s;
+  if (statuses.every((s) => s === "skipped")) return "skipped";
+  return statuses.every((s) => s === "completed" || s === "skipped") ? "completed" : "delivered";
+}
+
 function fireView(core: Core, ev: EventRow) {
   const data = JSON.parse(ev.data) as Record<string, unknown>;
   const persist = core.requireRow().def.config?.persistData !== false;
@@ -49,8 +62,12 @@ function fireView(core: Core, ev: EventRow) {
     ...(data.scheduledFor !== undefined ? { scheduledFor: data.scheduledFor, latenessMs: data.latenessMs } : {}),
     ...(data.details !== undefined ? { details: data.details } : {}),
     ...(persist ? { data: payload } : {}),
-    deliveries: fireDeliveries(core, ev.seq).map((d) => deliveryView(core, d)),
+    ...withDeliveries(fireDeliveries(core, ev.seq).map((d) => deliveryView(core, d))),
   };
+}
+
+function withDeliveries(deliveries: ReturnType<typeof deliveryView>[]) {
+  return { deliveryStatus: deliveryState(deliveries.map((d) => d.status)), deliveries };
 }
 
 export function getFire(core: Core, eventId: string) {

@@ -42,6 +42,7 @@ describe("delivery through the queue to http targets", () => {
     const f = await fire(name, { n: 1 });
     const done = await until(() => getFire(name, f.eventId), settled);
     expect(done.deliveries[0]).toMatchObject({ status: "delivered", attempts: 1, lastStatusCode: 200 });
+    expect(done.deliveryStatus).toBe("delivered");
     const [req] = await received(name);
     expect(req.headers["webhook-id"]).toBe(f.deliveries[0].deliveryId);
     expect(await verifyDelivery(SECRET, req.headers, req.body)).toBe(true);
@@ -114,6 +115,7 @@ describe("delivery through the queue to http targets", () => {
     const f = await fire(name);
     const dead = await until(() => getFire(name, f.eventId), settled);
     expect(dead.deliveries[0]).toMatchObject({ status: "dead", attempts: 2, lastStatusCode: 500 });
+    expect(dead.deliveryStatus).toBe("dead");
     expect(await types(name)).toContain("delivery.dead");
     expect((await call("GET", `/v1/triggers/${name}/fires?status=dead`)).body.fires).toHaveLength(1);
     await fetch(`http://127.0.0.1:${port}/switch/${sw}`, { method: "POST", body: JSON.stringify({ status: 204 }) });
@@ -177,6 +179,7 @@ describe("delivery through the queue to http targets", () => {
     expect(done.body).toEqual({ deliveryId: id, status: "completed" });
     const fireView = await getFire(name, f.eventId);
     expect(fireView.deliveries[0]).toMatchObject({ status: "completed", output: { sent: true } });
+    expect(fireView.deliveryStatus).toBe("completed");
     expect(await types(name)).toEqual(expect.arrayContaining(["delivery.processing", "delivery.completed"]));
     expect((await call("POST", `/v1/deliveries/${id}/status`, { status: "processing" })).status).toBe(409);
     expect((await call("POST", `/v1/deliveries/dlv_bm9wZQ.1.0.abcdef/status`, { status: "completed" })).status).toBe(404);
