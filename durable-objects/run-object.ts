@@ -5,7 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
-import { AppError, toRpcFailure, isRpcFailure, type RpcFailure } from "../src/errors";
+import { AppError, rpcGuard, isRpcFailure, type RpcFailure } from "../src/errors";
 import type { AwaitDef } from "../src/schemas/await";
 import { randomToken, sha256Hex } from "../src/domain/bytes";
 import { RunCore } from "./run/core";
@@ -16,14 +16,7 @@ import { queueOp, drainRunOutbox, nextRunOutboxDue } from "./run/outbox";
 import type { AttemptResult, Claim, OutcomeAnswer } from "./trigger/outcomes";
 import type { WaiterResult } from "./trigger/waiters";
 
-async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof AppError) return toRpcFailure(e);
-    throw e;
-  }
-}
+const guard = rpcGuard;
 
 export class RunObject extends DurableObject<Env> {
   readonly core: RunCore;

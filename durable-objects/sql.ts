@@ -31,3 +31,18 @@ export class Sql {
     return cursor.rowsWritten;
   }
 }
+
+/**
+ * Applies an ordered migration list gated by the schema version stored in
+ * `meta` (the first entry must create `meta`), all in one transaction.
+ * Append new migrations; never edit applied ones.
+ */
+export function applyMigrations(sql: Sql, storage: DurableObjectStorage, migrations: readonly string[]): void {
+  storage.transactionSync(() => {
+    sql.run(migrations[0]);
+    const row = sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    const current = row ? Number(row.value) : 0;
+    for (let v = Math.max(current, 1); v < migrations.length; v++) sql.run(migrations[v]);
+    if (current < migrations.length) sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(migrations.length));
+  });
+}

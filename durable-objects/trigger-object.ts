@@ -6,7 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
-import { AppError, toRpcFailure, type RpcFailure } from "../src/errors";
+import { AppError, rpcGuard, type RpcFailure } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
 import { Core } from "./trigger/core";
@@ -29,14 +29,7 @@ import { addWaiter, removeWaiter } from "./trigger/waiters";
 
 const INBOX_BATCH = 100;
 
-async function guard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof AppError) return toRpcFailure(e);
-    throw e;
-  }
-}
+const guard = rpcGuard;
 
 export class TriggerObject extends DurableObject<Env> {
   readonly core: Core;

@@ -47,3 +47,13 @@ export function unwrap<T>(v: T | RpcFailure): T {
   }
   return v;
 }
+
+/** Runs an object's RPC body, returning an AppError as an RpcFailure value (other errors propagate). */
+export async function rpcGuard<T>(fn: () => T | Promise<T>): Promise<T | RpcFailure> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AppError) return toRpcFailure(e);
+    throw e;
+  }
+}

@@ -39,3 +39,13 @@ export function triggerStub(tenant: string, name: string): any {
 export function inObject<T>(stub: any, fn: (obj: any) => T | Promise<T>): Promise<T> {
   return (runInDurableObject as any)(stub, fn);
 }
+
+/** Polls fn until ok(value) holds or ms pass; returns the last value (the test's assertion decides). */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}

@@ -1,5 +1,5 @@
 /** The RunObject's SQLite schema: ordered migrations gated by the stored schema version. */
-import type { Sql } from "../sql";
+import { applyMigrations, type Sql } from "../sql";
 
 export const RUN_MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
@@ -14,12 +14,7 @@ export const RUN_MIGRATIONS: readonly string[] = [
   `CREATE TABLE outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID`,
 ];
 
+/** Brings this object's SQLite up to date. */
 export function migrateRun(sql: Sql, storage: DurableObjectStorage): void {
-  storage.transactionSync(() => {
-    sql.run(RUN_MIGRATIONS[0]);
-    const row = sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
-    const current = row ? Number(row.value) : 0;
-    for (let v = Math.max(current, 1); v < RUN_MIGRATIONS.length; v++) sql.run(RUN_MIGRATIONS[v]);
-    if (current < RUN_MIGRATIONS.length) sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(RUN_MIGRATIONS.length));
-  });
+  applyMigrations(sql, storage, RUN_MIGRATIONS);
 }

@@ -6,7 +6,7 @@
  * row), nothing uses AUTOINCREMENT (it writes a sequence row), and the
  * events table has no secondary index: ids encode where to find them.
  */
-import type { Sql } from "../sql";
+import { applyMigrations, type Sql } from "../sql";
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
@@ -43,15 +43,7 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE waiters (run_id TEXT NOT NULL, step TEXT NOT NULL, match TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID`,
 ];
 
-/** Applies the migrations not yet applied, each with its version bump, in one transaction. */
+/** Brings this object's SQLite up to date. */
 export function migrate(sql: Sql, storage: DurableObjectStorage): void {
-  storage.transactionSync(() => {
-    sql.run(MIGRATIONS[0]);
-    const row = sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
-    const current = row ? Number(row.value) : 0;
-    for (let v = Math.max(current, 1); v < MIGRATIONS.length; v++) sql.run(MIGRATIONS[v]);
-    if (current < MIGRATIONS.length) {
-      sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(MIGRATIONS.length));
-    }
-  });
+  applyMigrations(sql, storage, MIGRATIONS);
 }

@@ -9,7 +9,8 @@ import { AppError } from "../errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+/** Reads a request body, stopping (413) as soon as it exceeds `limit` bytes. */
+export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!req.body) return new Uint8Array();
@@ -33,7 +34,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
 }
 
 function tooLarge(limit: number): AppError {
-  return new AppError(413, "payload_too_large", `Request body exceeds ${limit} bytes`);
+  return new AppError(413, "payload_too_large", `Body exceeds ${limit} bytes`);
 }
 
 export const jsonBody = createMiddleware<AppEnv>(async function jsonBody(c, next) {

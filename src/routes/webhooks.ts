@@ -10,6 +10,7 @@ import { AppError, unwrap, type RpcFailure } from "../errors";
 import { isValidTenant, isValidWebhookPath } from "../domain/names";
 import { TenantStore } from "../data/tenant-store";
 import type { IngestAnswer } from "../../durable-objects/trigger/inbox";
+import { readLimited } from "./json-body";
 
 export const webhooks = new Hono<AppEnv>();
 
@@ -33,29 +34,6 @@ async function resolve(store: TenantStore, path: string, fresh: boolean): Promis
   return route;
 }
 
-async function readBody(req: Request, limit: number): Promise<ArrayBuffer> {
-  const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw new AppError(413, "payload_too_large", `Webhook body exceeds ${limit} bytes`);
-  if (!req.body) return new ArrayBuffer(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new AppError(413, "payload_too_large", `Webhook body exceeds ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) (out.set(c, off), (off += c.byteLength));
-  return out.buffer;
-}
-
 webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   const tenant = c.req.param("tenant");
   const path = c.req.param("path");
@@ -66,7 +44,8 @@ webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   if (!route.methods.includes(c.req.method)) {
     throw new AppError(405, "method_not_allowed", `Method ${c.req.method} is not allowed here`, undefined, { Allow: route.methods.join(", ") });
   }
-  const body = await readBody(c.req.raw, Math.min(route.maxBody, HARD_MAX_BODY));
+  const bytes = await readLimited(c.req.raw, Math.min(route.maxBody, HARD_MAX_BODY));
+  const body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const url = new URL(c.req.url);
   const req = {
     path,

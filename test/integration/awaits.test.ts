@@ -2,18 +2,10 @@ import { describe, it, expect, inject } from "vitest";
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { verifyDelivery } from "../../src/receiver/verify-delivery";
-import { call, uniq, inObject } from "../helpers";
+import { call, uniq, inObject, until } from "../helpers";
 
 const port = inject("receiverPort");
 const received = async (tag: string): Promise<any[]> => (await fetch(`http://127.0.0.1:${port}/log?contains=${encodeURIComponent(tag)}`)).json();
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
 const runStub = (runId: string): any => env.RUNS.get(env.RUNS.idFromName(`acme:${runId}`));
 
 /** A run whose object runs on a fake clock (far ahead, so real alarms never fire). */

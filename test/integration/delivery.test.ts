@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { createMessageBatch, createExecutionContext, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index";
 import { verifyDelivery } from "../../src/receiver/verify-delivery";
-import { call, uniq } from "../helpers";
+import { call, uniq, until } from "../helpers";
 
 const port = inject("receiverPort");
 const hook = (mode: string, tag: string) => `http://127.0.0.1:${port}/hook/${mode}/${tag}`;
@@ -12,15 +12,6 @@ const fast = { maxAttempts: 3, initialBackoffSeconds: 1, maxBackoffSeconds: 2 };
 
 async function received(tag: string): Promise<any[]> {
   return (await fetch(`http://127.0.0.1:${port}/log?contains=${encodeURIComponent(tag)}`)).json();
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function setup(mode: string, retry: Record<string, number> = fast, extra: Record<string, unknown> = {}) {

@@ -1,6 +1,6 @@
 import { describe, it, expect, inject } from "vitest";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { call, uniq, triggerStub, inObject } from "../helpers";
+import { call, uniq, triggerStub, inObject, until } from "../helpers";
 
 const port = inject("receiverPort");
 const T0 = Date.parse("2030-01-01T00:00:30Z"); // far ahead: real alarms never fire during the test
@@ -25,14 +25,6 @@ async function scheduled(schedule: Record<string, unknown>, opts: { receiver?: s
 
 const events = async (name: string, types?: string) => ((await call("GET", `/v1/triggers/${name}/events?limit=500${types ? `&types=${types}` : ""}`)).body.events as any[]);
 const fired = async (name: string) => (await events(name, "trigger.fired"));
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
 const lastFire = async (name: string) => (await fired(name)).at(-1);
 const deliveryOf = async (name: string, eventId: string) => (await call("GET", `/v1/triggers/${name}/fires/${eventId}`)).body.deliveries[0];
 const settledDelivery = (name: string, eventId: string) => until(() => deliveryOf(name, eventId), (d) => d && !["queued", "delivering"].includes(d.status));

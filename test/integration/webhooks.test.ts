@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { call, uniq, triggerStub, inObject } from "../helpers";
+import { call, uniq, triggerStub, inObject, until } from "../helpers";
 import { signFor } from "../webhook-signers";
 
 const SW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -24,14 +24,6 @@ async function webhookTrigger(auth: Record<string, unknown>, extra: Record<strin
 
 const stream = async (name: string) => ((await call("GET", `/v1/triggers/${name}/events?limit=500`)).body.events as any[]);
 const fires = async (name: string) => (await stream(name)).filter((e) => e.type === "trigger.fired" || e.type === "trigger.skipped");
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const inboxCount = (name: string) => inObject(triggerStub("acme", name), (o: any) => o.ctx.storage.sql.exec("SELECT count(*) AS n FROM inbox").one().n as number);
 
 const SECRETS: Record<string, string> = {
