@@ -190,7 +190,7 @@ export class TriggerObject extends DurableObject<Env> {
       const answer = await ingest(this.core, req);
       if (answer.kind === "stored" && answer.status === "accepted") {
         await armAlarm(this.core, this.core.now() + INBOX_RETRY_MS);
-        if (!this.core.faults.holdInbox) queueMicrotask(() => void this.drainInbox());
+        if (!this.core.faults.holdInbox) setTimeout(() => void this.drainInbox(), 0);
       }
       return answer;
     });
