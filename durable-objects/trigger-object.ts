@@ -33,7 +33,8 @@ const guard = rpcGuard;
 
 export class TriggerObject extends DurableObject<Env> {
   readonly core: Core;
-  private draining: Promise<void> | null = null;
+  /** When the running inbox drain started (null: none). */
+  private drainingSince: number | null = null;
   private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -190,31 +191,35 @@ export class TriggerObject extends DurableObject<Env> {
       const answer = await ingest(this.core, req);
       if (answer.kind === "stored" && answer.status === "accepted") {
         await armAlarm(this.core, this.core.now() + INBOX_RETRY_MS);
-        if (!this.core.faults.holdInbox) setTimeout(() => void this.drainInbox(), 0);
+        // After the answer; waitUntil keeps this object's context alive for it.
+        if (!this.core.faults.holdInbox) this.ctx.waitUntil(new Promise<void>((done) => setTimeout(() => void this.drainInbox().finally(done), 0)));
       }
       return answer;
     });
   }
 
-  /** Processes the inbox; concurrent calls coalesce into one more pass. */
+  /**
+   * Processes the inbox; a call while a drain runs asks it for one more pass.
+   * processInbox is synchronous, so two drains never interleave on a row; the
+   * flag only saves work (and is ignored if a drain looks stuck).
+   */
   private async drainInbox(): Promise<void> {
-    if (this.draining) {
+    const now = Date.now();
+    if (this.drainingSince !== null && now - this.drainingSince < 30_000) {
       this.drainAgain = true;
-      return this.draining;
+      return;
     }
-    this.draining = (async () => {
-      try {
-        do {
-          this.drainAgain = false;
-          const outcomes = processInbox(this.core, INBOX_BATCH);
-          for (const outcome of outcomes) await afterFire(this.core, outcome);
-          if (outcomes.length === INBOX_BATCH) this.drainAgain = true;
-        } while (this.drainAgain);
-      } finally {
-        this.draining = null;
-      }
-    })();
-    return this.draining;
+    this.drainingSince = now;
+    try {
+      do {
+        this.drainAgain = false;
+        const outcomes = processInbox(this.core, INBOX_BATCH);
+        for (const outcome of outcomes) await afterFire(this.core, outcome);
+        if (outcomes.length === INBOX_BATCH) this.drainAgain = true;
+      } while (this.drainAgain);
+    } finally {
+      this.drainingSince = null;
+    }
   }
 
   private async sendAll(outcomes: FireOutcome[]): Promise<void> {

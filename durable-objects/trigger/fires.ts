@@ -24,7 +24,9 @@ export function deliveryView(core: Core, d: DeliveryRow) {
 /** Finds a fire's stream event by its id (evt_ ids encode the seq; other ids go through the dedup table). */
 export function findFireEvent(core: Core, eventId: string): EventRow | null {
   let seq = seqOfEventId(eventId) ?? seqOfWebhookEvent(core, eventId);
-  if (seq === null) seq = core.sql.one<{ seq: number }>(`SELECT seq FROM dedup WHERE event_id = ?`, eventId)?.seq ?? null;
+  // scheduled fires: sch_<time base36>_<hash>; the occurrence's dedup key holds the seq
+  const occ = /^sch_([0-9a-z]{9})_[0-9a-f]{16}$/.exec(eventId);
+  if (seq === null && occ) seq = core.sql.one<{ seq: number }>(`SELECT seq FROM dedup WHERE key = ? AND event_id = ?`, `occ:${parseInt(occ[1], 36)}`, eventId)?.seq ?? null;
   if (seq === null) return null;
   const ev = core.sql.one<EventRow>(`SELECT seq, id, type, ts, data FROM events WHERE seq = ?`, seq);
   if (!ev || ev.id !== eventId || (ev.type !== "trigger.fired" && ev.type !== "trigger.skipped")) return null;

@@ -122,8 +122,8 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
     const inboxId = (core.sql.one<{ m: number | null }>(`SELECT max(id) AS m FROM inbox`)?.m ?? 0) + 1;
     const eventId = webhookEventId(inboxId);
     core.sql.run(
-      `INSERT INTO inbox (id, event_id, received_at, method, headers, query, body, source_ip, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      inboxId, eventId, now, req.method, JSON.stringify(keptHeaders(req.headers, auth)), JSON.stringify(keptQuery(req.query, auth)), req.body, req.sourceIp, now,
+      `INSERT INTO inbox (id, event_id, received_at, method, headers, query, body, source_ip, status, updated_at, dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      inboxId, eventId, now, req.method, JSON.stringify(keptHeaders(req.headers, auth)), JSON.stringify(keptQuery(req.query, auth)), req.body, req.sourceIp, now, dedupKey,
     );
     if (dedupKey) core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at) VALUES (?, ?, 0, ?)`, dedupKey, eventId, dedupExpiresAt(now, current.def.dedup?.windowSeconds));
     return eventId;
@@ -131,7 +131,7 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
   return { kind: "stored", id, status: "accepted" };
 }
 
-type InboxRow = { id: number; event_id: string; received_at: number; method: string; headers: string; query: string; body: ArrayBuffer; source_ip: string | null; attempts: number };
+type InboxRow = { id: number; event_id: string; received_at: number; method: string; headers: string; query: string; body: ArrayBuffer; source_ip: string | null; attempts: number; dedup_key: string | null };
 
 /** Turns one stored request into a fire (inside the caller's transaction). */
 function processRow(core: Core, row: TriggerRow, r: InboxRow): FireOutcome {
@@ -159,7 +159,7 @@ export function processInbox(core: Core, limit = 100): FireOutcome[] {
   if (!row) return [];
   const now = core.now();
   const rows = core.sql.all<InboxRow>(
-    `SELECT id, event_id, received_at, method, headers, query, body, source_ip, attempts FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id LIMIT ?`,
+    `SELECT id, event_id, received_at, method, headers, query, body, source_ip, attempts, dedup_key FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id LIMIT ?`,
     limit,
   );
   if (rows.length === 0) return [];
@@ -173,7 +173,7 @@ export function processInbox(core: Core, limit = 100): FireOutcome[] {
         core.tx(() => {
           const o = processRow(core, row, r);
           core.sql.run(`UPDATE inbox SET status = 'completed', event_seq = ?, updated_at = ? WHERE id = ?`, o.answer.seq, now, r.id);
-          core.sql.run(`UPDATE dedup SET seq = ? WHERE event_id = ?`, o.answer.seq, r.event_id);
+          if (r.dedup_key) core.sql.run(`UPDATE dedup SET seq = ? WHERE key = ? AND event_id = ?`, o.answer.seq, r.dedup_key, r.event_id);
           return o;
         }),
       );

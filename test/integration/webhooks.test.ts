@@ -228,6 +228,16 @@ describe("webhook processing after the answer", () => {
     expect(done).toEqual([{ status: "completed" }]);
   });
 
+  it("a burst of concurrent webhooks is processed completely after the answers", async () => {
+    const { name, path } = await webhookTrigger({ type: "none" });
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => hook(path, JSON.stringify({ i }))));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    const ids = new Set(answers.map((a) => a.body.id));
+    const f = await until(() => fires(name), (x) => x.length >= 150, 15_000);
+    expect(f.length).toBe(150);
+    expect(new Set(f.map((e) => e.id))).toEqual(ids);
+  });
+
   it("GET /v1/providers lists the presets and their default dedup keys", async () => {
     const r = await call("GET", "/v1/providers");
     expect(r.status).toBe(200);
