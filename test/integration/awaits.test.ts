@@ -46,6 +46,17 @@ describe("sleep and until", () => {
     expect(await received(runId)).toHaveLength(1);
   });
 
+  it("settled awaits are kept 7 days for inspection, then removed", async () => {
+    const { runId, T0, at } = await run();
+    await call("PUT", `/v1/runs/${runId}/awaits/short`, { kind: "sleep", durationMs: 1000 });
+    await at(T0 + 1001);
+    expect((await call("GET", `/v1/runs/${runId}/awaits/short`)).body.status).toBe("resolved");
+    await at(T0 + 1001 + 6 * 86_400_000);
+    expect((await call("GET", `/v1/runs/${runId}/awaits/short`)).status).toBe(200);
+    await at(T0 + 1001 + 7 * 86_400_000 + 1);
+    expect((await call("GET", `/v1/runs/${runId}/awaits/short`)).status).toBe(404);
+  });
+
   it("until in the past resolves at once", async () => {
     const { runId } = await run();
     const put = await call("PUT", `/v1/runs/${runId}/awaits/u`, { kind: "until", until: "2020-01-01T00:00:00Z" });
