@@ -238,6 +238,18 @@ describe("webhook processing after the answer", () => {
     expect(new Set(f.map((e) => e.id))).toEqual(ids);
   });
 
+  it("processed inbox rows are garbage-collected after config.inboxRetentionDays (default 7)", async () => {
+    const { name, path } = await webhookTrigger({ type: "none" }, { def: { config: { inboxRetentionDays: 2 } } });
+    await hook(path, "{}");
+    await until(() => fires(name), (f) => f.length === 1);
+    const stub = triggerStub("acme", name);
+    const later = Date.now() + 3 * 86_400_000;
+    await inObject(stub, (o: any) => { o.core.clock = () => later; });
+    await runDurableObjectAlarm(stub);
+    expect(await inboxCount(name)).toBe(0);
+    expect((await fires(name)).length).toBe(1); // the fire stays in the stream
+  });
+
   it("GET /v1/providers lists the presets and their default dedup keys", async () => {
     const r = await call("GET", "/v1/providers");
     expect(r.status).toBe(200);
