@@ -9,6 +9,7 @@ import { AppError, rpcGuard, isRpcFailure, type RpcFailure } from "../src/errors
 import type { AwaitDef } from "../src/schemas/await";
 import { randomToken, sha256Hex } from "../src/domain/bytes";
 import { RunCore } from "./run/core";
+import { hasSchema } from "./sql";
 import { migrateRun } from "./run/schema";
 import { createAwait, getAwait, view, settle, expire, resume, KEEP_SETTLED_MS, type AwaitRow } from "./run/awaits";
 import { claimCallback, recordCallbackOutcome, sendCallbacks, resendExpiredCallbacks, nextCallbackLease } from "./run/callbacks";
@@ -24,8 +25,12 @@ export class RunObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.core = new RunCore(ctx.storage, env);
-    migrateRun(this.core.sql, ctx.storage);
+    // A run that never awaited anything stays empty: reads and probes create no storage.
+    this.ready = hasSchema(this.core.sql);
+    if (this.ready) migrateRun(this.core.sql, ctx.storage);
   }
+
+  private ready: boolean;
 
   /** After a change: apply its outbox, send its callbacks, re-arm the alarm. */
   private async settleEffects(): Promise<void> {
@@ -51,6 +56,10 @@ export class RunObject extends DurableObject<Env> {
   async put(tenant: string, runId: string, step: string, def: AwaitDef) {
     return guard(async () => {
       const c = this.core;
+      if (!this.ready) {
+        migrateRun(c.sql, this.ctx.storage);
+        this.ready = true;
+      }
       const token = def.kind === "webhook" ? randomToken(32) : null;
       const tokenHash = token ? await sha256Hex(token) : null;
       const made = c.tx(() => {
@@ -87,20 +96,21 @@ export class RunObject extends DurableObject<Env> {
 
   async get(step: string) {
     return guard(() => {
-      const a = getAwait(this.core, step);
+      const a = this.ready ? getAwait(this.core, step) : null;
       if (!a) throw new AppError(404, "not_found", `No await for step '${step}'`);
       return view(this.core, a);
     });
   }
 
   async list() {
+    if (!this.ready) return { awaits: [] };
     return { awaits: this.core.sql.all<AwaitRow>(`SELECT * FROM awaits ORDER BY created_at, step`).map((a) => view(this.core, a)) };
   }
 
   async cancel(step: string) {
     return guard(async () => {
       const c = this.core;
-      const a = getAwait(c, step);
+      const a = this.ready ? getAwait(c, step) : null;
       if (!a) throw new AppError(404, "not_found", `No await for step '${step}'`);
       c.tx(() => {
         if (settle(c, step, "cancelled", null)) this.cleanupWaiting(a);
@@ -119,6 +129,7 @@ export class RunObject extends DurableObject<Env> {
 
   /** Called by a TriggerObject when a fire matched this run's event await. */
   async resolveFromEvent(step: string, result: unknown): Promise<{ resolved: boolean }> {
+    if (!this.ready) return { resolved: false };
     const resolved = this.core.tx(() => settle(this.core, step, "resolved", result));
     await this.settleEffects();
     return { resolved };
@@ -126,6 +137,7 @@ export class RunObject extends DurableObject<Env> {
 
   async resume(step: string, tokenHash: string, body: unknown) {
     return guard(async () => {
+      if (!this.ready) throw new AppError(404, "not_found", "Unknown resume token");
       try {
         return this.core.tx(() => resume(this.core, step, tokenHash, body));
       } finally {
@@ -135,20 +147,24 @@ export class RunObject extends DurableObject<Env> {
   }
 
   async claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]> {
+    if (!this.ready) return items.map(() => ({ action: "drop", reason: "unknown_delivery" }));
     return items.map((it) => claimCallback(this.core, it.id, it.attempt));
   }
 
   async outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]> {
+    if (!this.ready) return items.map(() => ({ action: "ack" }));
     const answers = items.map((it) => recordCallbackOutcome(this.core, it.id, it.attempt, it.result));
     await this.rearm();
     return answers;
   }
 
   async deadLetter(id: string): Promise<void> {
+    if (!this.ready) return;
     this.core.sql.run(`UPDATE callbacks SET status = 'dead', last_error = coalesce(last_error, 'dead-lettered by the queue') WHERE id = ? AND status = 'queued'`, id);
   }
 
   override async alarm(): Promise<void> {
+    if (!this.ready) return;
     const c = this.core;
     const now = c.now();
     const due = c.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status = 'waiting' AND expires_at <= ? LIMIT 1000`, now);

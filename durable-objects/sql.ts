@@ -46,3 +46,8 @@ export function applyMigrations(sql: Sql, storage: DurableObjectStorage, migrati
     if (current < migrations.length) sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(migrations.length));
   });
 }
+
+/** Whether this object has ever been written (its schema exists). Reading this writes nothing. */
+export function hasSchema(sql: Sql): boolean {
+  return sql.one(`SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'`) !== null;
+}

@@ -10,7 +10,6 @@ import { AppError, rpcGuard, type RpcFailure } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
 import { Core } from "./trigger/core";
-import { migrate } from "./trigger/schema";
 import { register, retire, reactivate, view } from "./trigger/registry";
 import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscriptions";
 import { recordFire, afterFire, type FireInput, type FireAnswer, type FireOutcome } from "./trigger/fire";
@@ -40,7 +39,6 @@ export class TriggerObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.core = new Core(ctx.storage, env);
-    migrate(this.core.sql, ctx.storage);
   }
 
   /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */
@@ -166,7 +164,7 @@ export class TriggerObject extends DurableObject<Env> {
   }
 
   async deadLetter(deliveryId: string): Promise<void> {
-    recordDeadLetter(this.core, deliveryId);
+    if (this.core.ready) recordDeadLetter(this.core, deliveryId);
   }
 
   /** Consumer, batched: one call claims every message of a queue batch that belongs to this trigger. */
@@ -176,6 +174,7 @@ export class TriggerObject extends DurableObject<Env> {
 
   /** Consumer, batched: records the outcomes of a batch in one call. */
   async outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]> {
+    if (!this.core.ready) return items.map(() => ({ action: "ack" }));
     const answers = items.map((it) => recordOutcome(this.core, it.id, it.attempt, it.result));
     await armAlarm(this.core, this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS);
     await this.sendAll(releaseIfSettled(this.core));
@@ -244,7 +243,7 @@ export class TriggerObject extends DurableObject<Env> {
   }
 
   async removeWaiter(runId: string, step: string): Promise<void> {
-    removeWaiter(this.core, runId, step);
+    if (this.core.ready) removeWaiter(this.core, runId, step);
   }
 
   override async alarm(): Promise<void> {

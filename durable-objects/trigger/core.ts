@@ -5,7 +5,8 @@
 import type { Env } from "../../src/env";
 import type { TriggerDef } from "../../src/schemas/trigger";
 import { AppError } from "../../src/errors";
-import { Sql } from "../sql";
+import { Sql, hasSchema } from "../sql";
+import { migrate } from "./schema";
 import { newEventId } from "./ids";
 
 export type TriggerStatus = "active" | "retired" | "deprecated";
@@ -56,6 +57,19 @@ export class Core {
     readonly clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);
+    // An object that was never written stays empty: reads (a 404, a probe) must not create storage.
+    this.ready = hasSchema(this.sql);
+    if (this.ready) migrate(this.sql, storage);
+  }
+
+  /** Whether the schema exists; false for an object nothing was ever registered in. */
+  ready: boolean;
+
+  /** Creates the schema on the first write that needs it (registration). */
+  ensureSchema(): void {
+    if (this.ready) return;
+    migrate(this.sql, this.storage);
+    this.ready = true;
   }
 
   now(): number {
@@ -65,6 +79,7 @@ export class Core {
   /** The index entry, or null when the trigger was never registered. */
   row(): TriggerRow | null {
     if (this.cachedRow !== undefined) return this.cachedRow;
+    if (!this.ready) return null;
     const r = this.sql.one<RawRow>(`SELECT * FROM trigger WHERE id = 1`);
     this.cachedRow = r
       ? {

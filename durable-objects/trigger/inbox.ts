@@ -15,6 +15,7 @@ import { checkDedup, checkRateLimit, filterSkip, writeFire, type FireOutcome } f
 import { bumpCounters } from "./stats";
 import { dedupExpiresAt } from "../../src/domain/idempotency";
 import { DEFAULT_MAX_BODY } from "./projection";
+import { jsonDepth, MAX_JSON_DEPTH } from "../../src/domain/json-depth";
 
 export type IngestRequest = {
   path: string;
@@ -58,6 +59,9 @@ function keptQuery(query: Record<string, string>, auth: WebhookAuth): Record<str
 export function parseBody(bytes: Uint8Array, contentType: string | undefined): { ok: true; value: unknown } | { ok: false; error: string } {
   const text = new TextDecoder().decode(bytes);
   const type = (contentType ?? "").toLowerCase();
+  if (jsonDepth(text) > MAX_JSON_DEPTH && (type.includes("json") || (!type && /^\s*[[{]/.test(text)))) {
+    return { ok: false, error: `body nests deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   if (type.includes("application/x-www-form-urlencoded")) {
     return { ok: true, value: Object.fromEntries(new URLSearchParams(text)) };
   }

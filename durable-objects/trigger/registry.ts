@@ -27,6 +27,7 @@ function checkVersion(row: TriggerRow | null, ifMatch: number | null): void {
 /** PUT: creates (201) or updates (200). An identical body changes nothing and records nothing. */
 export function register(core: Core, tenant: string, name: string, incoming: TriggerDef, ifMatch: number | null): { created: boolean } {
   const now = core.now();
+  core.ensureSchema();
   return core.tx(() => {
     const row = core.row();
     checkVersion(row, ifMatch);

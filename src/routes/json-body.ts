@@ -6,6 +6,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
+import { jsonDepth, MAX_JSON_DEPTH } from "../domain/json-depth";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -52,6 +53,7 @@ export const jsonBody = createMiddleware<AppEnv>(async function jsonBody(c, next
     } catch {
       throw new AppError(400, "malformed_json", "Request body is not valid UTF-8");
     }
+    if (jsonDepth(text) > MAX_JSON_DEPTH) throw new AppError(400, "json_too_deep", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       JSON.parse(text);
     } catch (e) {

@@ -9,6 +9,7 @@ import { AppError, unwrap, type RpcFailure } from "../errors";
 import { sha256Hex } from "../domain/bytes";
 import { TenantStore } from "../data/tenant-store";
 import { MAX_BODY_BYTES } from "./json-body";
+import { jsonDepth, MAX_JSON_DEPTH } from "../domain/json-depth";
 
 export const resumeRoutes = new Hono<AppEnv>();
 
@@ -23,6 +24,7 @@ resumeRoutes.post("/resume/:token", async function resumeAwait(c) {
   let body: unknown = null;
   if (text.trim() !== "") {
     if (!/json/i.test(c.req.header("content-type") ?? "application/json")) throw new AppError(415, "unsupported_media_type", "The resume body must be JSON");
+    if (jsonDepth(text) > MAX_JSON_DEPTH) throw new AppError(400, "json_too_deep", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       body = JSON.parse(text);
     } catch {

@@ -57,8 +57,12 @@ function intervalProblems(interval: unknown): string[] {
   const ms = typeof interval === "string" ? parseInterval(interval) : null;
   if (ms === null) return ['interval must be an integer and a unit s, m, h, d or w, e.g. "15m"'];
   if (ms === 0) return ["interval must be greater than 0"];
+  if (ms > MAX_PERIOD_MS) return ["interval must be at most 3660 days (about 10 years)"];
   return [];
 }
+
+/** Longest period an interval or every may have: ~10 years keeps every fire time a valid date. */
+export const MAX_PERIOD_MS = 3660 * 86_400_000;
 
 function everyProblems(every: unknown): string[] {
   if (!isObject(every)) return ["every must be an object like { hours: 6 }"];
@@ -70,7 +74,7 @@ function everyProblems(every: unknown): string[] {
   if (problems.length > 0) return problems;
   const ms = everyPeriodMs(every);
   if (ms < 1000) return ["every must add up to at least 1 second"];
-  if (!Number.isSafeInteger(ms)) return ["every adds up to too long a period"];
+  if (!Number.isSafeInteger(ms) || ms > MAX_PERIOD_MS) return ["every must add up to at most 3660 days (about 10 years)"];
   return [];
 }
 
