@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { cp, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { existsSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -64,6 +64,34 @@ function killGroup(pid, signal) {
   }
 }
 
+/**
+ * Pids of the live processes in process group `pgid` whose command name is
+ * `comm` (from /proc; Linux only, [] elsewhere).
+ */
+export function groupProcesses(pgid, comm) {
+  const out = [];
+  let entries = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      // "pid (comm) state ppid pgrp …": comm may hold spaces or parentheses, so split at the last ')'.
+      const close = stat.lastIndexOf(")");
+      const name = stat.slice(stat.indexOf("(") + 1, close);
+      const [state, , pgrp] = stat.slice(close + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z" && (comm === undefined || name === comm)) out.push(Number(e));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
 export async function freePort() {
   const srv = createServer();
@@ -89,7 +117,7 @@ function childEnv() {
  * Spawns `node wrangler.js …args` in its own process group, keeping the tail
  * of its output. Returns { child, output(), exited }.
  */
-function spawnWrangler(args, cwd) {
+function spawnWrangler(args, cwd, logFile) {
   installExitHooks();
   const child = spawn(process.execPath, [WRANGLER_BIN, ...args], {
     cwd,
@@ -100,7 +128,9 @@ function spawnWrangler(args, cwd) {
   live.add(child.pid);
   let tail = "";
   const keep = (chunk) => {
-    tail = (tail + chunk.toString().replace(/\x1b\[[0-9;]*m/g, "")).slice(-20_000);
+    const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, "");
+    tail = (tail + text).slice(-20_000);
+    if (logFile) appendFileSync(logFile, text);
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
@@ -154,9 +184,23 @@ async function runWrangler(args, cwd, timeoutMs) {
  * benchmark. `snapshot: false`, or SIGNALBOX_E2E_LIVE=1, runs from the
  * repository itself.
  *
+ * `sourceRoot` runs another checkout of the service (default: this repository;
+ * node_modules always come from this repository).
+ * `logFile` (or SIGNALBOX_E2E_LOG_FILE) appends all of wrangler dev's output
+ * to that file (the tail is always kept for `output()`).
+ * `vars` adds Worker variables (written to the same env file as API_KEYS,
+ * e.g. `{ DELIVERY_LEASE_SECONDS: "5" }`); `port` asks for a given port.
+ *
+ * Crash tests: `kill()` SIGKILLs the workerd runtime(s) and then the rest of
+ * the wrangler process group, without any cleanup (state stays on disk);
+ * `restart()` starts a new `wrangler dev` on the same persisted state, env
+ * file and port (migrations are not re-applied). `stop()` still removes
+ * everything.
+ *
  * @returns {Promise<{ baseUrl: string, port: number, apiKey: string, tenant: string, persistDir: string, sourceDir: string,
  *   api: (method: string, path: string, opts?: { body?: unknown, headers?: Record<string,string>, key?: string|null }) => Promise<{status:number, headers: Headers, text: string, json: any}>,
- *   output: () => string, stop: () => Promise<void> }>}
+ *   output: () => string, stop: () => Promise<void>,
+ *   kill: () => Promise<{ workerd: number[] }>, restart: (opts?: { startTimeoutMs?: number }) => Promise<void> }>}
  */
 export async function startWrangler({
   tenant = "e2e",
@@ -165,12 +209,16 @@ export async function startWrangler({
   startTimeoutMs = 90_000,
   extraArgs = [],
   snapshot = process.env.SIGNALBOX_E2E_LIVE !== "1",
+  vars = {},
+  port: wantedPort,
+  logFile = process.env.SIGNALBOX_E2E_LOG_FILE,
+  sourceRoot = REPO_ROOT,
 } = {}) {
   installExitHooks();
   const dir = await mkdtemp(join(tmpdir(), "signalbox-e2e-"));
   tempDirs.add(dir);
   const persistDir = join(dir, "state");
-  const sourceDir = snapshot ? join(dir, "src-snapshot") : REPO_ROOT;
+  const sourceDir = snapshot ? join(dir, "src-snapshot") : sourceRoot;
   let proc = null;
   const stop = async () => {
     if (proc) await stopGroup(proc);
@@ -182,35 +230,66 @@ export async function startWrangler({
   try {
     if (snapshot) {
       for (const p of SNAPSHOT_PATHS) {
-        if (existsSync(join(REPO_ROOT, p))) await cp(join(REPO_ROOT, p), join(sourceDir, p), { recursive: true });
+        if (existsSync(join(sourceRoot, p))) await cp(join(sourceRoot, p), join(sourceDir, p), { recursive: true });
       }
       await symlink(join(REPO_ROOT, "node_modules"), join(sourceDir, "node_modules"), "dir");
     }
     // --env-file makes wrangler skip .dev.vars, so the developer's keys play no part.
     const envFile = join(dir, "dev.env");
-    await writeFile(envFile, `API_KEYS='${JSON.stringify([{ tenant, key: apiKey }])}'\n`, { mode: 0o600 });
+    const extraVars = Object.entries(vars).map(([k, v]) => `${k}='${String(v)}'\n`).join("");
+    await writeFile(envFile, `API_KEYS='${JSON.stringify([{ tenant, key: apiKey }])}'\n${extraVars}`, { mode: 0o600 });
     await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], sourceDir, 60_000);
-    const port = await freePort();
-    const inspectorPort = await freePort();
-    proc = spawnWrangler([
-      "dev",
-      "--port", String(port),
-      "--ip", "127.0.0.1",
-      "--inspector-port", String(inspectorPort),
-      "--inspector-ip", "127.0.0.1",
-      "--persist-to", persistDir,
-      "--env-file", envFile,
-      "--log-level", logLevel,
-      "--show-interactive-dev-session=false",
-      ...extraArgs,
-    ], sourceDir);
+    const port = wantedPort ?? (await freePort());
+    const spawnDev = async () =>
+      spawnWrangler([
+        "dev",
+        "--port", String(port),
+        "--ip", "127.0.0.1",
+        "--inspector-port", String(await freePort()),
+        "--inspector-ip", "127.0.0.1",
+        "--persist-to", persistDir,
+        "--env-file", envFile,
+        "--log-level", logLevel,
+        "--show-interactive-dev-session=false",
+        ...extraArgs,
+      ], sourceDir, logFile);
+    proc = await spawnDev();
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitHealthy(baseUrl, proc, startTimeoutMs);
+    let previousOutput = "";
+    const kill = async () => {
+      if (!proc) return { workerd: [] };
+      const p = proc;
+      proc = null;
+      const workerd = groupProcesses(p.child.pid, "workerd");
+      for (const pid of workerd) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      killGroup(p.child.pid, "SIGKILL");
+      await Promise.race([p.exited, deadlineAfter(5_000)]);
+      // wait (bounded) until nothing of the group is left, so the port is free again
+      const deadline = Date.now() + 5_000;
+      while (groupProcesses(p.child.pid).length > 0 && Date.now() < deadline) await sleep(20);
+      live.delete(p.child.pid);
+      previousOutput = (previousOutput + p.output()).slice(-20_000);
+      return { workerd };
+    };
+    const restart = async ({ startTimeoutMs: restartTimeoutMs = startTimeoutMs } = {}) => {
+      if (proc) await kill();
+      proc = await spawnDev();
+      await waitHealthy(baseUrl, proc, restartTimeoutMs);
+    };
     const sb = {
       baseUrl, port, apiKey, tenant, persistDir, sourceDir,
-      output: () => proc?.output() ?? "",
+      output: () => previousOutput + (proc?.output() ?? ""),
       api: (method, path, opts = {}) => callApi(baseUrl, opts.key === undefined ? apiKey : opts.key, method, path, opts),
       stop,
+      kill,
+      restart,
     };
     return sb;
   } catch (e) {
