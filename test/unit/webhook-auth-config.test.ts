@@ -1,7 +1,9 @@
 /** Presets listing, default dedup keys, Slack url_verification, config validation and redaction. */
 import { describe, expect, it } from "vitest";
 import { PROVIDERS, defaultDedupKey, isSlackUrlVerification } from "../../src/domain/webhook-auth/providers";
-import { redactWebhookAuth } from "../../src/domain/webhook-auth/redact";
+import { redactDef } from "../../src/domain/redact";
+
+const redactWebhookAuth = (auth: WebhookAuth) => (redactDef({ type: "webhook", webhook: { path: "p", auth } }) as { webhook: { auth: WebhookAuth } }).webhook.auth;
 import { validateWebhookAuth } from "../../src/domain/webhook-auth/validate";
 import type { WebhookAuth } from "../../src/domain/webhook-auth/types";
 
@@ -120,7 +122,7 @@ describe("validateWebhookAuth", () => {
   });
 });
 
-describe("redactWebhookAuth", () => {
+describe("redactDef on webhook auth", () => {
   it("masks every secret field and keeps the rest", () => {
     const cases: Array<[WebhookAuth, WebhookAuth]> = [
       [

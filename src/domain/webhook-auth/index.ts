@@ -3,4 +3,3 @@ export type { AuthResult, HmacAuth, HmacProvider, InboundRequest, MacAlgorithm, 
 export { verifyWebhook } from "./verify";
 export { PROVIDERS, defaultDedupKey, isSlackUrlVerification, type ProviderInfo } from "./providers";
 export { validateWebhookAuth } from "./validate";
-export { REDACTED, redactWebhookAuth } from "./redact";
