@@ -45,8 +45,7 @@ const OK = (a) => typeof a === "number" && a >= 200 && a < 300;
 function decide(record) {
   const flow = record.path.slice("/f/".length);
   if (flow === GONE) return { status: seededUniform(SEED, `gone:${record.webhookId}`) < 0.5 ? 410 : 400 };
-  const n = record.webhookId ? record.seqOfId : 0;
-  const u = seededUniform(SEED, `${record.webhookId}#${n}`);
+  const u = seededUniform(SEED, `${record.webhookId}#${record.nth ?? 0}`);
   if (u < 0.3) return { status: 500 };
   if (u < 0.4) return "hang";
   if (u < 0.45) return { status: 429, headers: { "retry-after": "1" } };
@@ -58,16 +57,7 @@ let receiver;
 const secrets = new Map();
 
 before(async () => {
-  const counts = new Map();
-  receiver = await startScriptedReceiver({
-    hangMaxMs: 30_000,
-    decide: (r) => {
-      const n = (counts.get(r.webhookId) ?? 0) + 1;
-      counts.set(r.webhookId, n);
-      r.seqOfId = n;
-      return decide(r);
-    },
-  });
+  receiver = await startScriptedReceiver({ hangMaxMs: 30_000, decide });
   sb = await startWrangler();
 }, { timeout: 120_000 });
 

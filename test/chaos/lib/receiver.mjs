@@ -4,10 +4,11 @@
  * when it began, what it was answered) and asks `decide(record)` how to
  * answer each one:
  *
- *   { status: 200, headers?: {…} }   answer at once
+ *   { status: 200, headers?: {…}, delayMs? }   answer (after delayMs)
  *   "hang"                            never answer; wait until the client gives up
  *                                     (closes the connection), bounded by hangMaxMs
  *
+ * `nth` is the request's number among those with the same webhook-id (1-based).
  * A hung request is recorded with `answer: "timeout"` and `endedAt` = when the
  * client closed it. Nothing here retries or stops by itself except the hang
  * bound; `close()` ends every connection.
@@ -15,10 +16,10 @@
 import { createServer } from "node:http";
 
 /**
- * @param {{ decide?: (r: object) => ({ status: number, headers?: Record<string,string> } | "hang"), hangMaxMs?: number }} [opts]
+ * @param {{ decide?: (r: object) => ({ status: number, headers?: Record<string,string>, delayMs?: number } | "hang"), hangMaxMs?: number }} [opts]
  */
 export async function startScriptedReceiver({ decide = () => ({ status: 200 }), hangMaxMs = 60_000 } = {}) {
-  /** @type {Array<{ seq: number, path: string, webhookId: string|null, timestamp: string|null, signature: string|null, body: string, json: any, startedAt: number, endedAt: number|null, answer: number|"timeout"|null }>} */
+  /** @type {Array<{ seq: number, nth?: number, path: string, webhookId: string|null, timestamp: string|null, signature: string|null, body: string, json: any, startedAt: number, endedAt: number|null, answer: number|"timeout"|null }>} */
   const requests = [];
   const byWebhookId = new Map();
   const sockets = new Set();
@@ -51,6 +52,7 @@ export async function startScriptedReceiver({ decide = () => ({ status: 200 }), 
         const list = byWebhookId.get(record.webhookId) ?? [];
         list.push(record);
         byWebhookId.set(record.webhookId, list);
+        record.nth = list.length;
       }
       let verdict;
       try {
@@ -68,10 +70,14 @@ export async function startScriptedReceiver({ decide = () => ({ status: 200 }), 
         });
         return;
       }
-      record.answer = verdict.status;
-      res.writeHead(verdict.status, { "content-type": "text/plain", ...(verdict.headers ?? {}) });
-      res.end(verdict.status < 300 ? "ok" : "no");
-      record.endedAt = Date.now();
+      const answer = () => {
+        record.answer = verdict.status;
+        res.writeHead(verdict.status, { "content-type": "text/plain", ...(verdict.headers ?? {}) });
+        res.end(verdict.status < 300 ? "ok" : "no");
+        record.endedAt = Date.now();
+      };
+      if (verdict.delayMs > 0) setTimeout(answer, verdict.delayMs);
+      else answer();
     });
   });
   server.on("connection", (s) => {
