@@ -8,10 +8,8 @@
  */
 import { describe, it, expect, inject, beforeAll } from "vitest";
 import { env } from "cloudflare:workers";
-import { createExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
-import worker from "../../src/index";
-import { uniq, triggerStub, inObject, type Call } from "../helpers";
+import { call, fetchWorker, uniq, triggerStub, inObject, type Call } from "../helpers";
 import { v1Request, webhookRequest, describeRequest, type FuzzContext, type FuzzRequest } from "../fuzz-arbitraries";
 
 /** Change a seed here (or in a failure report) to replay a run; every run is deterministic for its seed. */
@@ -24,28 +22,6 @@ const BATCH = 40;
 const port = inject("receiverPort");
 const okUrl = (tag: string) => `http://127.0.0.1:${port}/hook/ok/${tag}`;
 
-/**
- * Calls the Worker's own fetch handler. `exports.default.fetch` (test/helpers)
- * gets slower with every call in this pool version (measured: /healthz 0.1 ms
- * direct, 90 ms through exports after ~800 calls), which a few hundred fuzz
- * requests plus their checks cannot afford.
- */
-async function fetchWorker(request: Request): Promise<Response> {
-  return worker.fetch(request as any, env as any, createExecutionContext());
-}
-
-/** test/helpers' call(), over fetchWorker. */
-async function call(method: string, path: string, body?: unknown, opts: { key?: string | null; headers?: Record<string, string> } = {}): Promise<Call> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  const key = opts.key === undefined ? "acme-key" : opts.key;
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetchWorker(new Request(`http://signalbox.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
 
 type Fixture = { name: string; def: Record<string, unknown>; path?: string };
 type Snapshot = { trigger: unknown; events: unknown[] };

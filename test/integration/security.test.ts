@@ -6,36 +6,13 @@
  */
 import { describe, it, expect, inject } from "vitest";
 import { env } from "cloudflare:workers";
-import { createExecutionContext } from "cloudflare:test";
-import worker from "../../src/index";
-import { uniq, triggerStub, inObject, type Call } from "../helpers";
+import { call, fetchWorker, uniq, triggerStub, inObject, type Call } from "../helpers";
 import { signFor, hex, b64 } from "../webhook-signers";
 
 const port = inject("receiverPort");
 const hookUrl = (mode: string, tag: string) => `http://127.0.0.1:${port}/hook/${mode}/${tag}`;
 const enc = new TextEncoder();
 
-/**
- * Calls the Worker's own fetch handler. `exports.default.fetch` (test/helpers)
- * gets slower with every call in this pool version (measured: /healthz 0.1 ms
- * direct, 90 ms through exports after ~800 calls); this file makes ~600.
- */
-async function fetchWorker(request: Request): Promise<Response> {
-  return worker.fetch(request as any, env as any, createExecutionContext());
-}
-
-/** test/helpers' call(), over fetchWorker. */
-async function call(method: string, path: string, body?: unknown, opts: { key?: string | null; headers?: Record<string, string> } = {}): Promise<Call> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  const key = opts.key === undefined ? "acme-key" : opts.key;
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetchWorker(new Request(`http://signalbox.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
 
 /** A raw webhook request; headers as pairs so one name can be sent twice. */
 async function hook(tenant: string, pathAndQuery: string, body: string, headers: Array<[string, string]> | Record<string, string> = {}, method = "POST"): Promise<Call> {
