@@ -10,6 +10,8 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // a queue a flow would own, for queue targets (the service's own queues are refused as targets)
+          queueProducers: { FLOW_QUEUE: { queueName: "signalbox-test-flow-queue" } },
           bindings: {
             TEST_MIGRATIONS: migrations,
             // Short lease so lost-message recovery is testable without waiting minutes.

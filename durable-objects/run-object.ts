@@ -5,7 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
-import { AppError, rpcGuard, isRpcFailure, type RpcFailure } from "../src/errors";
+import { AppError, rpcGuard } from "../src/errors";
 import type { AwaitDef } from "../src/schemas/await";
 import { randomToken, sha256Hex } from "../src/domain/bytes";
 import { RunCore } from "./run/core";
@@ -13,9 +13,8 @@ import { hasSchema } from "./sql";
 import { migrateRun } from "./run/schema";
 import { createAwait, getAwait, view, settle, expire, resume, KEEP_SETTLED_MS, type AwaitRow } from "./run/awaits";
 import { claimCallback, recordCallbackOutcome, sendCallbacks, resendExpiredCallbacks, nextCallbackLease } from "./run/callbacks";
-import { queueOp, drainRunOutbox, nextRunOutboxDue } from "./run/outbox";
-import type { AttemptResult, Claim, OutcomeAnswer } from "./trigger/outcomes";
-import type { WaiterResult } from "./trigger/waiters";
+import { queueOp, drainRunOutbox, nextRunOutboxDue, applyWait, removeOp } from "./run/outbox";
+import type { AttemptResult, Claim, OutcomeAnswer } from "../src/contracts/rpc";
 
 const guard = rpcGuard;
 
@@ -67,9 +66,12 @@ export class RunObject extends DurableObject<Env> {
         const r = createAwait(c, step, def, tokenHash);
         if (r.created && tokenHash) queueOp(c, `token:${step}`, { op: "token", tokenHash, step, expiresAt: r.row.expires_at! });
         if (r.created && r.row.expires_at! <= c.now()) expire(c, r.row); // an `until` in the past resolves at once
+        if (r.created && def.kind === "event") {
+          queueOp(c, `wait:${step}`, { op: "wait", trigger: def.trigger, step, match: def.match ?? {}, expiresAt: r.row.expires_at!, lookbackMs: def.lookbackMs ?? 0 });
+        }
         return r;
       });
-      if (made.created && def.kind === "event") await this.registerWaiter(step, def);
+      if (made.created && def.kind === "event") await this.registerWaiter(step);
       await this.settleEffects();
       const row = getAwait(c, step)!;
       return {
@@ -81,17 +83,27 @@ export class RunObject extends DurableObject<Env> {
     });
   }
 
-  /** Registers the event waiter (and resolves at once from the lookback); undoes the await if the trigger is unknown. */
-  private async registerWaiter(step: string, def: Extract<AwaitDef, { kind: "event" }>): Promise<void> {
+  /**
+   * Registers the event waiter now (a lookback match resolves at once); the
+   * op stays in the outbox until it succeeds, so a transport error here is
+   * retried by the alarm. A trigger that does not exist undoes the await (404).
+   */
+  private async registerWaiter(step: string): Promise<void> {
     const c = this.core;
-    const stub = this.env.TRIGGERS.get(this.env.TRIGGERS.idFromName(`${c.tenant()}:${def.trigger}`));
-    const a = getAwait(c, step)!;
-    const r = (await stub.addWaiter(c.runId(), step, def.match ?? {}, a.expires_at!, def.lookbackMs ?? 0)) as WaiterResult | RpcFailure;
-    if (isRpcFailure(r)) {
-      c.tx(() => c.sql.run(`DELETE FROM awaits WHERE step = ?`, step));
-      throw new AppError(r.__error.status as 404, r.__error.code, r.__error.message);
+    const key = `wait:${step}`;
+    const row = c.sql.one<{ payload: string }>(`SELECT payload FROM outbox WHERE key = ?`, key);
+    if (!row) return;
+    let failure: { status: number; code: string; message: string } | null;
+    try {
+      failure = await applyWait(c, JSON.parse(row.payload));
+    } catch {
+      return; // transport error: the alarm retries it
     }
-    if (r.matched) c.tx(() => settle(c, step, "resolved", r.matched));
+    c.tx(() => {
+      removeOp(c, key);
+      if (failure) c.sql.run(`DELETE FROM awaits WHERE step = ?`, step);
+    });
+    if (failure) throw new AppError(failure.status as 404, failure.code, failure.message);
   }
 
   async get(step: string) {

@@ -35,14 +35,21 @@ export class Sql {
 /**
  * Applies an ordered migration list gated by the schema version stored in
  * `meta` (the first entry must create `meta`), all in one transaction.
+ * A migration is one SQL statement or a function (for data moves).
  * Append new migrations; never edit applied ones.
  */
-export function applyMigrations(sql: Sql, storage: DurableObjectStorage, migrations: readonly string[]): void {
+export type Migration = string | ((sql: Sql) => void);
+
+export function applyMigrations(sql: Sql, storage: DurableObjectStorage, migrations: readonly Migration[]): void {
   storage.transactionSync(() => {
-    sql.run(migrations[0]);
+    sql.run(migrations[0] as string);
     const row = sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
     const current = row ? Number(row.value) : 0;
-    for (let v = Math.max(current, 1); v < migrations.length; v++) sql.run(migrations[v]);
+    for (let v = Math.max(current, 1); v < migrations.length; v++) {
+      const m = migrations[v];
+      if (typeof m === "string") sql.run(m);
+      else m(sql);
+    }
     if (current < migrations.length) sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(migrations.length));
   });
 }

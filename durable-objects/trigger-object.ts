@@ -6,25 +6,31 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
-import { AppError, rpcGuard, type RpcFailure } from "../src/errors";
+import { rpcGuard, type RpcFailure } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
+import type { AttemptResult, Claim, FireAnswer, FireRequest, IngestAnswer, IngestRequest, OutcomeAnswer } from "../src/contracts/rpc";
 import { Core } from "./trigger/core";
 import { register, retire, reactivate, view } from "./trigger/registry";
-import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscriptions";
-import { recordFire, afterFire, type FireInput, type FireAnswer, type FireOutcome } from "./trigger/fire";
-import { preview, backfill, releaseIfSettled, scheduleLateness, scheduleOf } from "./trigger/schedule";
-import { readEvents } from "./trigger/stream";
-import { detailedStats } from "./trigger/stats";
-import { getFire, listFires } from "./trigger/fires";
+import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscribe";
+import { fire } from "./trigger/pipeline";
+import { afterFire, afterFires } from "./trigger/effects";
+import { preview, backfill, releaseIfSettled, scheduleOf } from "./trigger/schedule";
+import { readEvents } from "./trigger/reads";
+import { getFire, listFires } from "./trigger/fire-views";
 import { replayFire, skipFire, reportStatus } from "./trigger/operator";
-import { claimDelivery, recordOutcome, recordDeadLetter, type AttemptResult, type Claim, type OutcomeAnswer } from "./trigger/outcomes";
-import { drainProjection, STATS_COALESCE_MS } from "./trigger/projection";
-import { armAlarm, sendDeliveries, noteLease, leaseMs } from "./trigger/dispatch";
+import { claimDelivery, recordOutcome, recordDeadLetter } from "./trigger/outcomes";
+import { drainProjection } from "./trigger/projection";
+import { armAlarm, sendDeliveries } from "./trigger/dispatch";
 import { runAlarm, rearm, INBOX_RETRY_MS } from "./trigger/alarm";
-import { ingest, processInbox, type IngestRequest, type IngestAnswer } from "./trigger/inbox";
+import { ingest } from "./trigger/webhook-ingest";
+import { processInbox } from "./trigger/webhook-inbox";
 import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
 import { addWaiter, removeWaiter } from "./trigger/waiters";
+import { currentStats, STATS_COALESCE_MS } from "./trigger/stats-flush";
+import { book } from "./trigger/stats";
+import { requireEntry } from "./trigger/tables/entry";
+import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 
 const INBOX_BATCH = 100;
 
@@ -49,9 +55,9 @@ export class TriggerObject extends DurableObject<Env> {
 
   async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null) {
     return guard(async () => {
-      const { created } = register(this.core, tenant, name, def, ifMatch);
+      const { created, previousPath } = register(this.core, tenant, name, def, ifMatch);
       await this.project();
-      return { created, trigger: view(this.core) };
+      return { created, previousPath, trigger: view(this.core) };
     });
   }
 
@@ -79,7 +85,7 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(async () => {
       const { created, secret, sub } = putSubscription(this.core, flow, body);
       await this.project();
-      return { created, subscription: { ...subscriptionView(sub), trigger: this.core.requireRow().name, ...(secret ? { secret } : {}) } };
+      return { created, subscription: { ...subscriptionView(sub), trigger: requireEntry(this.core).name, ...(secret ? { secret } : {}) } };
     });
   }
 
@@ -91,9 +97,13 @@ export class TriggerObject extends DurableObject<Env> {
     });
   }
 
-  async fire(input: FireInput): Promise<FireAnswer | RpcFailure> {
+  async fire(input: FireRequest): Promise<FireAnswer | RpcFailure> {
     return guard(async () => {
-      const outcome = recordFire(this.core, input);
+      const outcome = fire(this.core, {
+        source: "api", data: input.data, dedupKey: input.idempotencyKey ? `idem:${input.idempotencyKey}` : null, countDuplicate: true,
+        flows: input.flows, onSchemaFail: "reject", rateLimit: true,
+        meta: input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : undefined,
+      });
       await afterFire(this.core, outcome);
       return outcome.answer;
     });
@@ -124,8 +134,9 @@ export class TriggerObject extends DurableObject<Env> {
 
   async stats() {
     return guard(() => {
-      const row = this.core.requireRow();
-      return { ...detailedStats(this.core), ...(scheduleOf(row) ? scheduleLateness(this.core) : {}) };
+      const row = requireEntry(this.core);
+      const s = book(this.core);
+      return { ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}) };
     });
   }
 
@@ -140,7 +151,6 @@ export class TriggerObject extends DurableObject<Env> {
   async replay(eventId: string, flows: string[] | null) {
     return guard(async () => {
       const r = replayFire(this.core, eventId, flows);
-      noteLease(this.core, this.core.now() + leaseMs(this.core));
       await armAlarm(this.core, this.core.now() + STATS_COALESCE_MS);
       await sendDeliveries(this.core, r.send);
       return { eventId, deliveries: r.deliveries };
@@ -150,15 +160,15 @@ export class TriggerObject extends DurableObject<Env> {
   async skip(eventId: string, reason: string) {
     return guard(async () => {
       const r = skipFire(this.core, eventId, reason);
-      await this.sendAll(releaseIfSettled(this.core));
+      await afterFires(this.core, releaseIfSettled(this.core));
       return { eventId, ...r };
     });
   }
 
   async reportStatus(deliveryId: string, status: "processing" | "completed" | "failed", output: unknown, error: string | null) {
     return guard(async () => {
-      const r = reportStatus(this.core, deliveryId, status, output, error);
-      await this.sendAll(releaseIfSettled(this.core));
+      const { repeated: _, ...r } = reportStatus(this.core, deliveryId, status, output, error);
+      await afterFires(this.core, releaseIfSettled(this.core));
       return r;
     });
   }
@@ -177,7 +187,7 @@ export class TriggerObject extends DurableObject<Env> {
     if (!this.core.ready) return items.map(() => ({ action: "ack" }));
     const answers = items.map((it) => recordOutcome(this.core, it.id, it.attempt, it.result));
     await armAlarm(this.core, this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS);
-    await this.sendAll(releaseIfSettled(this.core));
+    await afterFires(this.core, releaseIfSettled(this.core));
     return answers;
   }
 
@@ -190,11 +200,15 @@ export class TriggerObject extends DurableObject<Env> {
       const answer = await ingest(this.core, req);
       if (answer.kind === "stored" && answer.status === "accepted") {
         await armAlarm(this.core, this.core.now() + INBOX_RETRY_MS);
-        // After the answer; waitUntil keeps this object's context alive for it.
-        if (!this.core.faults.holdInbox) this.ctx.waitUntil(new Promise<void>((done) => setTimeout(() => void this.drainInbox().finally(done), 0)));
+        this.scheduleDrain();
       }
       return answer;
     });
+  }
+
+  /** Starts an inbox drain after the current answer (waitUntil keeps this object's context alive for it). */
+  scheduleDrain(): void {
+    this.ctx.waitUntil(new Promise<void>((done) => setTimeout(() => void this.drainInbox().finally(done), 0)));
   }
 
   /**
@@ -213,16 +227,12 @@ export class TriggerObject extends DurableObject<Env> {
       do {
         this.drainAgain = false;
         const outcomes = processInbox(this.core, INBOX_BATCH);
-        for (const outcome of outcomes) await afterFire(this.core, outcome);
+        await afterFires(this.core, outcomes);
         if (outcomes.length === INBOX_BATCH) this.drainAgain = true;
       } while (this.drainAgain);
     } finally {
       this.drainingSince = null;
     }
-  }
-
-  private async sendAll(outcomes: FireOutcome[]): Promise<void> {
-    for (const o of outcomes) await afterFire(this.core, o);
   }
 
   async schedulePreview(count: number) {
@@ -232,7 +242,7 @@ export class TriggerObject extends DurableObject<Env> {
   async backfill(fromMs: number, toMs: number) {
     return guard(async () => {
       const r = backfill(this.core, fromMs, toMs);
-      await this.sendAll(r.outcomes);
+      await afterFires(this.core, r.outcomes);
       return { fired: r.fired.length, alreadyFired: r.alreadyFired, eventIds: r.fired };
     });
   }
@@ -247,6 +257,6 @@ export class TriggerObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    await runAlarm(this.core, () => this.drainInbox(), (outcomes) => this.sendAll(outcomes));
+    await runAlarm(this.core, () => this.drainInbox(), (outcomes) => afterFires(this.core, outcomes));
   }
 }

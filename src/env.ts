@@ -1,6 +1,7 @@
 /** The Worker's bindings, as declared in wrangler.toml (and .dev.vars / secrets). */
 import type { TriggerObject } from "../durable-objects/trigger-object";
 import type { RunObject } from "../durable-objects/run-object";
+import type { DeliveryMessage } from "./contracts/messages";
 
 export interface Env {
   TRIGGERS: DurableObjectNamespace<TriggerObject>;
@@ -15,16 +16,4 @@ export interface Env {
   [binding: string]: unknown;
 }
 
-/** One queue message = one delivery attempt of one delivery. */
-export interface DeliveryMessage {
-  /** kind: absent for trigger fires, "run" for await callbacks (then `n` is the run id) */
-  k?: "run";
-  /** tenant */
-  t: string;
-  /** trigger name */
-  n: string;
-  /** delivery id */
-  d: string;
-  /** attempt number this message is for (1-based) */
-  a: number;
-}
+export type { DeliveryMessage } from "./contracts/messages";

@@ -60,3 +60,21 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms =
     await new Promise((r) => setTimeout(r, 30));
   }
 }
+
+/** A D1 binding whose every call fails (fault injection: swap it into an object's core.env, then swap back). */
+export const brokenD1 = {
+  prepare: () => {
+    const stmt: any = { bind: () => stmt, run: async () => { throw new Error("injected D1 failure"); }, first: async () => { throw new Error("injected D1 failure"); }, all: async () => { throw new Error("injected D1 failure"); } };
+    return stmt;
+  },
+  batch: async () => { throw new Error("injected D1 failure"); },
+};
+
+/** Makes the object's D1 fail until `healD1` (the object's own env is kept to restore it). */
+export function breakD1(stub: any): Promise<void> {
+  return inObject(stub, (o: any) => { o.__env ??= o.core.env; o.core.env = { ...o.core.env, DB: brokenD1 }; });
+}
+
+export function healD1(stub: any): Promise<void> {
+  return inObject(stub, (o: any) => { if (o.__env) o.core.env = o.__env; });
+}

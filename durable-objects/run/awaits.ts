@@ -8,7 +8,7 @@ import type { AwaitDef } from "../../src/schemas/await";
 import { redactTarget } from "../../src/domain/redact";
 import { validateAgainstSchema } from "../../src/domain/json-schema";
 import { generateWebhookSecret } from "../../src/domain/standard-webhooks";
-import { sameJson } from "../trigger/registry";
+import { sameJson } from "../../src/domain/stable-json";
 import type { RunCore } from "./core";
 
 export type AwaitStatus = "waiting" | "resolved" | "timed_out" | "cancelled";

@@ -4,8 +4,8 @@
  * attempt here and reports the outcome, exactly as with a TriggerObject.
  */
 import { classifyResponse, nextDelaySeconds, shouldGiveUp, DEFAULT_RETRY } from "../../src/domain/backoff";
-import type { DeliveryMessage } from "../../src/env";
-import type { Claim, AttemptResult, OutcomeAnswer } from "../trigger/outcomes";
+import type { DeliveryMessage } from "../../src/contracts/messages";
+import type { Claim, AttemptResult, OutcomeAnswer } from "../../src/contracts/rpc";
 import type { RunCore } from "./core";
 import { getAwait, view } from "./awaits";
 

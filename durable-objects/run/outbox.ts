@@ -1,31 +1,41 @@
 /**
  * The RunObject's outbox: side effects of a change (the D1 resume-token row,
- * removing an event waiter from its TriggerObject) are written in the change's
- * transaction and applied after commit; the alarm retries failures.
+ * registering or removing an event waiter on its TriggerObject) are written
+ * in the change's transaction and applied after commit; the alarm retries
+ * failures, so a waiter whose registration hit a transport error is
+ * registered later, not forgotten.
  */
+import { isRpcFailure, type RpcFailure } from "../../src/errors";
+import type { WaiterResult } from "../../src/contracts/rpc";
+import { TenantStore } from "../../src/data/tenant-store";
 import type { RunCore } from "./core";
+import { settle } from "./awaits";
 
 export type RunOutboxOp =
   | { op: "token"; tokenHash: string; step: string; expiresAt: number }
   | { op: "untoken"; tokenHash: string }
+  | { op: "wait"; trigger: string; step: string; match: Record<string, unknown>; expiresAt: number; lookbackMs: number }
   | { op: "unwait"; trigger: string; step: string };
 
 export function queueOp(core: RunCore, key: string, op: RunOutboxOp): void {
   core.sql.run(`INSERT OR REPLACE INTO outbox (key, payload, attempts, next_at) VALUES (?, ?, 0, ?)`, key, JSON.stringify(op), core.now());
 }
 
+/** Registers an event waiter: a lookback match settles the await; an unknown trigger answers 404 (returned). */
+export async function applyWait(core: RunCore, op: Extract<RunOutboxOp, { op: "wait" }>): Promise<{ status: number; code: string; message: string } | null> {
+  const store = new TenantStore(core.env, core.tenant());
+  const r = (await store.trigger(op.trigger).addWaiter(core.runId(), op.step, op.match, op.expiresAt, op.lookbackMs)) as WaiterResult | RpcFailure;
+  if (isRpcFailure(r)) return r.__error;
+  if (r.matched) core.tx(() => settle(core, op.step, "resolved", r.matched));
+  return null;
+}
+
 async function apply(core: RunCore, op: RunOutboxOp): Promise<void> {
-  const env = core.env;
-  if (op.op === "token") {
-    await env.DB.prepare(`INSERT OR REPLACE INTO resume_tokens (token_hash, tenant, run_id, step, expires_at) VALUES (?, ?, ?, ?, ?)`)
-      .bind(op.tokenHash, core.tenant(), core.runId(), op.step, op.expiresAt)
-      .run();
-  } else if (op.op === "untoken") {
-    await env.DB.prepare(`DELETE FROM resume_tokens WHERE token_hash = ?`).bind(op.tokenHash).run();
-  } else {
-    const stub = env.TRIGGERS.get(env.TRIGGERS.idFromName(`${core.tenant()}:${op.trigger}`));
-    await stub.removeWaiter(core.runId(), op.step);
-  }
+  const store = new TenantStore(core.env, core.tenant());
+  if (op.op === "token") await store.tokens.put(op.tokenHash, core.runId(), op.step, op.expiresAt);
+  else if (op.op === "untoken") await store.tokens.remove(op.tokenHash);
+  else if (op.op === "wait") await applyWait(core, op); // an unknown trigger now: the await times out at its deadline
+  else await store.trigger(op.trigger).removeWaiter(core.runId(), op.step);
 }
 
 export async function drainRunOutbox(core: RunCore): Promise<void> {
@@ -38,6 +48,10 @@ export async function drainRunOutbox(core: RunCore): Promise<void> {
       core.sql.run(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE key = ?`, core.now() + Math.min(1000 * 2 ** r.attempts, 60_000), String((e as Error).message).slice(0, 300), r.key);
     }
   }
+}
+
+export function removeOp(core: RunCore, key: string): void {
+  core.sql.run(`DELETE FROM outbox WHERE key = ?`, key);
 }
 
 export function nextRunOutboxDue(core: RunCore): number | null {

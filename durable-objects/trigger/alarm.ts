@@ -1,45 +1,50 @@
 /**
  * The single alarm: it fires at the earliest due time of the outbox, the
- * delivery leases, housekeeping (and, with schedules, the next occurrence),
- * does whatever is due and re-arms itself.
+ * stats checkpoint, the delivery leases, the inbox, housekeeping and the
+ * schedule, does whatever is due and re-arms itself, or deletes itself when
+ * nothing is due (an idle trigger holds no alarm).
  */
 import type { Core } from "./core";
-import { drainProjection, nextProjectionDue, flushStats } from "./projection";
-import { resendExpired, nextLeaseDue } from "./dispatch";
+import { loadEntry } from "./tables/entry";
+import { hasOpenInbox } from "./tables/inbox";
+import { nextOutboxDue } from "./tables/outbox";
+import { drainProjection } from "./projection";
+import { flushStats } from "./stats-flush";
+import { resendExpired, nextLeaseCheck } from "./dispatch";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
-import { inboxPending } from "./inbox";
-import { drainNotices } from "./waiters";
+import { drainNotices } from "./notices";
 import { runSchedule, nextScheduleDue } from "./schedule";
-import type { FireOutcome } from "./fire";
+import { earliestLease } from "./open-set";
+import type { FireOutcome } from "./pipeline";
 
 /** How soon the alarm retries an inbox row that was stored but not processed. */
 export const INBOX_RETRY_MS = 2_000;
 
 export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send: (o: FireOutcome[]) => Promise<void>): Promise<void> {
   core.alarmAt = null;
-  if (!core.row()) return;
+  if (!loadEntry(core)) return;
   const now = core.now();
   await send(runSchedule(core));
-  if (inboxPending(core)) await drainInbox();
+  if (hasOpenInbox(core)) await drainInbox();
   await drainProjection(core);
-  await flushStats(core);
   await drainNotices(core);
-  if (core.leaseDue === undefined || (core.leaseDue !== null && core.leaseDue <= now)) {
-    await resendExpired(core);
-    core.leaseDue = nextLeaseDue(core);
-  }
-  if (nextHousekeepingDue(core) <= now) {
+  let resent = 0;
+  const lease = earliestLease(core);
+  if (lease !== null && lease <= now) resent = await resendExpired(core);
+  const hk = nextHousekeepingDue(core);
+  if (hk !== null && hk <= now) {
     runHousekeeping(core);
     await flushStats(core, true);
+  } else {
+    await flushStats(core);
   }
-  await rearm(core);
+  await rearm(core, resent);
 }
 
 /** Sets the alarm to the earliest due time, or deletes it when nothing is due. */
-export async function rearm(core: Core): Promise<void> {
-  if (core.leaseDue === undefined) core.leaseDue = nextLeaseDue(core);
-  const inbox = inboxPending(core) ? core.now() + INBOX_RETRY_MS : null;
-  const candidates = [nextProjectionDue(core), core.statsDueAt, core.leaseDue, core.row() ? nextHousekeepingDue(core) : null, inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
+export async function rearm(core: Core, resent = 0): Promise<void> {
+  const inbox = hasOpenInbox(core) ? core.now() + INBOX_RETRY_MS : null;
+  const candidates = [nextOutboxDue(core), core.statsDueAt, nextLeaseCheck(core, resent), nextHousekeepingDue(core), inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
   if (candidates.length === 0) {
     await core.storage.deleteAlarm();
     core.alarmAt = null;

@@ -1,13 +1,15 @@
 /**
- * The object's shared context: storage, the index-entry row (cached), the
- * stream appender and in-memory bookkeeping. Feature modules take a Core.
+ * The object's shared context: storage, the clock, the transaction helper
+ * with after-commit hooks, and the in-memory state kept beside SQLite (the
+ * cached index entry and subscriptions, the stream head, the stats book, the
+ * open-delivery set). Table modules in ./tables/ own the SQL; verbs compose them.
  */
 import type { Env } from "../../src/env";
 import type { TriggerDef } from "../../src/schemas/trigger";
-import { AppError } from "../../src/errors";
+import type { RetryPolicy } from "../../src/domain/backoff";
+import type { TargetDef } from "../../src/schemas/subscription";
 import { Sql, hasSchema } from "../sql";
 import { migrate } from "./schema";
-import { newEventId } from "./ids";
 
 export type TriggerStatus = "active" | "retired" | "deprecated";
 
@@ -25,45 +27,57 @@ export type TriggerRow = {
   retiredReason: string | null;
 };
 
-type RawRow = {
-  tenant: string; name: string; def: string; status: string; source: string; version: number;
-  registered_at: number; updated_at: number; last_activity_at: number; retired_at: number | null; retired_reason: string | null;
+export type Subscription = {
+  flow: string;
+  mode: "auto" | "manual";
+  target: TargetDef;
+  retry: RetryPolicy;
+  subscribedAt: number;
+  checkpoint: number;
+  /** the flow has reported a delivery's status at least once (overlap waits for its completed/failed) */
+  reports: boolean;
 };
 
-/** Test-only fault injection (set through runInDurableObject). */
-export type Faults = { d1Failures: number; queueFailures: number; holdInbox: boolean };
+/** A queued delivery this instance knows about: its fire seq and when its lease ends. */
+export type OpenDelivery = { seq: number; lease: number };
 
 export class Core {
   readonly sql: Sql;
-  private cachedRow: TriggerRow | null | undefined;
-  private lastSeq: number | null = null;
+  /** Whether the schema exists; false for an object nothing was ever registered in. */
+  ready: boolean;
+  /** Cached index entry (undefined: not read yet). */
+  cachedRow: TriggerRow | null | undefined;
+  /** Cached subscriptions, ordered by flow (undefined: not read yet). */
+  cachedSubs: Subscription[] | undefined;
+  /** The last stream seq (undefined: not read yet). */
+  head: number | undefined;
+  /** Queued deliveries by id (undefined: not loaded yet; see ./open-set.ts). */
+  open: Map<string, OpenDelivery> | undefined;
   /** Deliveries a consumer is working on right now (in memory: costs no writes). */
   readonly inflight = new Map<string, number>();
-  /** When the D1 stats snapshot must be pushed (null: it is current as far as this instance knows). */
+  /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
   statsDueAt: number | null = null;
   /** Number of event-await waiters (undefined: count on next use). */
   waiterCount: number | undefined = undefined;
   /** Long-polling pull readers waiting for the next fire. */
   readonly fireWaiters = new Set<() => void>();
-  readonly faults: Faults = { d1Failures: 0, queueFailures: 0, holdInbox: false };
   /** The alarm time as last set/read (undefined: not read yet). */
   alarmAt: number | null | undefined = undefined;
-  /** Earliest lease of a queued delivery as far as this instance knows (undefined: scan needed). */
-  leaseDue: number | null | undefined = undefined;
+  /** Loaded lazily by ./stats.ts (kept here so every module shares one book). */
+  book: unknown = undefined;
+  private readonly commits: (() => void)[][] = [];
 
   constructor(
     readonly storage: DurableObjectStorage,
-    readonly env: Env,
-    readonly clock: () => number = Date.now,
+    /** The bindings; tests replace one (a failing D1, a failing queue) to inject faults. */
+    public env: Env,
+    public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);
     // An object that was never written stays empty: reads (a 404, a probe) must not create storage.
     this.ready = hasSchema(this.sql);
     if (this.ready) migrate(this.sql, storage);
   }
-
-  /** Whether the schema exists; false for an object nothing was ever registered in. */
-  ready: boolean;
 
   /** Creates the schema on the first write that needs it (registration). */
   ensureSchema(): void {
@@ -76,77 +90,38 @@ export class Core {
     return this.clock();
   }
 
-  /** The index entry, or null when the trigger was never registered. */
-  row(): TriggerRow | null {
-    if (this.cachedRow !== undefined) return this.cachedRow;
-    if (!this.ready) return null;
-    const r = this.sql.one<RawRow>(`SELECT * FROM trigger WHERE id = 1`);
-    this.cachedRow = r
-      ? {
-          tenant: r.tenant, name: r.name, def: JSON.parse(r.def), status: r.status as TriggerStatus, source: r.source,
-          version: r.version, registeredAt: r.registered_at, updatedAt: r.updated_at, lastActivityAt: r.last_activity_at,
-          retiredAt: r.retired_at, retiredReason: r.retired_reason,
-        }
-      : null;
-    return this.cachedRow;
-  }
-
-  /** The index entry; 404 when missing. */
-  requireRow(): TriggerRow {
-    const r = this.row();
-    if (!r) throw new AppError(404, "not_found", "Trigger not found");
-    return r;
-  }
-
-  /** The index entry of a trigger that may take fires; 404 / 410 otherwise. */
-  requireActive(): TriggerRow {
-    const r = this.requireRow();
-    if (r.status === "retired") throw new AppError(410, "trigger_retired", `Trigger '${r.name}' is retired`);
-    return r;
-  }
-
-  /** Writes the index entry (call inside a transaction). */
-  saveRow(r: TriggerRow): void {
-    this.sql.run(
-      `INSERT OR REPLACE INTO trigger (id, tenant, name, def, status, source, version, registered_at, updated_at, last_activity_at, retired_at, retired_reason)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      r.tenant, r.name, JSON.stringify(r.def), r.status, r.source, r.version, r.registeredAt, r.updatedAt, r.lastActivityAt, r.retiredAt, r.retiredReason,
-    );
-    this.cachedRow = r;
-  }
-
   /** Forgets cached state after a failed transaction rolled storage back. */
   invalidate(): void {
     this.cachedRow = undefined;
-    this.lastSeq = null;
+    this.cachedSubs = undefined;
+    this.head = undefined;
+    this.waiterCount = undefined;
   }
 
-  /** Runs fn in one SQLite transaction; caches are dropped if it throws. */
+  /**
+   * Runs fn in one SQLite transaction (re-entrant: an inner call joins the
+   * outer one). Hooks registered with onCommit run after the outermost commit,
+   * and are dropped, with the caches, if it throws.
+   */
   tx<T>(fn: () => T): T {
+    if (this.commits.length > 0) return fn();
+    this.commits.push([]);
+    let result: T;
     try {
-      return this.storage.transactionSync(fn);
+      result = this.storage.transactionSync(fn);
     } catch (e) {
+      this.commits.pop();
       this.invalidate();
       throw e;
     }
+    for (const hook of this.commits.pop()!) hook();
+    return result;
   }
 
-  nextSeq(): number {
-    if (this.lastSeq === null) this.lastSeq = this.sql.one<{ s: number | null }>(`SELECT max(seq) AS s FROM events`)?.s ?? 0;
-    return this.lastSeq + 1;
-  }
-
-  currentSeq(): number {
-    return this.nextSeq() - 1;
-  }
-
-  /** Appends one event to the stream (call inside a transaction). */
-  appendEvent(type: string, data: unknown, id?: string): { seq: number; id: string; ts: number } {
-    const seq = this.nextSeq();
-    const eventId = id ?? newEventId(seq);
-    const ts = this.now();
-    this.sql.run(`INSERT INTO events (seq, id, type, ts, data) VALUES (?, ?, ?, ?, ?)`, seq, eventId, type, ts, JSON.stringify(data ?? null));
-    this.lastSeq = seq;
-    return { seq, id: eventId, ts };
+  /** Runs `hook` once the current transaction commits (at once outside a transaction). */
+  onCommit(hook: () => void): void {
+    const top = this.commits[this.commits.length - 1];
+    if (top) top.push(hook);
+    else hook();
   }
 }

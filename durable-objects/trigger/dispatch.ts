@@ -1,31 +1,30 @@
 /**
  * Sending deliveries to the queue, and the lease that makes it safe: a queued
  * delivery carries `lease_until`; if no outcome arrives by then (the send
- * failed, the process crashed, the message was lost), the alarm sends it again.
- * Receivers dedupe on the stable delivery id (webhook-id).
+ * failed, the process crashed, the message was lost), the alarm sends it
+ * again, paced (at most RESEND_BATCH per alarm, RESEND_GAP_MS apart) so a
+ * backlog is never re-sent in a burst. Receivers dedupe on the delivery id.
  */
-import type { DeliveryMessage } from "../../src/env";
+import type { DeliveryMessage } from "../../src/contracts/messages";
 import type { Core } from "./core";
+import { requireEntry } from "./tables/entry";
+import { deliveryById, patchDelivery } from "./tables/deliveries";
+import { expiredLeases, earliestLease } from "./open-set";
+import { leaseMs } from "./lease";
+import type { SendItem } from "./pipeline";
 
-export const DEFAULT_LEASE_MS = 120_000;
-const SEND_RETRY_MS = 1_000;
+/** A send that failed is tried again after this long (alarm). */
+const SEND_RETRY_MS = 5_000;
+const RESEND_BATCH = 200;
+const RESEND_GAP_MS = 1_000;
 
-export function leaseMs(core: Core): number {
-  const s = Number(core.env.DELIVERY_LEASE_SECONDS);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : DEFAULT_LEASE_MS;
-}
-
-/** Sends one message per delivery attempt; failed sends are re-leased for a quick alarm retry. */
-export async function sendDeliveries(core: Core, items: { id: string; attempt: number; delaySeconds?: number }[]): Promise<void> {
+/** Sends one message per delivery attempt; a failed send re-leases its rows for a retry by the alarm. */
+export async function sendDeliveries(core: Core, items: SendItem[]): Promise<void> {
   if (items.length === 0) return;
-  const row = core.requireRow();
+  const row = requireEntry(core);
   for (let i = 0; i < items.length; i += 100) {
     const chunk = items.slice(i, i + 100);
     try {
-      if (core.faults.queueFailures > 0) {
-        core.faults.queueFailures--;
-        throw new Error("injected queue failure");
-      }
       await core.env.DELIVERIES.sendBatch(
         chunk.map((it) => ({
           body: { t: row.tenant, n: row.name, d: it.id, a: it.attempt } satisfies DeliveryMessage,
@@ -35,46 +34,41 @@ export async function sendDeliveries(core: Core, items: { id: string; attempt: n
     } catch {
       const retryAt = core.now() + SEND_RETRY_MS;
       core.tx(() => {
-        for (const it of chunk) core.sql.run(`UPDATE deliveries SET lease_until = ? WHERE id = ? AND status = 'queued'`, retryAt, it.id);
+        for (const it of chunk) {
+          const d = deliveryById(core, it.id);
+          if (d?.status === "queued") patchDelivery(core, d, { lease_until: retryAt }, core.now());
+        }
       });
-      noteLease(core, retryAt);
       await armAlarm(core, retryAt);
     }
   }
 }
 
-/** Re-sends queued deliveries whose lease expired (alarm path). */
+/** Re-sends queued deliveries whose lease ended (alarm path); returns how many. */
 export async function resendExpired(core: Core): Promise<number> {
   const now = core.now();
+  const ids = expiredLeases(core, now, RESEND_BATCH);
+  if (ids.length === 0) return 0;
   const lease = leaseMs(core);
-  const due = core.sql.all<{ id: string; attempts: number; next_attempt_at: number | null }>(
-    `SELECT id, attempts, next_attempt_at FROM deliveries WHERE status = 'queued' AND lease_until <= ? LIMIT 500`,
-    now,
-  );
-  if (due.length === 0) return 0;
+  const send: SendItem[] = [];
   core.tx(() => {
-    for (const d of due) core.sql.run(`UPDATE deliveries SET lease_until = ? WHERE id = ?`, now + lease, d.id);
+    for (const id of ids) {
+      const d = deliveryById(core, id);
+      if (!d || d.status !== "queued") continue;
+      patchDelivery(core, d, { lease_until: now + lease }, now);
+      const delay = d.next_attempt_at && d.next_attempt_at > now ? Math.ceil((d.next_attempt_at - now) / 1000) : undefined;
+      send.push({ id, attempt: d.attempts + 1, delaySeconds: delay });
+    }
   });
-  await sendDeliveries(
-    core,
-    due.map((d) => ({
-      id: d.id,
-      attempt: d.attempts + 1,
-      delaySeconds: d.next_attempt_at && d.next_attempt_at > now ? Math.ceil((d.next_attempt_at - now) / 1000) : undefined,
-    })),
-  );
-  return due.length;
+  await sendDeliveries(core, send);
+  return ids.length;
 }
 
-/** The earliest lease among queued deliveries (a scan: alarm path only). */
-export function nextLeaseDue(core: Core): number | null {
-  return core.sql.one<{ t: number | null }>(`SELECT min(lease_until) AS t FROM deliveries WHERE status = 'queued'`)?.t ?? null;
-}
-
-/** Remembers that some queued delivery's lease ends at `at` (so the alarm need not scan before then). */
-export function noteLease(core: Core, at: number): void {
-  if (core.leaseDue === undefined) return; // unknown: the next alarm scans anyway
-  core.leaseDue = core.leaseDue === null ? at : Math.min(core.leaseDue, at);
+/** When the alarm must look at leases next (paced after a full re-send batch). */
+export function nextLeaseCheck(core: Core, resent: number): number | null {
+  const at = earliestLease(core);
+  if (at === null) return null;
+  return resent >= RESEND_BATCH ? Math.max(at, core.now() + RESEND_GAP_MS) : at;
 }
 
 /** Makes sure the single alarm fires no later than `at` (cached: no storage read per fire). */

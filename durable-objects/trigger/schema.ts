@@ -3,12 +3,38 @@
  * schema version stored in `meta`. Append new migrations; never edit old ones.
  *
  * Write-cost notes: tables keyed by text are WITHOUT ROWID (no second index
- * row), nothing uses AUTOINCREMENT (it writes a sequence row), and the
- * events table has no secondary index: ids encode where to find them.
+ * row), nothing uses AUTOINCREMENT (it writes a sequence row), the events
+ * table has no secondary index (ids encode where to find them), and the only
+ * index on deliveries is partial (rows enter it when they fail or die).
  */
-import { applyMigrations, type Sql } from "../sql";
+import { applyMigrations, type Migration, type Sql } from "../sql";
+import { parseDeliveryId } from "../../src/contracts/ids";
 
-export const MIGRATIONS: readonly string[] = [
+/**
+ * Deliveries keyed by (fire seq, number) instead of their id: a fire's
+ * deliveries, the open window and retention become primary-key range reads.
+ * The id still names the row (it is parsed back to the key).
+ */
+function rekeyDeliveries(sql: Sql): void {
+  sql.run(`CREATE TABLE deliveries_v2 (
+     event_seq INTEGER NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, fired_at INTEGER NOT NULL, next_attempt_at INTEGER, lease_until INTEGER,
+     last_status_code INTEGER, last_error TEXT, delivered_at INTEGER, latency_ms INTEGER,
+     reason TEXT, output TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, n)) WITHOUT ROWID`);
+  for (const r of sql.all<{ id: string }>(`SELECT id FROM deliveries`)) {
+    const key = parseDeliveryId(r.id);
+    if (!key) continue;
+    sql.run(
+      `INSERT OR IGNORE INTO deliveries_v2 SELECT event_seq, ?, id, flow, status, attempts, fired_at, next_attempt_at, lease_until,
+         last_status_code, last_error, delivered_at, latency_ms, reason, output, updated_at FROM deliveries WHERE id = ?`,
+      key.n, r.id,
+    );
+  }
+  sql.run(`DROP TABLE deliveries`);
+  sql.run(`ALTER TABLE deliveries_v2 RENAME TO deliveries`);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE trigger (
      id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -45,6 +71,9 @@ export const MIGRATIONS: readonly string[] = [
   // partial index over the rows still to process (entries leave it when completed).
   `ALTER TABLE inbox ADD COLUMN dedup_key TEXT`,
   `CREATE INDEX inbox_open ON inbox (id) WHERE status IN ('pending', 'processing')`,
+  rekeyDeliveries,
+  // `fires?status=failed|dead` reads an index; other statuses read a bounded window of fires.
+  `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
 ];
 
 /** Brings this object's SQLite up to date. */

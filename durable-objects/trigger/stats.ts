@@ -1,81 +1,90 @@
 /**
- * Stats derived at read time from the stream and the delivery rows (a fire
- * writes no counter rows), plus a few counters for things that leave no
- * stream event (deduplicated and rejected requests) and for rows that the
- * retention sweep removed.
+ * The stats book: the trigger's counters in memory, exact, folded from each
+ * stream event as it commits (./journal.ts) and checkpointed into `meta`
+ * with the coalesced stats flush. Loading reads the checkpoint and replays
+ * the events written after it (a bounded read: what the last few seconds
+ * wrote), so a crash or an eviction loses nothing that left a stream event.
+ * Counters with no stream event (deduplicated, rejected, refused webhooks)
+ * are bumped in memory and may lose the last few seconds after a crash.
  */
+import { emptyStats, foldEvent, type StatsState } from "../../src/domain/trigger-stats/state";
 import type { Core } from "./core";
+import { eventsSinceLight, headSeq } from "./tables/events";
+import { readMeta, writeMeta } from "./tables/meta";
+import { markStatsDirty } from "./stats-flush";
 
-export type Counters = {
-  deduplicated: number; rejected: number; authFailures: number;
-  /** folded in by the retention sweep */
-  firedBefore: number; skippedBefore: number; deliveredBefore: number; failedBefore: number; deadBefore: number; skippedDeliveriesBefore: number;
-};
+const CHECKPOINT_KEY = "stats";
+const REPLAY_CHUNK = 500;
 
-const ZERO: Counters = { deduplicated: 0, rejected: 0, authFailures: 0, firedBefore: 0, skippedBefore: 0, deliveredBefore: 0, failedBefore: 0, deadBefore: 0, skippedDeliveriesBefore: 0 };
-
-export function readCounters(core: Core): Counters {
-  const r = core.sql.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'counters'`);
-  return r ? { ...ZERO, ...JSON.parse(r.value) } : { ...ZERO };
+/** The book, loaded on first use. */
+export function book(core: Core): StatsState {
+  if (core.book === undefined) core.book = load(core);
+  return core.book as StatsState;
 }
 
-/** Adds to counters; call inside a transaction (or alone: one statement is atomic). */
-export function bumpCounters(core: Core, add: Partial<Counters>): void {
-  const c = readCounters(core);
-  for (const [k, v] of Object.entries(add)) c[k as keyof Counters] += v ?? 0;
-  core.sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('counters', ?)`, JSON.stringify(c));
+function load(core: Core): StatsState {
+  if (!core.ready) return emptyStats(0);
+  const saved = readMeta<StatsState>(core, CHECKPOINT_KEY);
+  const s = saved && saved.v === 2 ? { ...emptyStats(), ...saved } : recount(core);
+  for (;;) {
+    const rows = eventsSinceLight(core, s.seq, REPLAY_CHUNK);
+    for (const r of rows) foldEvent(s, { seq: r.seq, type: r.type, ts: r.ts, data: JSON.parse(r.data) });
+    if (rows.length < REPLAY_CHUNK) break;
+  }
+  return s;
 }
 
-export type Stats = {
-  totalFires: number; lastFiredAt: number | null; activeSubscribers: number;
-  delivered: number; failed: number; skipped: number; pending: number; dead: number;
-  deduplicated: number; rejected: number; authFailures: number;
-};
+/** Folds an event into the book once its transaction commits. */
+export function foldOnCommit(core: Core, ev: { seq: number; type: string; ts: number; data: unknown }): void {
+  const data = ev.data && typeof ev.data === "object" ? { ...(ev.data as Record<string, unknown>), payload: undefined } : null;
+  book(core);
+  core.onCommit(() => {
+    foldEvent(book(core), { seq: ev.seq, type: ev.type, ts: ev.ts, data });
+    markStatsDirty(core);
+  });
+}
 
-/** The `stats` object of API.md (plus dead, deduplicated and rejected). */
-export function computeStats(core: Core): Stats {
-  const c = readCounters(core);
+type Bumpable = "deduplicated" | "rejected" | "authFailures";
+
+/** Counts something that leaves no stream event (a duplicate, a refusal). */
+export function bump(core: Core, key: Bumpable, webhookOutcome?: string): void {
+  const s = book(core);
+  s[key]++;
+  if (webhookOutcome) s.webhook[webhookOutcome] = (s.webhook[webhookOutcome] ?? 0) + 1;
+  markStatsDirty(core);
+}
+
+/** Writes the checkpoint (one row); `openLow` is where a restart starts looking for queued deliveries. */
+export function checkpointStats(core: Core, openLow: number): void {
+  const s = book(core);
+  s.openLow = openLow;
+  writeMeta(core, CHECKPOINT_KEY, s);
+}
+
+/**
+ * The one-time count for an object written before counters were kept
+ * (its first load after the upgrade): scans once, then never again.
+ */
+function recount(core: Core): StatsState {
+  const s = emptyStats(headSeq(core));
+  const old = readMeta<Record<string, number>>(core, "counters") ?? {};
   const ev = core.sql.all<{ type: string; n: number; last: number | null }>(
     `SELECT type, count(*) AS n, max(ts) AS last FROM events WHERE type IN ('trigger.fired', 'trigger.skipped') GROUP BY type`,
   );
+  const by = new Map(core.sql.all<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM deliveries GROUP BY status`).map((r) => [r.status, r.n]));
+  const n = (k: string) => by.get(k) ?? 0;
   const fired = ev.find((e) => e.type === "trigger.fired");
-  const skippedFires = ev.find((e) => e.type === "trigger.skipped")?.n ?? 0;
-  const byStatus = new Map(core.sql.all<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM deliveries GROUP BY status`).map((r) => [r.status, r.n]));
-  const n = (s: string) => byStatus.get(s) ?? 0;
-  const subs = core.sql.one<{ n: number }>(`SELECT count(*) AS n FROM subscriptions WHERE mode = 'auto'`)?.n ?? 0;
-  return {
-    totalFires: c.firedBefore + (fired?.n ?? 0),
-    lastFiredAt: fired?.last ?? null,
-    activeSubscribers: subs,
-    delivered: c.deliveredBefore + n("delivered") + n("processing") + n("completed"),
-    failed: c.failedBefore + n("failed"),
-    skipped: c.skippedBefore + c.skippedDeliveriesBefore + skippedFires + n("skipped"),
-    pending: n("queued"),
-    dead: c.deadBefore + n("dead"),
-    deduplicated: c.deduplicated,
-    rejected: c.rejected,
-    authFailures: c.authFailures,
-  };
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** GET …/stats: the stats object plus the last hour's fires, delivery latency percentiles and write cost. */
-export function detailedStats(core: Core) {
-  const now = core.now();
-  const lastHour = core.sql.one<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type = 'trigger.fired' AND ts > ?`, now - 3_600_000)?.n ?? 0;
-  const lat = core.sql
-    .all<{ l: number }>(`SELECT latency_ms AS l FROM deliveries WHERE latency_ms IS NOT NULL ORDER BY delivered_at DESC LIMIT 10000`)
-    .map((r) => r.l)
-    .sort((a, b) => a - b);
-  return {
-    ...computeStats(core),
-    firesLastHour: lastHour,
-    p50DeliveryMs: percentile(lat, 50),
-    p99DeliveryMs: percentile(lat, 99),
-    rowsWritten: core.sql.rowsWritten,
-  };
+  s.fired = (old.firedBefore ?? 0) + (fired?.n ?? 0);
+  s.lastFiredAt = fired?.last ?? null;
+  s.skippedFires = (old.skippedBefore ?? 0) + (ev.find((e) => e.type === "trigger.skipped")?.n ?? 0);
+  s.delivered = (old.deliveredBefore ?? 0) + n("delivered") + n("processing") + n("completed");
+  s.failed = (old.failedBefore ?? 0) + n("failed");
+  s.dead = (old.deadBefore ?? 0) + n("dead");
+  s.skippedDeliveries = (old.skippedDeliveriesBefore ?? 0) + n("skipped");
+  s.pending = n("queued");
+  s.deduplicated = old.deduplicated ?? 0;
+  s.rejected = old.rejected ?? 0;
+  s.authFailures = old.authFailures ?? 0;
+  s.openLow = core.sql.one<{ s: number | null }>(`SELECT min(event_seq) AS s FROM deliveries WHERE status = 'queued'`)?.s ?? s.seq + 1;
+  return s;
 }

@@ -6,9 +6,11 @@
  * outcomes recorded in one call, which says what to retry and when.
  * Dead-lettered messages are reported so the delivery is marked dead.
  */
-import type { DeliveryMessage, Env } from "../env";
+import type { Env } from "../env";
+import { isDeliveryMessage, type DeliveryMessage } from "../contracts/messages";
+import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
-import type { AttemptResult, Claim, OutcomeAnswer } from "../../durable-objects/trigger/outcomes";
+import type { AttemptResult, Claim, OutcomeAnswer } from "../contracts/rpc";
 
 type Owner = {
   claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]>;
@@ -17,13 +19,8 @@ type Owner = {
 };
 
 function ownerOf(env: Env, m: DeliveryMessage): Owner {
-  const ns = m.k === "run" ? env.RUNS : env.TRIGGERS;
-  return ns.get(ns.idFromName(`${m.t}:${m.n}`)) as unknown as Owner;
-}
-
-function isDeliveryMessage(b: unknown): b is DeliveryMessage {
-  const m = b as Partial<DeliveryMessage> | null;
-  return !!m && (m.k === undefined || m.k === "run") && typeof m.t === "string" && typeof m.n === "string" && typeof m.d === "string" && Number.isInteger(m.a);
+  const store = new TenantStore(env, m.t);
+  return (m.k === "run" ? store.run(m.n) : store.trigger(m.n)) as unknown as Owner;
 }
 
 async function attempt(env: Env, claim: Extract<Claim, { action: "deliver" }>): Promise<AttemptResult> {

@@ -4,7 +4,7 @@
  */
 import { signStandardWebhook } from "../domain/standard-webhooks";
 import { parseRetryAfter } from "../domain/backoff";
-import type { AttemptResult } from "../../durable-objects/trigger/outcomes";
+import type { AttemptResult } from "../contracts/rpc";
 
 export type HttpTargetSpec = { url: string; secret?: string; headers?: Record<string, string>; timeoutMs?: number };
 

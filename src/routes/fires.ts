@@ -5,7 +5,7 @@ import { scope } from "../auth/middleware";
 import { AppError, isRpcFailure } from "../errors";
 import { TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
 import { FireBody, FireAnswer, EventsBatchBody, BatchEvent } from "../schemas/fire";
-import { parseDeliveryId } from "../../durable-objects/trigger/ids";
+import { parseDeliveryId } from "../contracts/ids";
 import { reply, rpc } from "./http";
 
 export const fires = new OpenAPIHono<AppEnv>();
@@ -58,7 +58,14 @@ fires.openapi(
           return { status: "error", error: { code: "invalid_request", message: "Invalid event", details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } };
         }
         const e = parsed.data;
-        const r = await c.var.store.trigger(e.name).fire({ data: e.data ?? null, source: "api", idempotencyKey: e.idempotencyKey, flows: e.flows });
+        let r: unknown;
+        try {
+          r = await c.var.store.trigger(e.name).fire({ data: e.data ?? null, source: "api", idempotencyKey: e.idempotencyKey, flows: e.flows });
+        } catch (err) {
+          // one event's transport failure must not fail the others; its outcome is unknown, so say so
+          console.error("fire in batch failed", (err as Error).name);
+          return { status: "error", error: { code: "unavailable", message: "This event could not be recorded right now; retry it with its idempotency key" } };
+        }
         if (isRpcFailure(r)) {
           const { code, message, details } = r.__error;
           return { status: "error", error: { code, message, ...(details === undefined ? {} : { details }) } };

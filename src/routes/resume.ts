@@ -8,7 +8,8 @@ import type { AppEnv } from "../app-env";
 import { AppError, unwrap, type RpcFailure } from "../errors";
 import { sha256Hex } from "../domain/bytes";
 import { TenantStore } from "../data/tenant-store";
-import { MAX_BODY_BYTES } from "./json-body";
+import { MAX_BODY_BYTES, readLimited } from "./json-body";
+import { ResumeTokens } from "../data/resume-tokens";
 import { jsonDepth, MAX_JSON_DEPTH } from "../domain/json-depth";
 
 export const resumeRoutes = new Hono<AppEnv>();
@@ -17,10 +18,9 @@ resumeRoutes.post("/resume/:token", async function resumeAwait(c) {
   const token = c.req.param("token");
   if (!/^[A-Za-z0-9_-]{22,128}$/.test(token)) throw new AppError(404, "not_found", "Unknown resume token");
   const hash = await sha256Hex(token);
-  const target = await c.env.DB.prepare(`SELECT tenant, run_id, step FROM resume_tokens WHERE token_hash = ?`).bind(hash).first<{ tenant: string; run_id: string; step: string }>();
+  const target = await ResumeTokens.find(c.env.DB, hash);
   if (!target) throw new AppError(404, "not_found", "Unknown resume token");
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw new AppError(413, "payload_too_large", "Resume body too large");
+  const text = new TextDecoder().decode(await readLimited(c.req.raw, MAX_BODY_BYTES));
   let body: unknown = null;
   if (text.trim() !== "") {
     if (!/json/i.test(c.req.header("content-type") ?? "application/json")) throw new AppError(415, "unsupported_media_type", "The resume body must be JSON");
@@ -32,6 +32,6 @@ resumeRoutes.post("/resume/:token", async function resumeAwait(c) {
     }
   }
   const store = new TenantStore(c.env, target.tenant);
-  const r = unwrap((await store.run(target.run_id).resume(target.step, hash, body)) as { status: string } | RpcFailure);
+  const r = unwrap((await store.run(target.runId).resume(target.step, hash, body)) as { status: string } | RpcFailure);
   return c.json(r, 200);
 });

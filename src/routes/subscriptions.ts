@@ -11,10 +11,16 @@ export const subscriptions = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
 const params = TriggerNameParam.extend({ flow: FlowParam });
 
-/** A queue target must name a producer binding this deployment declares. */
-function hasQueueBinding(env: Record<string, unknown>, name: string): boolean {
+/** The service's own queues: a subscription may not feed deliveries back into them. */
+const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_DLQ"]);
+
+/** A queue target must name a producer binding this deployment declares (and not one of the service's own). */
+function checkQueueTarget(env: Record<string, unknown>, name: string): void {
+  if (OWN_QUEUES.has(name)) throw new AppError(400, "reserved_queue", `Queue '${name}' is Signalbox's own delivery queue; name a queue of your flow`);
   const b = env[name] as { send?: unknown; sendBatch?: unknown } | undefined;
-  return typeof b === "object" && b !== null && typeof b.send === "function" && typeof b.sendBatch === "function";
+  if (typeof b !== "object" || b === null || typeof b.send !== "function" || typeof b.sendBatch !== "function") {
+    throw new AppError(400, "unknown_queue", `No queue producer binding named '${name}' in this deployment`);
+  }
 }
 
 subscriptions.openapi(
@@ -27,9 +33,7 @@ subscriptions.openapi(
   async (c) => {
     const { name, flow } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (body.target.type === "queue" && !hasQueueBinding(c.env, body.target.queue)) {
-      throw new AppError(400, "unknown_queue", `No queue producer binding named '${body.target.queue}' in this deployment`);
-    }
+    if (body.target.type === "queue") checkQueueTarget(c.env, body.target.queue);
     const r = await rpc<{ created: boolean; subscription: unknown }>(c.var.store.trigger(name).putSubscription(flow, body));
     return reply(c, r.subscription, r.created ? 201 : 200);
   },
@@ -58,14 +62,14 @@ subscriptions.openapi(
   async (c) => {
     const { flow } = c.req.valid("param");
     const { limit, cursor } = c.req.valid("query");
-    const { rows, nextCursor } = await c.var.store.listFlowSubscriptionNames(flow, limit, cursor);
+    const { names, nextCursor } = await c.var.store.index.flowSubscriptions(flow, limit, cursor);
     // The index says where to look; each object has the detail (and the index may lag a removal).
     const detail = await Promise.all(
-      rows.map(async (r) => {
-        const t = (await c.var.store.trigger(r.trigger_name).get()) as TriggerViewJson | RpcFailure;
+      names.map(async (trigger) => {
+        const t = (await c.var.store.trigger(trigger).get()) as TriggerViewJson | RpcFailure;
         if (isRpcFailure(t)) return null;
         const s = t.subscriptions[flow] as Record<string, unknown> | undefined;
-        return s ? { flow, trigger: r.trigger_name, ...s } : null;
+        return s ? { flow, trigger, ...s } : null;
       }),
     );
     return reply(c, { subscriptions: detail.filter((d) => d !== null) as z.infer<typeof SubscriptionView>[], nextCursor }, 200);

@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
 import { TriggerBody, TriggerView, TriggerSummary, RetireBody, TriggerType } from "../schemas/trigger";
 import { ifMatch, reply, rpc, triggerAnswer, type TriggerViewJson } from "./http";
+import { claimWebhookPath } from "./webhook-path-claim";
 
 export const triggers = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -22,11 +23,16 @@ triggers.openapi(
     const { name } = c.req.valid("param");
     const def = c.req.valid("json");
     const store = c.var.store;
-    if (def.webhook?.path) {
-      const owner = await store.triggerForWebhookPath(def.webhook.path);
-      if (owner && owner !== name) throw new AppError(409, "webhook_path_taken", `Webhook path '${def.webhook.path}' belongs to trigger '${owner}'`);
+    const path = def.webhook?.path ?? null;
+    const claimed = path ? await claimWebhookPath(store, path, name) : false;
+    let r: { created: boolean; previousPath: string | null; trigger: TriggerViewJson };
+    try {
+      r = await rpc(store.trigger(name).register(store.tenant, name, def, ifMatch(c)));
+    } catch (e) {
+      if (claimed && path) await store.paths.release(path, name);
+      throw e;
     }
-    const r = await rpc<{ created: boolean; trigger: TriggerViewJson }>(store.trigger(name).register(store.tenant, name, def, ifMatch(c)));
+    if (r.previousPath && r.previousPath !== path) await store.paths.release(r.previousPath, name);
     return triggerAnswer(c, r.trigger, r.created ? 201 : 200);
   },
 );
@@ -62,7 +68,7 @@ triggers.openapi(
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
-    return reply(c, await c.var.store.listTriggers(filter, limit, cursor), 200);
+    return reply(c, await c.var.store.index.list(filter, limit, cursor), 200);
   },
 );
 

@@ -9,26 +9,27 @@ import type { AppEnv } from "../app-env";
 import { AppError, unwrap, type RpcFailure } from "../errors";
 import { isValidTenant, isValidWebhookPath } from "../domain/names";
 import { TenantStore } from "../data/tenant-store";
-import type { IngestAnswer } from "../../durable-objects/trigger/inbox";
+import type { IngestAnswer } from "../contracts/rpc";
 import { readLimited } from "./json-body";
+import { HARD_MAX_BODY } from "../contracts/limits";
 
 export const webhooks = new Hono<AppEnv>();
 
-type Route = { name: string; methods: string[]; maxBody: number; at: number };
+type Route = { name: string; methods: string[] | null; maxBody: number; at: number };
 const CACHE_MS = 5_000;
-const HARD_MAX_BODY = 10 * 1024 * 1024;
 const routes = new Map<string, Route>();
 
 async function resolve(store: TenantStore, path: string, fresh: boolean): Promise<Route | null> {
   const key = `${store.tenant}/${path}`;
   const hit = routes.get(key);
   if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit;
-  const r = await store.webhookRoute(path);
+  const r = await store.paths.route(path);
   if (!r) {
     routes.delete(key);
     return null;
   }
-  const route = { name: r.name, methods: r.methods, maxBody: r.maxBody, at: Date.now() };
+  // methods and the body cap are what the index knows (null: not projected yet; the object decides)
+  const route = { name: r.name, methods: r.methods, maxBody: Math.min(r.maxBody ?? HARD_MAX_BODY, HARD_MAX_BODY), at: Date.now() };
   if (routes.size > 10_000) routes.clear();
   routes.set(key, route);
   return route;
@@ -41,10 +42,10 @@ webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   const store = new TenantStore(c.env, tenant);
   let route = await resolve(store, path, false);
   if (!route) throw new AppError(404, "not_found", "Unknown webhook");
-  if (!route.methods.includes(c.req.method)) {
+  if (route.methods && !route.methods.includes(c.req.method)) {
     throw new AppError(405, "method_not_allowed", `Method ${c.req.method} is not allowed here`, undefined, { Allow: route.methods.join(", ") });
   }
-  const bytes = await readLimited(c.req.raw, Math.min(route.maxBody, HARD_MAX_BODY));
+  const bytes = await readLimited(c.req.raw, route.maxBody);
   const body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const url = new URL(c.req.url);
   const req = {

@@ -8,6 +8,7 @@ import { validateWebhookAuth } from "../domain/webhook-auth/validate";
 import { validateAllowlist } from "../domain/ip-allowlist";
 import { validateSchedule } from "../domain/schedule";
 import { JsonObject } from "./common";
+import { HARD_MAX_BODY } from "../contracts/limits";
 
 /** Turns a pure validator's problem list into zod issues. */
 function refineWith(check: (v: unknown) => string[]) {
@@ -28,7 +29,7 @@ const WebhookSpec = z.strictObject({
   methods: z.array(z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"])).min(1).optional(),
   auth: JsonObject.superRefine(refineWith(validateWebhookAuth)),
   ipAllowlist: z.array(z.string()).max(100).superRefine(refineWith(validateAllowlist)).optional(),
-  maxBodyBytes: z.number().int().min(1).max(10 * 1024 * 1024).optional(),
+  maxBodyBytes: z.number().int().min(1).max(HARD_MAX_BODY, `must be at most ${HARD_MAX_BODY} bytes (1 MiB: a stored request is one SQLite row)`).optional(),
 });
 
 const ScheduleSpec = z

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { call, uniq, triggerStub, inObject } from "../helpers";
+import { call, uniq, triggerStub, inObject, breakD1, healD1 } from "../helpers";
 
 async function trigger(def: Record<string, unknown> = { type: "event" }) {
   const name = uniq("fire");
@@ -14,7 +14,7 @@ const stream = async (name: string) => (await call("GET", `/v1/triggers/${name}/
 describe("fires", () => {
   it("records a fire with a queued delivery per auto subscription", async () => {
     const name = await trigger();
-    await call("PUT", `/v1/triggers/${name}/subscriptions/flow-a`, { target: { type: "queue", queue: "DELIVERIES_DLQ" }, mode: "manual" });
+    await call("PUT", `/v1/triggers/${name}/subscriptions/flow-a`, { target: { type: "queue", queue: "FLOW_QUEUE" }, mode: "manual" });
     await call("PUT", `/v1/triggers/${name}/subscriptions/flow-b`, { target: { type: "pull" } });
     const f = await call("POST", `/v1/triggers/${name}/fire`, { data: { n: 1 } });
     expect(f.status).toBe(202);
@@ -121,7 +121,7 @@ describe("fires", () => {
 
   it("fires list by delivery status, and 404 for unknown event ids", async () => {
     const name = await trigger();
-    await call("PUT", `/v1/triggers/${name}/subscriptions/m`, { target: { type: "queue", queue: "DELIVERIES_DLQ" }, mode: "manual" });
+    await call("PUT", `/v1/triggers/${name}/subscriptions/m`, { target: { type: "queue", queue: "FLOW_QUEUE" }, mode: "manual" });
     const f1 = await call("POST", `/v1/triggers/${name}/fire`, { data: { i: 1 } });
     const f2 = await call("POST", `/v1/triggers/${name}/fire`, { data: { i: 2 } });
     const skipped = await call("GET", `/v1/triggers/${name}/fires?status=skipped&limit=1`);
@@ -138,13 +138,12 @@ describe("D1 projection", () => {
     const name = uniq("conv");
     await call("PUT", `/v1/triggers/${name}`, { type: "event" });
     const stub = triggerStub("acme", name);
-    await inObject(stub, (obj: any) => {
-      obj.core.faults.d1Failures = 1;
-    });
+    await breakD1(stub);
     const upd = await call("PUT", `/v1/triggers/${name}`, { type: "event", displayName: "after failure" });
     expect(upd.status).toBe(200);
     const row = () => env.DB.prepare(`SELECT display_name, version FROM triggers WHERE tenant = 'acme' AND name = ?`).bind(name).first<any>();
     expect(await row()).toMatchObject({ display_name: null, version: 1 });
+    await healD1(stub);
     // the outbox row is still there with a backoff; make it due and run the alarm
     await inObject(stub, (obj: any) => {
       obj.ctx.storage.sql.exec(`UPDATE outbox SET next_at = 0`);

@@ -260,8 +260,8 @@ beforeAll(async () => {
   const sub = async (t: string, flow: string, body: unknown) => expect((await call("PUT", `/v1/triggers/${t}/subscriptions/${flow}`, body)).status).toBe(201);
   await sub(ev, "fz-pull", { target: { type: "pull" } });
   await sub(ev, "fz-manual", { mode: "manual", target: { type: "http", url: okUrl(tag) } });
-  await sub(ev, "fz-queue", { target: { type: "queue", queue: "DELIVERIES_DLQ" } });
-  await sub(man, "fz-queue", { target: { type: "queue", queue: "DELIVERIES_DLQ" } });
+  await sub(ev, "fz-queue", { target: { type: "queue", queue: "FLOW_QUEUE" } });
+  await sub(man, "fz-queue", { target: { type: "queue", queue: "FLOW_QUEUE" } });
   await sub(open, "fz-pull", { target: { type: "pull" } });
   await sub(sched, "fz-pull", { target: { type: "pull" } });
 

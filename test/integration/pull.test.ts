@@ -74,7 +74,7 @@ describe("pull subscriptions (checkpointed consumer)", () => {
   it("pull endpoints on a non-pull subscription are 409, unknown flow 404", async () => {
     const name = await pullTrigger();
     expect((await call("GET", `/v1/triggers/${name}/subscriptions/ghost/events`)).status).toBe(404);
-    await call("PUT", `/v1/triggers/${name}/subscriptions/q`, { target: { type: "queue", queue: "DELIVERIES_DLQ" }, mode: "manual" });
+    await call("PUT", `/v1/triggers/${name}/subscriptions/q`, { target: { type: "queue", queue: "FLOW_QUEUE" }, mode: "manual" });
     expect((await call("GET", `/v1/triggers/${name}/subscriptions/q/events`)).status).toBe(409);
   });
 });

@@ -204,7 +204,7 @@ describe("scopes", { timeout: 60_000 }, () => {
     expect((await call("PUT", `/v1/triggers/${T}`, { type: "event" })).status).toBe(201);
     expect((await call("PUT", `/v1/triggers/${S}`, { type: "schedule", schedule: { cron: "0 0 1 1 *" } })).status).toBe(201);
     expect((await call("PUT", `/v1/triggers/${T}/subscriptions/pull-f`, { target: { type: "pull" } })).status).toBe(201);
-    expect((await call("PUT", `/v1/triggers/${T}/subscriptions/q-f`, { mode: "manual", target: { type: "queue", queue: "DELIVERIES_DLQ" } })).status).toBe(201);
+    expect((await call("PUT", `/v1/triggers/${T}/subscriptions/q-f`, { mode: "manual", target: { type: "queue", queue: "FLOW_QUEUE" } })).status).toBe(201);
     const f = (await call("POST", `/v1/triggers/${T}/fire`, { data: { a: 1 } })).body;
     const dlv = f.deliveries[0].deliveryId;
 

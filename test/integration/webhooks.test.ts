@@ -211,14 +211,14 @@ describe("webhook processing after the answer", () => {
   it("crash after the 202, before processing: the fire still happens exactly once", async () => {
     const { name, path } = await webhookTrigger({ type: "none" });
     const stub = triggerStub("acme", name);
-    await inObject(stub, (o: any) => { o.core.faults.holdInbox = true; });
+    await inObject(stub, (o: any) => { o.scheduleDrain = () => {}; });
     const r = await hook(path, JSON.stringify({ n: 1 }));
     expect(r.status).toBe(202);
     expect(await fires(name)).toHaveLength(0);
     const pending = await inObject(stub, (o: any) => o.ctx.storage.sql.exec("SELECT status FROM inbox").toArray());
     expect(pending).toEqual([{ status: "pending" }]);
     // The instance "dies" here: its in-memory hold is gone, only storage and the alarm remain.
-    await inObject(stub, (o: any) => { o.core.faults.holdInbox = false; o.core.invalidate(); });
+    await inObject(stub, (o: any) => { delete o.scheduleDrain; o.core.invalidate(); });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     await runDurableObjectAlarm(stub);
     const f = await fires(name);
@@ -238,16 +238,31 @@ describe("webhook processing after the answer", () => {
     expect(new Set(f.map((e) => e.id))).toEqual(ids);
   });
 
-  it("processed inbox rows are garbage-collected after config.inboxRetentionDays (default 7)", async () => {
+  it("stored requests are dropped after config.inboxRetentionDays (default 7); the fire stays readable by its id", async () => {
     const { name, path } = await webhookTrigger({ type: "none" }, { def: { config: { inboxRetentionDays: 2 } } });
-    await hook(path, "{}");
+    const r = await hook(path, JSON.stringify({ secretish: "raw body" }));
     await until(() => fires(name), (f) => f.length === 1);
     const stub = triggerStub("acme", name);
     const later = Date.now() + 3 * 86_400_000;
     await inObject(stub, (o: any) => { o.core.clock = () => later; });
     await runDurableObjectAlarm(stub);
-    expect(await inboxCount(name)).toBe(0);
+    const rows = await inObject(stub, (o: any) => o.ctx.storage.sql.exec("SELECT length(body) AS n, headers FROM inbox").toArray());
+    expect(rows).toEqual([{ n: 0, headers: "{}" }]); // the raw request is gone
     expect((await fires(name)).length).toBe(1); // the fire stays in the stream
+    const fire = await call("GET", `/v1/triggers/${name}/fires/${r.body.id}`);
+    expect(fire.status).toBe(200); // and can still be found by the id the 202 gave
+    expect(fire.body.data).toEqual({ secretish: "raw body" });
+  });
+
+  it("inbox rows leave with their fire when the stream's retention removes it", async () => {
+    const { name, path } = await webhookTrigger({ type: "none" }, { def: { config: { retentionDays: 1, inboxRetentionDays: 1 } } });
+    await hook(path, "{}");
+    await until(() => fires(name), (f) => f.length === 1);
+    const stub = triggerStub("acme", name);
+    const later = Date.now() + 2 * 86_400_000;
+    await inObject(stub, (o: any) => { o.core.clock = () => later; });
+    await runDurableObjectAlarm(stub);
+    expect(await inboxCount(name)).toBe(0);
   });
 
   it("GET /v1/providers lists the presets and their default dedup keys", async () => {

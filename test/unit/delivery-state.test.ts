@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { deliveryState } from "../../durable-objects/trigger/fires";
+import { deliveryState } from "../../durable-objects/trigger/fire-views";
 
 describe("a fire's delivery state derives from its deliveries", () => {
   it.each([

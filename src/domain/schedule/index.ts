@@ -4,3 +4,4 @@ export { validateSchedule } from "./validate";
 export { nextOccurrences, occurrencesBetween, occurrencesAfter } from "./occurrences";
 export { jitterOffsetMs } from "./jitter";
 export { occurrenceId } from "./occurrence-id";
+export { selectCatchup, overlapAction, ON_TIME_MS, type Catchup, type Overlap, type OverlapAction } from "./policy";

@@ -1,0 +1,20 @@
+/** Applies due run notices from the outbox: an event await resolved by a fire. Failures stay for the alarm. */
+import { objectStub, runObjectName } from "../../src/contracts/objects";
+import type { Core } from "./core";
+import { loadEntry } from "./tables/entry";
+import { dueOutbox, doneOutbox, failOutbox } from "./tables/outbox";
+import type { Notice } from "./waiters";
+
+export async function drainNotices(core: Core): Promise<void> {
+  const row = loadEntry(core);
+  if (!row) return;
+  for (const r of dueOutbox(core, "run:", core.now(), 100)) {
+    const n = JSON.parse(r.payload) as Notice;
+    try {
+      await objectStub(core.env.RUNS, runObjectName(row.tenant, n.runId)).resolveFromEvent(n.step, n.result);
+      doneOutbox(core, r);
+    } catch (e) {
+      failOutbox(core, r, String((e as Error).message), core.now());
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The one fire pipeline. Every source (api, webhook inbox, schedule,
+ * backfill, poll, flow) hands it a fire spec; one function runs the checks
+ * (dedup, schema, flows, rate limit, filter, chain depth) and writes, in one
+ * transaction, the stream event, the waiters it resolves, a delivery per
+ * subscription in scope, the dedup key and whatever the source must record
+ * with it. The queue send happens after commit (./dispatch.ts).
+ */
+import { AppError } from "../../src/errors";
+import { matches } from "../../src/domain/match";
+import { validateAgainstSchema } from "../../src/domain/json-schema";
+import { takeRateLimit } from "../../src/domain/rate-limit";
+import { dedupExpiresAt, isDedupLive } from "../../src/domain/idempotency";
+import { newDeliveryId } from "../../src/contracts/ids";
+import type { DeliveryRef, FireAnswer, FireSource } from "../../src/contracts/rpc";
+import { MAX_EVENT_BYTES } from "../../src/contracts/limits";
+import type { Core, TriggerRow } from "./core";
+import { requireActiveEntry, requireEntry } from "./tables/entry";
+import { findKey, putKey } from "./tables/dedup";
+import { loadRateWindow, saveRateWindow } from "./tables/rate-window";
+import { allSubscriptions } from "./tables/subscriptions";
+import { deliveriesOfFire, insertDelivery } from "./tables/deliveries";
+import { headSeq } from "./tables/events";
+import { recordEvent } from "./journal";
+import { bump } from "./stats";
+import { matchWaiters } from "./waiters";
+import { leaseMs } from "./lease";
+
+/** A fire's chain may be at most this deep (API.md "Flow triggers"). */
+export const MAX_CHAIN_DEPTH = 16;
+
+export type Skip = { reason: string; details?: unknown };
+
+export type FireSpec = {
+  source: FireSource;
+  data: unknown;
+  /** a deterministic event id (schedule, webhook, poll, flow); default evt_… */
+  eventId?: string;
+  /** dedup key, checked and recorded with the fire */
+  dedupKey?: string | null;
+  dedupWindowSeconds?: number;
+  /** count a duplicate in stats (api and webhook requests; not a schedule's own occurrence keys) */
+  countDuplicate?: boolean;
+  /** only these subscribed flows (API fires) */
+  flows?: string[];
+  chainDepth?: number;
+  /** recorded on the stream event beside source and payload */
+  meta?: Record<string, unknown>;
+  /** a skip the source already decided (invalid_body, overlap, processing_failed, …) */
+  skip?: Skip;
+  /** what a payload that fails the schema means: a 422 (API) or a skipped fire */
+  onSchemaFail: "reject" | "skip";
+  /** check and take the rate limit (API fires; webhooks take it at ingest) */
+  rateLimit?: boolean;
+  /** a retired trigger refuses (410); the inbox still turns stored requests into fires */
+  requireActive?: boolean;
+  /** writes the source makes in the same transaction, given the recorded fire */
+  alsoWrite?: (answer: FireAnswer) => void;
+};
+
+export type SendItem = { id: string; attempt: number; delaySeconds?: number };
+export type FireOutcome = { answer: FireAnswer; send: SendItem[] };
+
+/** Whether an event's data would not fit one SQLite row. */
+function tooLarge(data: unknown): boolean {
+  const json = JSON.stringify(data);
+  return json.length * 3 > MAX_EVENT_BYTES && new TextEncoder().encode(json).byteLength > MAX_EVENT_BYTES;
+}
+
+/** A refusal: counted in stats (no stream event), then thrown. */
+export function reject(core: Core, err: AppError): never {
+  bump(core, "rejected");
+  throw err;
+}
+
+function duplicateOf(core: Core, key: string): FireAnswer | null {
+  const hit = findKey(core, key);
+  if (!hit || !isDedupLive(hit.expiresAt, core.now())) return null;
+  const deliveries = hit.seq > 0 ? deliveriesOfFire(core, hit.seq).map((d) => ({ deliveryId: d.id, flow: d.flow, status: d.status })) : [];
+  return { eventId: hit.eventId, seq: hit.seq, status: "deduplicated", skipReason: null, deliveries };
+}
+
+/** The checks that may refuse the fire (API) or skip it (every source). */
+function decide(core: Core, row: TriggerRow, spec: FireSpec): Skip | undefined {
+  if (spec.skip) return spec.skip;
+  if (row.def.schema !== undefined) {
+    const issues = validateAgainstSchema(row.def.schema, spec.data);
+    if (issues.length) {
+      if (spec.onSchemaFail === "reject") reject(core, new AppError(422, "schema_invalid", "The payload does not match the trigger's schema", issues));
+      return { reason: "schema_invalid", details: issues };
+    }
+  }
+  if (spec.flows) {
+    const subs = allSubscriptions(core);
+    const unknown = spec.flows.filter((f) => !subs.some((s) => s.flow === f));
+    if (unknown.length) reject(core, new AppError(400, "unknown_flow", `Not subscribed to this trigger: ${unknown.join(", ")}`));
+  }
+  if (spec.rateLimit && row.def.config?.rateLimit) {
+    const limit = row.def.config.rateLimit;
+    const r = takeRateLimit(loadRateWindow(core), limit, core.now());
+    if (!r.allowed) {
+      reject(core, new AppError(429, "rate_limited", `Rate limit of ${limit.max} fires per ${limit.windowSeconds}s reached`, { retryAfterSeconds: r.retryAfterSeconds }, { "Retry-After": String(r.retryAfterSeconds) }));
+    }
+    saveRateWindow(core, r.next);
+  }
+  if ((spec.chainDepth ?? 0) > MAX_CHAIN_DEPTH) return { reason: "chain_too_deep" };
+  if (row.def.filter && !matches(row.def.filter, fireView(row, spec))) return { reason: "filter" };
+  return undefined;
+}
+
+/** What filters and matches see (API.md "Matching and transforms"). */
+export function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source" | "meta">) {
+  return { data: spec.data, source: spec.source, trigger: row.name, eventType: spec.meta?.eventType ?? null, headers: spec.meta?.headers ?? {} };
+}
+
+/** Writes a delivery per subscription in scope; manual-mode ones are recorded skipped. */
+function writeDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): { refs: DeliveryRef[]; send: SendItem[] } {
+  const now = core.now();
+  const lease = leaseMs(core);
+  const refs: DeliveryRef[] = [];
+  const send: SendItem[] = [];
+  let n = 0;
+  for (const s of allSubscriptions(core)) {
+    if (s.target.type === "pull" || (flows && !flows.includes(s.flow))) continue;
+    const id = newDeliveryId(row.name, seq, n);
+    const manual = s.mode === "manual";
+    insertDelivery(core, { id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, lease: manual ? null : now + lease, reason: manual ? "manual_mode" : null });
+    refs.push({ deliveryId: id, flow: s.flow, status: manual ? "skipped" : "queued" });
+    if (!manual) send.push({ id, attempt: 1 });
+  }
+  return { refs, send };
+}
+
+/**
+ * Records one fire. Throws AppError for 404/410 (trigger), 400 (flows),
+ * 422 (schema, API) and 429 (rate limit, API), recording nothing; a live
+ * duplicate answers the original fire with status "deduplicated".
+ */
+export function fire(core: Core, spec: FireSpec): FireOutcome {
+  return core.tx(() => {
+    const row = spec.requireActive === false ? requireEntry(core) : requireActiveEntry(core);
+    if (spec.dedupKey) {
+      const dup = duplicateOf(core, spec.dedupKey);
+      if (dup) {
+        if (spec.countDuplicate) bump(core, "deduplicated");
+        return { answer: dup, send: [] };
+      }
+    }
+    let skip = decide(core, row, spec);
+    const persist = row.def.config?.persistData !== false;
+    const base: Record<string, unknown> = {
+      source: spec.source, ...spec.meta, ...(spec.flows ? { flows: spec.flows } : {}),
+      ...(spec.chainDepth ? { chainDepth: spec.chainDepth } : {}), payload: spec.data, ...(persist ? {} : { persistData: false }),
+    };
+    let answer: FireAnswer;
+    let send: SendItem[] = [];
+    if (!skip && tooLarge(base)) {
+      skip = { reason: "payload_too_large", details: `the fire's data exceeds ${MAX_EVENT_BYTES} bytes and is not stored` };
+      delete base.payload;
+    }
+    if (skip) {
+      const ev = recordEvent(core, "trigger.skipped", { ...base, skipReason: skip.reason, ...(skip.details !== undefined ? { details: skip.details } : {}) }, spec.eventId);
+      answer = { eventId: ev.id, seq: ev.seq, status: "skipped", skipReason: skip.reason, deliveries: [] };
+    } else {
+      const seq = headSeq(core) + 1;
+      const d = writeDeliveries(core, row, seq, spec.flows);
+      const ev = recordEvent(core, "trigger.fired", { ...base, deliveries: d.refs }, spec.eventId);
+      matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: spec.data, source: spec.source, meta: spec.meta });
+      answer = { eventId: ev.id, seq: ev.seq, status: "accepted", skipReason: null, deliveries: d.refs };
+      send = d.send;
+    }
+    if (spec.dedupKey) putKey(core, spec.dedupKey, answer.eventId, answer.seq, dedupExpiresAt(core.now(), spec.dedupWindowSeconds ?? row.def.dedup?.windowSeconds));
+    spec.alsoWrite?.(answer);
+    return { answer, send };
+  });
+}

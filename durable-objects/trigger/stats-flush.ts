@@ -1,0 +1,44 @@
+/**
+ * Coalescing: a change marks the stats dirty in memory (no row and no D1
+ * write per fire); within STATS_COALESCE_MS the alarm writes the stats
+ * checkpoint (one row) and pushes the snapshot to the D1 index. A failed
+ * push stays dirty and is retried after another period, never at once.
+ */
+import { TenantStore } from "../../src/data/tenant-store";
+import { statsView } from "../../src/domain/trigger-stats/state";
+import type { Core } from "./core";
+import { loadEntry } from "./tables/entry";
+import { lastEvent } from "./tables/events";
+import { allSubscriptions } from "./tables/subscriptions";
+import { book, checkpointStats } from "./stats";
+import { openLowWater } from "./open-set";
+
+export const STATS_COALESCE_MS = 5_000;
+
+export function markStatsDirty(core: Core): void {
+  if (core.statsDueAt === null) core.statsDueAt = core.now() + STATS_COALESCE_MS;
+}
+
+/** The `stats` object as readers see it. */
+export function currentStats(core: Core) {
+  return statsView(book(core), allSubscriptions(core).filter((s) => s.mode === "auto").length);
+}
+
+/** The latest activity: the index entry's own time or the newest stream event. */
+export function lastActivity(core: Core): number {
+  const t = loadEntry(core);
+  return Math.max(t?.lastActivityAt ?? 0, lastEvent(core)?.ts ?? 0);
+}
+
+/** Checkpoints the stats and pushes them to D1 when due (or when forced). */
+export async function flushStats(core: Core, force = false): Promise<void> {
+  const t = loadEntry(core);
+  if (!t || (!force && (core.statsDueAt === null || core.statsDueAt > core.now()))) return;
+  core.statsDueAt = null;
+  checkpointStats(core, openLowWater(core));
+  try {
+    await new TenantStore(core.env, t.tenant).index.updateStats(t.name, currentStats(core), lastActivity(core), core.now());
+  } catch {
+    core.statsDueAt = core.now() + STATS_COALESCE_MS;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The `deliveries` table, keyed by (fire seq, number): one row per delivery
+ * of a fire to a subscribed flow, doubling as the queue outbox (a queued row
+ * carries a lease). A delivery id parses back to its key, so every lookup is
+ * a primary-key read; failed and dead rows are also in a partial index.
+ */
+import { parseDeliveryId } from "../../../src/contracts/ids";
+import type { Core } from "../core";
+
+export type DeliveryRow = {
+  event_seq: number; n: number; id: string; flow: string; status: string; attempts: number; fired_at: number;
+  next_attempt_at: number | null; lease_until: number | null; last_status_code: number | null; last_error: string | null;
+  delivered_at: number | null; latency_ms: number | null; reason: string | null; output: string | null; updated_at: number;
+};
+
+export type NewDelivery = { id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; lease: number | null; reason: string | null };
+
+export function insertDelivery(core: Core, d: NewDelivery): void {
+  core.sql.run(
+    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, lease_until, reason, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.lease, d.reason, d.at,
+  );
+  if (d.status === "queued") core.onCommit(() => core.open?.set(d.id, { seq: d.seq, lease: d.lease ?? 0 }));
+}
+
+/** The row of a delivery id, or null (also for a well-formed id that names no row). */
+export function deliveryById(core: Core, id: string): DeliveryRow | null {
+  const key = parseDeliveryId(id);
+  if (!key) return null;
+  const d = core.sql.one<DeliveryRow>(`SELECT * FROM deliveries WHERE event_seq = ? AND n = ?`, key.seq, key.n);
+  return d && d.id === id ? d : null;
+}
+
+export function deliveriesOfFire(core: Core, seq: number): DeliveryRow[] {
+  return core.sql.all<DeliveryRow>(`SELECT * FROM deliveries WHERE event_seq = ? ORDER BY n`, seq);
+}
+
+/** The next free delivery number of a fire. */
+export function nextDeliveryNumber(core: Core, seq: number): number {
+  return (core.sql.one<{ m: number | null }>(`SELECT max(n) AS m FROM deliveries WHERE event_seq = ?`, seq)?.m ?? -1) + 1;
+}
+
+type Patch = Partial<Pick<DeliveryRow, "status" | "attempts" | "next_attempt_at" | "lease_until" | "last_status_code" | "last_error" | "delivered_at" | "latency_ms" | "reason" | "output">>;
+
+/**
+ * Updates some columns of one delivery (and its updated_at), keeping the
+ * in-memory open set in step once the transaction commits.
+ */
+export function patchDelivery(core: Core, d: Pick<DeliveryRow, "event_seq" | "n" | "id" | "status">, patch: Patch, at: number): void {
+  const cols = Object.keys(patch) as (keyof Patch)[];
+  core.sql.run(
+    `UPDATE deliveries SET ${cols.map((c) => `${c} = ?`).join(", ")}, updated_at = ? WHERE event_seq = ? AND n = ?`,
+    ...cols.map((c) => patch[c] ?? null), at, d.event_seq, d.n,
+  );
+  const status = patch.status ?? d.status;
+  if (status !== "queued") core.onCommit(() => core.open?.delete(d.id));
+  else if (patch.lease_until !== undefined) core.onCommit(() => core.open?.set(d.id, { seq: d.event_seq, lease: patch.lease_until ?? 0 }));
+}
+
+/** Queued deliveries after the key (seq, n), in key order (the open window after a restart). */
+export function queuedAfter(core: Core, seq: number, n: number, limit: number): Pick<DeliveryRow, "event_seq" | "n" | "id" | "lease_until">[] {
+  return core.sql.all(
+    `SELECT event_seq, n, id, lease_until FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' ORDER BY event_seq, n LIMIT ?`,
+    seq, n, limit,
+  );
+}
+
+/**
+ * Fire seqs below `before` having a delivery in `status`, newest first. Failed
+ * and dead read the partial index; other statuses examine at most `budget`
+ * fire seqs and say where they stopped.
+ */
+export function fireSeqsWithStatus(core: Core, status: string, before: number, limit: number, budget: number): { seqs: number[]; scannedTo: number | null } {
+  if (status === "failed" || status === "dead") {
+    const seqs = core.sql
+      .all<{ s: number }>(`SELECT DISTINCT event_seq AS s FROM deliveries WHERE status = ? AND event_seq < ? ORDER BY event_seq DESC LIMIT ?`, status, before, limit + 1)
+      .map((r) => r.s);
+    return seqs.length > limit ? { seqs: seqs.slice(0, limit), scannedTo: seqs[limit - 1] } : { seqs, scannedTo: null };
+  }
+  const from = Math.max(0, before - budget);
+  const seqs = core.sql
+    .all<{ s: number }>(`SELECT DISTINCT event_seq AS s FROM deliveries WHERE event_seq < ? AND event_seq >= ? AND status = ? ORDER BY event_seq DESC LIMIT ?`, before, from, status, limit + 1)
+    .map((r) => r.s);
+  if (seqs.length > limit) return { seqs: seqs.slice(0, limit), scannedTo: seqs[limit - 1] };
+  return { seqs, scannedTo: from > 0 && from > (lowestDeliverySeq(core) ?? 0) ? from : null };
+}
+
+function lowestDeliverySeq(core: Core): number | null {
+  return core.sql.one<{ s: number | null }>(`SELECT min(event_seq) AS s FROM deliveries`)?.s ?? null;
+}
+
+/** Whether any delivery of fires in [from, to] is still queued (retention stops before those). */
+export function firstQueuedBetween(core: Core, from: number, to: number): number | null {
+  return core.sql.one<{ s: number }>(`SELECT event_seq AS s FROM deliveries WHERE event_seq BETWEEN ? AND ? AND status = 'queued' ORDER BY event_seq LIMIT 1`, from, to)?.s ?? null;
+}
+
+/** Deletes the settled deliveries of fires up to and including `seq` (queued ones stay). */
+export function deleteSettledThrough(core: Core, seq: number): number {
+  return core.sql.run(`DELETE FROM deliveries WHERE event_seq <= ? AND status != 'queued'`, seq);
+}

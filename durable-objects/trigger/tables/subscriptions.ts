@@ -1,0 +1,45 @@
+/** The `subscriptions` table: one row per subscribed flow, cached on the Core (a fire reads it every time). */
+import type { Core, Subscription } from "../core";
+
+type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number };
+
+const parse = (r: RawSub): Subscription => ({
+  flow: r.flow, mode: r.mode as Subscription["mode"], target: JSON.parse(r.target), retry: JSON.parse(r.retry),
+  subscribedAt: r.subscribed_at, checkpoint: r.checkpoint, reports: r.reports === 1,
+});
+
+/** Every subscription, ordered by flow. */
+export function allSubscriptions(core: Core): Subscription[] {
+  if (!core.ready) return [];
+  core.cachedSubs ??= core.sql.all<RawSub>(`SELECT * FROM subscriptions ORDER BY flow`).map(parse);
+  return core.cachedSubs;
+}
+
+export function findSubscription(core: Core, flow: string): Subscription | null {
+  return allSubscriptions(core).find((s) => s.flow === flow) ?? null;
+}
+
+export function saveSubscription(core: Core, s: Subscription, at: number): void {
+  core.sql.run(
+    `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    s.flow, s.mode, JSON.stringify(s.target), JSON.stringify(s.retry), s.subscribedAt, at, s.checkpoint, s.reports ? 1 : 0,
+  );
+  core.cachedSubs = undefined;
+}
+
+export function deleteSubscription(core: Core, flow: string): void {
+  core.sql.run(`DELETE FROM subscriptions WHERE flow = ?`, flow);
+  core.cachedSubs = undefined;
+}
+
+export function setCheckpoint(core: Core, flow: string, checkpoint: number): void {
+  core.sql.run(`UPDATE subscriptions SET checkpoint = ? WHERE flow = ?`, checkpoint, flow);
+  core.cachedSubs = undefined;
+}
+
+/** Remembers that a flow reports statuses (written once per flow). */
+export function markReports(core: Core, flow: string): void {
+  if (findSubscription(core, flow)?.reports !== false) return;
+  core.sql.run(`UPDATE subscriptions SET reports = 1 WHERE flow = ? AND reports = 0`, flow);
+  core.cachedSubs = undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * Turning stored webhook requests into fires, after the answer: transform,
+ * then the pipeline (schema, filter, fan-out) — one transaction per row, so a
+ * crash anywhere loses nothing and fires nothing twice. A row that fails
+ * MAX_INBOX_ATTEMPTS times ends `failed` with its error and a skipped fire
+ * (`processing_failed`), and the inbox moves on.
+ */
+import { applyTransform } from "../../src/domain/transform";
+import type { Core } from "./core";
+import { loadEntry } from "./tables/entry";
+import { openInbox, markProcessing, completeInbox, failInbox, noteInboxError, type InboxRow } from "./tables/inbox";
+import { setKeySeq } from "./tables/dedup";
+import { fire, type FireOutcome, type Skip } from "./pipeline";
+import { parseBody } from "./webhook-body";
+
+export const MAX_INBOX_ATTEMPTS = 5;
+
+function meta(r: InboxRow, headers: Record<string, string>) {
+  return { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id }, headers };
+}
+
+/** One stored request → one fire (accepted or skipped), its inbox row completed in the same transaction. */
+function processRow(core: Core, r: InboxRow): FireOutcome {
+  const row = loadEntry(core)!;
+  const headers = JSON.parse(r.headers) as Record<string, string>;
+  const parsed = parseBody(new Uint8Array(r.body), headers["content-type"]);
+  let skip: Skip | undefined;
+  let data: unknown = parsed.ok ? parsed.value : null;
+  if (!parsed.ok) skip = { reason: "invalid_body", details: parsed.error };
+  else if (row.def.transform) data = applyTransform(row.def.transform as { pick: Record<string, string> }, parsed.value, headers);
+  return fire(core, {
+    source: "webhook", data, eventId: r.event_id, meta: meta(r, headers), skip, onSchemaFail: "skip", requireActive: false,
+    alsoWrite: (a) => {
+      completeInbox(core, r.id, a.seq, core.now());
+      if (r.dedup_key) setKeySeq(core, r.dedup_key, r.event_id, a.seq);
+    },
+  });
+}
+
+/** A row that keeps failing: recorded as a skipped fire without its payload, and the row failed. */
+function giveUp(core: Core, r: InboxRow, error: string): FireOutcome {
+  return fire(core, {
+    source: "webhook", data: null, eventId: r.event_id, meta: { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id } },
+    skip: { reason: "processing_failed", details: error.slice(0, 500) }, onSchemaFail: "skip", requireActive: false,
+    alsoWrite: (a) => {
+      failInbox(core, r.id, error, a.seq, core.now());
+      if (r.dedup_key) setKeySeq(core, r.dedup_key, r.event_id, a.seq);
+    },
+  });
+}
+
+/**
+ * Processes open inbox rows (pending, or processing after a crash), oldest
+ * first. Each row's attempt is counted before it is processed, so a row that
+ * crashes the object every time still runs out of attempts.
+ */
+export function processInbox(core: Core, limit = 100): FireOutcome[] {
+  if (!loadEntry(core)) return [];
+  const rows = openInbox(core, limit);
+  if (rows.length === 0) return [];
+  const now = core.now();
+  core.tx(() => rows.forEach((r) => markProcessing(core, r.id, now)));
+  const out: FireOutcome[] = [];
+  for (const r of rows) {
+    const attempt = r.attempts + 1;
+    if (attempt > MAX_INBOX_ATTEMPTS) {
+      out.push(giveUp(core, r, "gave up after repeated failures"));
+      continue;
+    }
+    try {
+      out.push(processRow(core, r));
+    } catch (e) {
+      const error = String((e as Error).message);
+      if (attempt >= MAX_INBOX_ATTEMPTS) out.push(giveUp(core, r, error));
+      else core.tx(() => noteInboxError(core, r.id, error));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Webhook ingress on the object: authenticate the request and store it (raw
+ * body, method, headers without credentials, source IP, time) in one
+ * transaction before the 202. Processing happens after the answer
+ * (./webhook-inbox.ts).
+ */
+import { AppError } from "../../src/errors";
+import { verifyWebhook, defaultDedupKey, isSlackUrlVerification, type WebhookAuth } from "../../src/domain/webhook-auth";
+import { ipAllowed } from "../../src/domain/ip-allowlist";
+import { getPointer } from "../../src/domain/transform";
+import { takeRateLimit } from "../../src/domain/rate-limit";
+import { dedupExpiresAt, isDedupLive } from "../../src/domain/idempotency";
+import { newWebhookEventId } from "../../src/contracts/ids";
+import type { IngestAnswer, IngestRequest } from "../../src/contracts/rpc";
+import type { Core, TriggerRow } from "./core";
+import { loadEntry, requireActiveEntry } from "./tables/entry";
+import { findKey, putKey } from "./tables/dedup";
+import { insertInbox, nextInboxId } from "./tables/inbox";
+import { loadRateWindow, saveRateWindow } from "./tables/rate-window";
+import { bump } from "./stats";
+import { hashOf } from "./journal";
+import { parseBody } from "./webhook-body";
+import { maxBodyOf } from "./webhook-limits";
+
+const SENSITIVE = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
+
+function keptHeaders(headers: Record<string, string>, auth: WebhookAuth): Record<string, string> {
+  const drop = new Set(SENSITIVE);
+  if (auth.type === "api_key" && auth.header) drop.add(auth.header.toLowerCase());
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !drop.has(k)));
+}
+
+function keptQuery(query: Record<string, string>, auth: WebhookAuth): Record<string, string> {
+  if (auth.type !== "api_key" || !auth.query) return query;
+  const { [auth.query]: _secret, ...rest } = query;
+  return rest;
+}
+
+function dedupKeyOf(row: TriggerRow, headers: Record<string, string>, body: unknown): string | null {
+  const spec = row.def.dedup?.key ?? defaultDedupKey(row.def.webhook!.auth as WebhookAuth);
+  if (!spec) return null;
+  let v: unknown;
+  if (spec.startsWith("header:")) v = headers[spec.slice(7).toLowerCase()];
+  else if (spec.startsWith("body:")) v = getPointer(body, spec.slice(5));
+  if (v === undefined || v === null || v === "") return null;
+  return `wh:${typeof v === "string" ? v : JSON.stringify(v)}`.slice(0, 512);
+}
+
+function refuse(core: Core, outcome: string, err: AppError, authFailure = false): never {
+  bump(core, "rejected", outcome);
+  if (authFailure) bump(core, "authFailures");
+  throw err;
+}
+
+/** Authenticates and stores a webhook request; throws AppError for 401/403/405/410/413/429. */
+export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnswer> {
+  const row = loadEntry(core);
+  if (!row || row.def.type !== "webhook" || row.def.webhook?.path !== req.path) return { kind: "not_mine" };
+  if (row.status === "retired") throw new AppError(410, "trigger_retired", "This webhook is retired");
+  const wh = row.def.webhook;
+  const methods = wh.methods ?? ["POST"];
+  if (!(methods as string[]).includes(req.method)) throw new AppError(405, "method_not_allowed", `Method ${req.method} is not allowed here`, undefined, { Allow: methods.join(", ") });
+  if (req.body.byteLength > maxBodyOf(row)) refuse(core, "too_large", new AppError(413, "payload_too_large", `Webhook body exceeds ${maxBodyOf(row)} bytes`));
+  if (wh.ipAllowlist?.length && !ipAllowed(req.sourceIp, wh.ipAllowlist)) refuse(core, "forbidden", new AppError(403, "ip_not_allowed", "Source IP not allowed"));
+  const auth = wh.auth as WebhookAuth;
+  const rawBody = new Uint8Array(req.body);
+  const verdict = await verifyWebhook(auth, { method: req.method, headers: req.headers, query: req.query, rawBody }, core.now());
+  if (!verdict.ok) refuse(core, "unauthorized", new AppError(401, "unauthorized", `Webhook authentication failed: ${verdict.reason}`), true);
+  const parsed = parseBody(rawBody, req.headers["content-type"]);
+  if (auth.type === "hmac" && auth.provider === "slack" && parsed.ok) {
+    const challenge = isSlackUrlVerification(parsed.value);
+    if (challenge !== null) return { kind: "challenge", challenge };
+  }
+  // Re-read after the await: the object may have changed meanwhile.
+  const current = requireActiveEntry(core);
+  const dedupKey = dedupKeyOf(current, req.headers, parsed.ok ? parsed.value : undefined);
+  const now = core.now();
+  return core.tx(() => {
+    const hit = dedupKey ? findKey(core, dedupKey) : null;
+    if (hit && isDedupLive(hit.expiresAt, now)) {
+      bump(core, "deduplicated", "deduplicated");
+      return { kind: "stored", id: hit.eventId, status: "deduplicated" } as const;
+    }
+    const limit = current.def.config?.rateLimit;
+    if (limit) {
+      const r = takeRateLimit(loadRateWindow(core), limit, now);
+      if (!r.allowed) {
+        refuse(core, "rate_limited", new AppError(429, "rate_limited", `Rate limit of ${limit.max} requests per ${limit.windowSeconds}s reached`, { retryAfterSeconds: r.retryAfterSeconds }, { "Retry-After": String(r.retryAfterSeconds) }));
+      }
+      saveRateWindow(core, r.next);
+    }
+    const id = nextInboxId(core);
+    const eventId = newWebhookEventId(hashOf(core), id);
+    insertInbox(core, {
+      id, event_id: eventId, received_at: now, method: req.method, headers: JSON.stringify(keptHeaders(req.headers, auth)),
+      query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp, dedup_key: dedupKey,
+    });
+    if (dedupKey) putKey(core, dedupKey, eventId, 0, dedupExpiresAt(now, current.def.dedup?.windowSeconds));
+    return { kind: "stored", id: eventId, status: "accepted" } as const;
+  });
+}

@@ -1,0 +1,13 @@
+/**
+ * Size limits both sides enforce. A Durable Object's SQLite row holds at
+ * most 2 MB: a stored webhook request is one row and its fire's event
+ * another, so a webhook body is capped at 1 MiB (registration refuses a
+ * larger `webhook.maxBodyBytes`), and an event whose data would not fit a row
+ * is recorded skipped (`payload_too_large`) without its payload.
+ */
+
+/** The most a webhook body may be, and the most `webhook.maxBodyBytes` may say. */
+export const HARD_MAX_BODY = 1024 * 1024;
+
+/** A stream event's JSON above this many bytes is not stored with its payload. */
+export const MAX_EVENT_BYTES = 1_900_000;

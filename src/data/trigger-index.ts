@@ -1,0 +1,125 @@
+/**
+ * The global trigger index in D1, for one tenant: listing (one indexed query
+ * per page) and the statements the TriggerObjects' outbox applies to keep it
+ * a converging projection (version-guarded, so any order of application ends
+ * at the objects' state).
+ */
+import { decodeCursor, encodeCursor } from "./cursor";
+
+export type TriggerListFilter = { type?: string; status?: string; q?: string; subscribedBy?: string };
+
+/** What the index stores of a trigger (the object's entry, flattened). */
+export type IndexEntry = {
+  name: string; type: string; status: string; displayName: string | null; webhookPath: string | null; webhookMethods: string | null;
+  webhookMaxBody: number | null; registeredAt: number; lastActivityAt: number; stats: unknown; version: number; idHash: string;
+};
+
+type Row = { name: string; type: string; status: string; display_name: string | null; registered_at: number; last_activity_at: number; stats: string; version: number };
+
+export class TriggerIndex {
+  constructor(
+    private readonly db: D1Database,
+    readonly tenant: string,
+  ) {}
+
+  /** GET /v1/triggers: newest first. */
+  async list(filter: TriggerListFilter, limit: number, cursor?: string) {
+    const c = decodeCursor(cursor);
+    const where = ["t.tenant = ?"];
+    const params: unknown[] = [this.tenant];
+    if (filter.type) (where.push("t.type = ?"), params.push(filter.type));
+    if (filter.status) (where.push("t.status = ?"), params.push(filter.status));
+    if (filter.q) (where.push("substr(t.name, 1, ?) = ?"), params.push(filter.q.length, filter.q));
+    if (filter.subscribedBy) {
+      where.push("EXISTS (SELECT 1 FROM subscriptions s WHERE s.tenant = t.tenant AND s.trigger_name = t.name AND s.flow = ? AND s.removed = 0)");
+      params.push(filter.subscribedBy);
+    }
+    if (c) (where.push("(t.registered_at < ? OR (t.registered_at = ? AND t.name < ?))"), params.push(c[0], c[0], c[1]));
+    const { results } = await this.db
+      .prepare(
+        `SELECT t.name, t.type, t.status, t.display_name, t.registered_at, t.last_activity_at, t.stats, t.version
+         FROM triggers t WHERE ${where.join(" AND ")} ORDER BY t.registered_at DESC, t.name DESC LIMIT ?`,
+      )
+      .bind(...params, limit + 1)
+      .all<Row>();
+    const page = results.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      triggers: page.map((r) => ({
+        name: r.name, type: r.type, status: r.status, displayName: r.display_name, registeredAt: r.registered_at,
+        lastActivityAt: r.last_activity_at, stats: JSON.parse(r.stats), version: r.version,
+      })),
+      nextCursor: results.length > limit && last ? encodeCursor([last.registered_at, last.name]) : null,
+    };
+  }
+
+  /** GET /v1/flows/{flow}/subscriptions: the triggers a flow is subscribed to, by name. */
+  async flowSubscriptions(flow: string, limit: number, cursor?: string) {
+    const after = cursor ? decodeCursor(cursor)![1] : "";
+    const { results } = await this.db
+      .prepare(`SELECT trigger_name FROM subscriptions WHERE tenant = ? AND flow = ? AND removed = 0 AND trigger_name > ? ORDER BY trigger_name LIMIT ?`)
+      .bind(this.tenant, flow, after, limit + 1)
+      .all<{ trigger_name: string }>();
+    const page = results.slice(0, limit);
+    return { names: page.map((r) => r.trigger_name), nextCursor: results.length > limit ? encodeCursor([0, page[page.length - 1].trigger_name]) : null };
+  }
+
+  /** The trigger names whose fire ids carry this hash (normally one). */
+  async namesByHash(hash: string): Promise<string[]> {
+    const { results } = await this.db.prepare(`SELECT name FROM triggers WHERE tenant = ? AND id_hash = ? LIMIT 5`).bind(this.tenant, hash).all<{ name: string }>();
+    return results.map((r) => r.name);
+  }
+
+  /** Upserts the entry unless the index already holds a newer version. */
+  upsertEntry(e: IndexEntry): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, webhook_methods, webhook_max_body, registered_at, last_activity_at, stats, version, id_hash, stats_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, status = excluded.status, display_name = excluded.display_name,
+           webhook_path = excluded.webhook_path, webhook_methods = excluded.webhook_methods, webhook_max_body = excluded.webhook_max_body,
+           registered_at = excluded.registered_at, last_activity_at = max(triggers.last_activity_at, excluded.last_activity_at),
+           stats = CASE WHEN triggers.stats_at = 0 THEN excluded.stats ELSE triggers.stats END,
+           version = excluded.version, id_hash = excluded.id_hash
+         WHERE excluded.version >= triggers.version`,
+      )
+      .bind(
+        this.tenant, e.name, e.type, e.status, e.displayName, e.webhookPath, e.webhookMethods, e.webhookMaxBody,
+        e.registeredAt, e.lastActivityAt, JSON.stringify(e.stats), e.version, e.idHash,
+      );
+  }
+
+  /** Upserts a subscription row (version-guarded; a newer tombstone wins). */
+  upsertSubscription(trigger: string, s: { flow: string; mode: string; targetType: string; subscribedAt: number; version: number }): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO subscriptions (tenant, trigger_name, flow, mode, target_type, subscribed_at, version, removed) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT (tenant, trigger_name, flow) DO UPDATE SET mode = excluded.mode, target_type = excluded.target_type,
+           subscribed_at = excluded.subscribed_at, version = excluded.version, removed = 0
+         WHERE excluded.version >= subscriptions.version`,
+      )
+      .bind(this.tenant, trigger, s.flow, s.mode, s.targetType, s.subscribedAt, s.version);
+  }
+
+  /** Marks a subscription removed (a tombstone, so an older upsert applied later changes nothing). */
+  removeSubscription(trigger: string, flow: string, version: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO subscriptions (tenant, trigger_name, flow, mode, target_type, subscribed_at, version, removed) VALUES (?, ?, ?, 'auto', 'none', 0, ?, 1)
+         ON CONFLICT (tenant, trigger_name, flow) DO UPDATE SET removed = 1, version = excluded.version WHERE excluded.version >= subscriptions.version`,
+      )
+      .bind(this.tenant, trigger, flow, version);
+  }
+
+  /** Pushes a stats snapshot (an older snapshot never overwrites a newer one). */
+  async updateStats(trigger: string, stats: unknown, lastActivityAt: number, at: number): Promise<void> {
+    await this.db
+      .prepare(`UPDATE triggers SET stats = ?, stats_at = ?, last_activity_at = max(last_activity_at, ?) WHERE tenant = ? AND name = ? AND stats_at <= ?`)
+      .bind(JSON.stringify(stats), at, lastActivityAt, this.tenant, trigger, at)
+      .run();
+  }
+
+  async batch(stmts: D1PreparedStatement[]): Promise<void> {
+    if (stmts.length) await this.db.batch(stmts);
+  }
+}
