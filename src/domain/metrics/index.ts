@@ -7,3 +7,4 @@ export {
   DELIVERY_LATENCY_BOUNDS, SCHEDULE_LATENESS_BOUNDS, count, createHistogram, fromJSON, merge, observe, quantile, toSeries,
   type HistogramState,
 } from "./histogram";
+export { SIGNALBOX_FAMILIES, signalboxFamilies, type FamilySpec, type SignalboxFamilyName } from "./families";
