@@ -1,0 +1,113 @@
+/**
+ * When a poll group polls: `every` durations and 5/6-field crons (in UTC),
+ * the next poll time after an instant, and a group's effective period, the
+ * shortest among its triggers. The cron maths is the schedule module's.
+ */
+import { cronWallTimes } from "../schedule/cron";
+import { parseInterval, periodicTimes } from "../schedule/interval";
+import { nextOccurrences, validateSchedule } from "../schedule";
+import type { PollTiming } from "./types";
+
+/** No source is polled more often than this. */
+export const MIN_POLL_PERIOD_MS = 5_000;
+
+/**
+ * The period of an `every` string in ms ("5s", "90s", "1m", "2h", "1d"),
+ * or null when it is not an integer and a unit s, m, h, d or w. Does not
+ * apply the 5 s minimum: see {@link pollTimingProblems}.
+ * @example parseEvery("90s") // 90000
+ */
+export function parseEvery(every: string): number | null {
+  return typeof every === "string" ? parseInterval(every.trim()) : null;
+}
+
+/**
+ * Problems with a poll's timing; empty when usable. Exactly one of `every`
+ * and `cron`; `every` at least 5 s; a cron whose occurrences come less than
+ * 5 s apart (6 fields, e.g. every second) is refused too.
+ * @example pollTimingProblems({ every: "3s" }) // ['poll.every must be at least 5s (got "3s"), e.g. "5s" or "1m"']
+ */
+export function pollTimingProblems(t: PollTiming): string[] {
+  const hasEvery = t.every !== undefined, hasCron = t.cron !== undefined;
+  if (hasEvery === hasCron) return [hasEvery ? "poll takes only one of every and cron" : 'poll needs every (e.g. "5m") or cron (e.g. "*/5 * * * *")'];
+  if (hasEvery) {
+    const ms = typeof t.every === "string" ? parseEvery(t.every) : null;
+    if (ms === null) return [`poll.every must be an integer and a unit s, m, h, d or w, e.g. "30s" or "5m" (got ${JSON.stringify(t.every)})`];
+    if (ms < MIN_POLL_PERIOD_MS) return [`poll.every must be at least 5s (got ${JSON.stringify(t.every)}), e.g. "5s" or "1m"`];
+    return [];
+  }
+  if (typeof t.cron !== "string") return ["poll.cron must be a string"];
+  const problems = validateSchedule({ cron: t.cron });
+  if (problems.length > 0) return problems.map((p) => `poll.${p}`);
+  const gap = shortestCronGapMs(t.cron);
+  if (gap === null) return [`poll.cron ${JSON.stringify(t.cron)} never fires`];
+  if (gap < MIN_POLL_PERIOD_MS) return [`poll.cron ${JSON.stringify(t.cron)} fires more often than every 5 seconds`];
+  return [];
+}
+
+/**
+ * The next poll strictly after `afterMs`. `every` counts from `anchorMs`
+ * (the group's first poll), so polls stay on a grid however late one ran;
+ * `cron` follows the expression in UTC. Throws on timing
+ * {@link pollTimingProblems} rejects.
+ * @example nextPollAt({ every: "1m" }, 90_000, 0) // 120000
+ */
+export function nextPollAt(t: PollTiming, afterMs: number, anchorMs: number): number {
+  assertValid(t);
+  if (t.every !== undefined) return periodicTimes(anchorMs, parseEvery(t.every)!, afterMs).next().value as number;
+  // A valid cron always has a next occurrence within cron-parser's search, bar a far-future edge.
+  return nextOccurrences({ cron: t.cron }, afterMs, 1, anchorMs)[0] ?? Infinity;
+}
+
+/**
+ * The nominal period in ms: `every` exactly; for `cron`, the gap between
+ * its next two polls after `atMs` (a cron has no single period: "0 9-17 * * *"
+ * is hourly by day and 16 h overnight).
+ * @example pollPeriodMs({ cron: "*\/5 * * * *" }, 0) // 300000
+ */
+export function pollPeriodMs(t: PollTiming, atMs: number): number {
+  assertValid(t);
+  if (t.every !== undefined) return parseEvery(t.every)!;
+  const [a, b] = nextOccurrences({ cron: t.cron }, atMs, 2, atMs);
+  return a !== undefined && b !== undefined ? b - a : Infinity;
+}
+
+/**
+ * A group's schedule from its active triggers' timings: it polls at the
+ * earliest of their next polls, and its period is the shortest of theirs.
+ * Null for a group with no timing left (it is removed).
+ * @example groupSchedule([{ every: "5m" }, { every: "30s" }], 0, 0) // { periodMs: 30000, nextPollAt: 30000 }
+ */
+export function groupSchedule(timings: PollTiming[], afterMs: number, anchorMs: number): { periodMs: number; nextPollAt: number } | null {
+  if (timings.length === 0) return null;
+  let periodMs = Infinity, next = Infinity;
+  for (const t of timings) {
+    periodMs = Math.min(periodMs, pollPeriodMs(t, afterMs));
+    next = Math.min(next, nextPollAt(t, afterMs, anchorMs));
+  }
+  return { periodMs, nextPollAt: next };
+}
+
+function assertValid(t: PollTiming): void {
+  const problems = pollTimingProblems(t);
+  if (problems.length > 0) throw new Error(`invalid poll timing: ${problems.join("; ")}`);
+}
+
+const GAP_SAMPLE = 1_500;
+
+/**
+ * The shortest gap among the first few thousand occurrences within two days
+ * of a fixed Monday: the seconds, minutes and hours fields are what make a
+ * cron fire fast (days and months only thin it out), and their wraps
+ * (59 → 0) show up within that sample. Null when the cron never fires.
+ */
+function shortestCronGapMs(cron: string): number | null {
+  const start = Date.UTC(2026, 0, 5);
+  let prev: number | null = null, gap = Infinity, seen = 0;
+  for (const t of cronWallTimes(cron, start)) {
+    if (prev !== null) gap = Math.min(gap, t - prev);
+    prev = t;
+    if (gap < MIN_POLL_PERIOD_MS || ++seen >= GAP_SAMPLE || t > start + 2 * 86_400_000) break;
+  }
+  return prev === null ? null : gap;
+}
