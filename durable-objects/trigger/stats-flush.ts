@@ -10,14 +10,10 @@ import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { lastEvent } from "./tables/events";
 import { allSubscriptions } from "./tables/subscriptions";
-import { book, checkpointStats } from "./stats";
+import { book, checkpointStats, STATS_COALESCE_MS } from "./stats";
 import { openLowWater } from "./open-set";
 
-export const STATS_COALESCE_MS = 5_000;
-
-export function markStatsDirty(core: Core): void {
-  if (core.statsDueAt === null) core.statsDueAt = core.now() + STATS_COALESCE_MS;
-}
+export { STATS_COALESCE_MS, markStatsDirty } from "./stats";
 
 /** The `stats` object as readers see it. */
 export function currentStats(core: Core) {

@@ -11,9 +11,16 @@ import { emptyStats, foldEvent, type StatsState } from "../../src/domain/trigger
 import type { Core } from "./core";
 import { eventsSinceLight, headSeq } from "./tables/events";
 import { readMeta, writeMeta } from "./tables/meta";
-import { markStatsDirty } from "./stats-flush";
 
 const CHECKPOINT_KEY = "stats";
+
+/** How long changes coalesce before the checkpoint and the D1 push (./stats-flush.ts). */
+export const STATS_COALESCE_MS = 5_000;
+
+/** Marks the stats dirty (in memory: no row and no D1 write per change). */
+export function markStatsDirty(core: Core): void {
+  if (core.statsDueAt === null) core.statsDueAt = core.now() + STATS_COALESCE_MS;
+}
 const REPLAY_CHUNK = 500;
 
 /** The book, loaded on first use. */
