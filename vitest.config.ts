@@ -14,8 +14,6 @@ export default defineConfig(async () => {
           queueProducers: { FLOW_QUEUE: { queueName: "signalbox-test-flow-queue" } },
           bindings: {
             TEST_MIGRATIONS: migrations,
-            // Short lease so lost-message recovery is testable without waiting minutes.
-            DELIVERY_LEASE_SECONDS: "30",
             API_KEYS: JSON.stringify([
               { tenant: "acme", key: "acme-key" },
               { tenant: "acme", key: "acme-read", scopes: ["read"] },

@@ -12,9 +12,10 @@ import { RunCore } from "./run/core";
 import { hasSchema } from "./sql";
 import { migrateRun } from "./run/schema";
 import { createAwait, getAwait, view, settle, expire, resume, KEEP_SETTLED_MS, type AwaitRow } from "./run/awaits";
-import { claimCallback, recordCallbackOutcome, sendCallbacks, resendExpiredCallbacks, nextCallbackLease } from "./run/callbacks";
+import { runCallbackStore, callbackControl, callbackBody, deadLetterCallback } from "./run/callbacks";
+import { Ledger, type OutcomeItem } from "./ledger/ledger";
 import { queueOp, drainRunOutbox, nextRunOutboxDue, applyWait, removeOp } from "./run/outbox";
-import type { AttemptResult, Claim, OutcomeAnswer } from "../src/contracts/rpc";
+import type { DeliveryControl, OutcomesAnswer } from "../src/contracts/rpc";
 
 const guard = rpcGuard;
 
@@ -27,16 +28,19 @@ export class RunObject extends DurableObject<Env> {
     // A run that never awaited anything stays empty: reads and probes create no storage.
     this.ready = hasSchema(this.core.sql);
     if (this.ready) migrateRun(this.core.sql, ctx.storage);
+    const c = this.core;
+    c.ledger = new Ledger(
+      { now: () => c.now(), tx: (fn) => c.tx(fn), queue: () => c.env.DELIVERIES, probe: (id) => ({ k: "run", t: c.tenant(), n: c.runId(), d: id, a: 0, p: 1 }) },
+      runCallbackStore(c, () => this.ready),
+    );
   }
 
   private ready: boolean;
 
-  /** After a change: apply its outbox, send its callbacks, re-arm the alarm. */
+  /** After a change: apply its outbox, hand its callbacks to the queue, re-arm the alarm. */
   private async settleEffects(): Promise<void> {
-    const sends = this.core.pendingSends;
-    this.core.pendingSends = [];
     await drainRunOutbox(this.core);
-    await sendCallbacks(this.core, sends);
+    await this.core.ledger.handOver();
     await this.rearm();
   }
 
@@ -44,7 +48,7 @@ export class RunObject extends DurableObject<Env> {
     const c = this.core;
     const deadline = c.sql.one<{ t: number | null }>(`SELECT min(expires_at) AS t FROM awaits WHERE status = 'waiting'`)?.t ?? null;
     const purge = c.sql.one<{ t: number | null }>(`SELECT min(settled_at) AS t FROM awaits WHERE status != 'waiting'`)?.t ?? null;
-    const times = [deadline, nextRunOutboxDue(c), nextCallbackLease(c), purge === null ? null : purge + KEEP_SETTLED_MS].filter((t): t is number => t !== null);
+    const times = [deadline, nextRunOutboxDue(c), c.ledger.nextDue(), purge === null ? null : purge + KEEP_SETTLED_MS].filter((t): t is number => t !== null);
     if (!times.length) {
       await c.storage.deleteAlarm();
       return;
@@ -158,21 +162,33 @@ export class RunObject extends DurableObject<Env> {
     });
   }
 
-  async claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]> {
-    if (!this.ready) return items.map(() => ({ action: "drop", reason: "unknown_delivery" }));
-    return items.map((it) => claimCallback(this.core, it.id, it.attempt));
+  /** Consumer: this run's callback targets, by step. */
+  async deliveryControl(): Promise<DeliveryControl | null> {
+    return this.ready ? callbackControl(this.core) : null;
   }
 
-  async outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]> {
-    if (!this.ready) return items.map(() => ({ action: "ack" }));
-    const answers = items.map((it) => recordCallbackOutcome(this.core, it.id, it.attempt, it.result));
+  /** Consumer, batched: records callback attempts' outcomes in one transaction. */
+  async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
+    if (!this.ready) return null;
+    const answers = this.core.ledger.recordOutcomes(items);
+    await this.core.ledger.handOver();
     await this.rearm();
-    return answers;
+    return { answers, control: callbackControl(this.core) };
+  }
+
+  async deliveryBody(id: string, attempt: number): Promise<unknown> {
+    if (!this.ready) return null;
+    const c = this.core.sql.one<{ id: string; step: string; type: string; status: string; attempts: number; next_attempt_at: number | null }>(`SELECT id, step, type, status, attempts, next_attempt_at FROM callbacks WHERE id = ?`, id);
+    return c ? callbackBody(this.core, c, attempt) : null;
+  }
+
+  async probeReturned(probeId: string): Promise<void> {
+    this.core.ledger.probeReturned(probeId);
+    await this.rearm();
   }
 
   async deadLetter(id: string): Promise<void> {
-    if (!this.ready) return;
-    this.core.sql.run(`UPDATE callbacks SET status = 'dead', last_error = coalesce(last_error, 'dead-lettered by the queue') WHERE id = ? AND status = 'queued'`, id);
+    if (this.ready) deadLetterCallback(this.core, id);
   }
 
   override async alarm(): Promise<void> {
@@ -192,7 +208,7 @@ export class RunObject extends DurableObject<Env> {
         if (a.token_hash) queueOp(c, `untoken:${a.step}`, { op: "untoken", tokenHash: a.token_hash });
       }
     });
-    await resendExpiredCallbacks(c);
+    await c.ledger.tick();
     await this.settleEffects();
   }
 }

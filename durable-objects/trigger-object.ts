@@ -9,7 +9,8 @@ import type { Env } from "../src/env";
 import { rpcGuard, type RpcFailure } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
-import type { AttemptResult, Claim, FireAnswer, FireRequest, IngestAnswer, IngestRequest, OutcomeAnswer } from "../src/contracts/rpc";
+import type { DeliveryControl, FireAnswer, FireRequest, IngestAnswer, IngestRequest, OutcomesAnswer } from "../src/contracts/rpc";
+import { Ledger, type OutcomeItem } from "./ledger/ledger";
 import { Core } from "./trigger/core";
 import { register, retire, reactivate, view } from "./trigger/registry";
 import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscribe";
@@ -19,9 +20,9 @@ import { preview, backfill, releaseIfSettled, scheduleOf } from "./trigger/sched
 import { readEvents } from "./trigger/reads";
 import { getFire, listFires } from "./trigger/fire-views";
 import { replayFire, skipFire, reportStatus } from "./trigger/operator";
-import { claimDelivery, recordOutcome, recordDeadLetter } from "./trigger/outcomes";
+import { triggerDeliveryStore, deliveryControl, deliveryBody, recordDeadLetter } from "./trigger/delivery-store";
 import { drainProjection } from "./trigger/projection";
-import { armAlarm, sendDeliveries } from "./trigger/dispatch";
+import { armAlarm } from "./trigger/arm";
 import { runAlarm, rearm, INBOX_RETRY_MS } from "./trigger/alarm";
 import { ingest } from "./trigger/webhook-ingest";
 import { processInbox } from "./trigger/webhook-inbox";
@@ -29,7 +30,8 @@ import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull
 import { addWaiter, removeWaiter } from "./trigger/waiters";
 import { currentStats, STATS_COALESCE_MS } from "./trigger/stats-flush";
 import { book } from "./trigger/stats";
-import { requireEntry } from "./trigger/tables/entry";
+import { loadEntry, requireEntry } from "./trigger/tables/entry";
+import { deliveryById } from "./trigger/tables/deliveries";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 
 const INBOX_BATCH = 100;
@@ -45,6 +47,16 @@ export class TriggerObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.core = new Core(ctx.storage, env);
+    const core = this.core;
+    core.ledger = new Ledger(
+      {
+        now: () => core.now(),
+        tx: (fn) => core.tx(fn),
+        queue: () => core.env.DELIVERIES,
+        probe: (id) => ({ t: loadEntry(core)?.tenant ?? "", n: loadEntry(core)?.name ?? "", d: id, a: 0, p: 1 }),
+      },
+      triggerDeliveryStore(core),
+    );
   }
 
   /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */
@@ -151,8 +163,8 @@ export class TriggerObject extends DurableObject<Env> {
   async replay(eventId: string, flows: string[] | null) {
     return guard(async () => {
       const r = replayFire(this.core, eventId, flows);
-      await armAlarm(this.core, this.core.now() + STATS_COALESCE_MS);
-      await sendDeliveries(this.core, r.send);
+      await this.core.ledger.handOver();
+      await armAlarm(this.core, Math.min(this.core.now() + STATS_COALESCE_MS, this.core.ledger.nextDue() ?? Infinity));
       return { eventId, deliveries: r.deliveries };
     });
   }
@@ -177,18 +189,31 @@ export class TriggerObject extends DurableObject<Env> {
     if (this.core.ready) recordDeadLetter(this.core, deliveryId);
   }
 
-  /** Consumer, batched: one call claims every message of a queue batch that belongs to this trigger. */
-  async claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]> {
-    return items.map((it) => claimDelivery(this.core, it.id, it.attempt));
+  /** Consumer: this trigger's delivery targets (cached by the consumer by version). */
+  async deliveryControl(): Promise<DeliveryControl | null> {
+    return loadEntry(this.core) ? deliveryControl(this.core) : null;
   }
 
-  /** Consumer, batched: records the outcomes of a batch in one call. */
-  async outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]> {
-    if (!this.core.ready) return items.map(() => ({ action: "ack" }));
-    const answers = items.map((it) => recordOutcome(this.core, it.id, it.attempt, it.result));
-    await armAlarm(this.core, this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS);
+  /** Consumer, batched: records the outcomes of attempts in one transaction; answers the current control with them. */
+  async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
+    if (!this.core.ready || !loadEntry(this.core)) return null;
+    const answers = this.core.ledger.recordOutcomes(items);
+    await this.core.ledger.handOver();
+    await armAlarm(this.core, Math.min(this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS, this.core.ledger.nextDue() ?? Infinity));
     await afterFires(this.core, releaseIfSettled(this.core));
-    return answers;
+    return { answers, control: deliveryControl(this.core) };
+  }
+
+  /** Consumer: the body of an attempt too large to travel in its message. */
+  async deliveryBody(deliveryId: string, attempt: number): Promise<unknown> {
+    const d = this.core.ready ? deliveryById(this.core, deliveryId) : null;
+    return d ? deliveryBody(this.core, d, attempt) : null;
+  }
+
+  /** Consumer: a probe this object sent came back through the queue. */
+  async probeReturned(probeId: string): Promise<void> {
+    this.core.ledger.probeReturned(probeId);
+    await armAlarm(this.core, this.core.ledger.nextDue() ?? this.core.now() + STATS_COALESCE_MS);
   }
 
   /**

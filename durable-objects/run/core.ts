@@ -1,14 +1,13 @@
-/** The RunObject's shared context: storage, identity (tenant, run id), clock, callback queueing. */
+/** The RunObject's shared context: storage, identity (tenant, run id), clock, transactions, callback queueing. */
 import type { Env } from "../../src/env";
 import { Sql } from "../sql";
+import type { Ledger } from "../ledger/ledger";
 
 export class RunCore {
   readonly sql: Sql;
-  /** callbacks a consumer is delivering right now (in memory) */
-  readonly inflight = new Map<string, number>();
-  alarmAt: number | null | undefined = undefined;
-  /** callbacks queued by the current change, sent after commit */
-  pendingSends: { id: string; attempt: number }[] = [];
+  /** The callbacks' delivery ledger (set by the object once the core exists). */
+  ledger!: Ledger;
+  private readonly commits: (() => void)[][] = [];
 
   constructor(
     readonly storage: DurableObjectStorage,
@@ -41,24 +40,38 @@ export class RunCore {
     return this.meta("run_id") ?? "";
   }
 
+  /** One transaction (re-entrant); hooks from onCommit run after the outermost one commits. */
   tx<T>(fn: () => T): T {
+    if (this.commits.length > 0) return fn();
+    this.commits.push([]);
+    let result: T;
     try {
-      return this.storage.transactionSync(fn);
+      result = this.storage.transactionSync(fn);
     } catch (e) {
-      this.pendingSends = [];
+      this.commits.pop();
       throw e;
     }
+    for (const hook of this.commits.pop()!) hook();
+    return result;
+  }
+
+  onCommit(hook: () => void): void {
+    const top = this.commits[this.commits.length - 1];
+    if (top) top.push(hook);
+    else hook();
   }
 
   /** Writes the one callback delivery of a settled await (inside the settling transaction). */
   queueCallback(step: string, type: string): void {
     const now = this.now();
     const id = `cb_${btoa(this.runId()).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${btoa(step).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}`;
-    this.sql.run(
-      `INSERT OR IGNORE INTO callbacks (id, step, type, status, attempts, created_at, next_attempt_at, lease_until) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?)`,
-      id, step, type, now, now, now + 120_000,
+    const written = this.sql.run(
+      `INSERT OR IGNORE INTO callbacks (id, step, type, status, attempts, created_at, next_attempt_at) VALUES (?, ?, ?, 'queued', 0, ?, ?)`,
+      id, step, type, now, now,
     );
-    this.pendingSends.push({ id, attempt: 1 });
+    const cb = this.sql.one<{ callback: string | null }>(`SELECT callback FROM awaits WHERE step = ?`, step)?.callback;
+    const timeoutMs = (cb ? (JSON.parse(cb) as { timeoutMs?: number }).timeoutMs : undefined) ?? 10_000;
+    if (written > 0) this.onCommit(() => this.ledger.track(id, now, timeoutMs));
   }
 
   /** Constant-time comparison of two hex digests. */

@@ -1,8 +1,9 @@
 /**
  * The single alarm: it fires at the earliest due time of the outbox, the
- * stats checkpoint, the delivery leases, the inbox, housekeeping and the
- * schedule, does whatever is due and re-arms itself, or deletes itself when
- * nothing is due (an idle trigger holds no alarm).
+ * stats checkpoint, the delivery ledger (due attempts, probes, lost
+ * deliveries), the inbox, housekeeping and the schedule, does whatever is due
+ * and re-arms itself, or deletes itself when nothing is due (an idle trigger
+ * holds no alarm).
  */
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
@@ -10,11 +11,9 @@ import { hasOpenInbox } from "./tables/inbox";
 import { nextOutboxDue } from "./tables/outbox";
 import { drainProjection } from "./projection";
 import { flushStats } from "./stats-flush";
-import { resendExpired, nextLeaseCheck } from "./dispatch";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
 import { drainNotices } from "./notices";
 import { runSchedule, nextScheduleDue } from "./schedule";
-import { earliestLease } from "./open-set";
 import type { FireOutcome } from "./pipeline";
 
 /** How soon the alarm retries an inbox row that was stored but not processed. */
@@ -28,9 +27,7 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
   if (hasOpenInbox(core)) await drainInbox();
   await drainProjection(core);
   await drainNotices(core);
-  let resent = 0;
-  const lease = earliestLease(core);
-  if (lease !== null && lease <= now) resent = await resendExpired(core);
+  await core.ledger.tick();
   const hk = nextHousekeepingDue(core);
   if (hk !== null && hk <= now) {
     runHousekeeping(core);
@@ -38,13 +35,13 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
   } else {
     await flushStats(core);
   }
-  await rearm(core, resent);
+  await rearm(core);
 }
 
 /** Sets the alarm to the earliest due time, or deletes it when nothing is due. */
-export async function rearm(core: Core, resent = 0): Promise<void> {
+export async function rearm(core: Core): Promise<void> {
   const inbox = hasOpenInbox(core) ? core.now() + INBOX_RETRY_MS : null;
-  const candidates = [nextOutboxDue(core), core.statsDueAt, nextLeaseCheck(core, resent), nextHousekeepingDue(core), inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
+  const candidates = [nextOutboxDue(core), core.statsDueAt, core.ledger.nextDue(), nextHousekeepingDue(core), inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
   if (candidates.length === 0) {
     await core.storage.deleteAlarm();
     core.alarmAt = null;

@@ -2,7 +2,7 @@
  * The object's shared context: storage, the clock, the transaction helper
  * with after-commit hooks, and the in-memory state kept beside SQLite (the
  * cached index entry and subscriptions, the stream head, the stats book, the
- * open-delivery set). Table modules in ./tables/ own the SQL; verbs compose them.
+ * delivery ledger). Table modules in ./tables/ own the SQL; verbs compose them.
  */
 import type { Env } from "../../src/env";
 import type { TriggerDef } from "../../src/schemas/trigger";
@@ -10,6 +10,7 @@ import type { RetryPolicy } from "../../src/domain/backoff";
 import type { TargetDef } from "../../src/schemas/subscription";
 import { Sql, hasSchema } from "../sql";
 import { migrate } from "./schema";
+import type { Ledger } from "../ledger/ledger";
 
 export type TriggerStatus = "active" | "retired" | "deprecated";
 
@@ -38,8 +39,6 @@ export type Subscription = {
   reports: boolean;
 };
 
-/** A queued delivery this instance knows about: its fire seq and when its lease ends. */
-export type OpenDelivery = { seq: number; lease: number };
 
 export class Core {
   readonly sql: Sql;
@@ -51,10 +50,12 @@ export class Core {
   cachedSubs: Subscription[] | undefined;
   /** The last stream seq (undefined: not read yet). */
   head: number | undefined;
-  /** Queued deliveries by id (undefined: not loaded yet; see ./open-set.ts). */
-  open: Map<string, OpenDelivery> | undefined;
-  /** Deliveries a consumer is working on right now (in memory: costs no writes). */
-  readonly inflight = new Map<string, number>();
+  /** The delivery ledger (set by the object once the Core exists). */
+  ledger!: Ledger;
+  /** The last number given to a delivered outcome without a stream event (undefined: from the book). */
+  settledSeq: number | undefined;
+  /** Deliveries skipped lately, for the consumer's control snapshot (bounded). */
+  readonly recentlySkipped = new Set<string>();
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
   statsDueAt: number | null = null;
   /** Number of event-await waiters (undefined: count on next use). */
@@ -96,6 +97,13 @@ export class Core {
     this.cachedSubs = undefined;
     this.head = undefined;
     this.waiterCount = undefined;
+    this.settledSeq = undefined;
+  }
+
+  /** Remembers a skipped delivery for the consumer (the newest 1,000). */
+  noteSkipped(id: string): void {
+    this.recentlySkipped.add(id);
+    if (this.recentlySkipped.size > 1000) this.recentlySkipped.delete(this.recentlySkipped.values().next().value!);
   }
 
   /**

@@ -11,7 +11,7 @@ import { SCAN_BUDGET } from "./reads";
 
 export function deliveryView(core: Core, d: DeliveryRow) {
   return {
-    deliveryId: d.id, flow: d.flow, status: d.status === "queued" && core.inflight.has(d.id) ? "delivering" : d.status,
+    deliveryId: d.id, flow: d.flow, status: d.status === "queued" && core.ledger.isHanded(d.id) ? "delivering" : d.status,
     attempts: d.attempts, lastStatusCode: d.last_status_code, lastError: d.last_error,
     nextAttemptAt: d.status === "queued" ? d.next_attempt_at : null, deliveredAt: d.delivered_at, latencyMs: d.latency_ms,
     reason: d.reason, output: d.output === null ? undefined : JSON.parse(d.output),

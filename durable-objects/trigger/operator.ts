@@ -8,7 +8,7 @@ import { allSubscriptions, markReports } from "./tables/subscriptions";
 import { deliveriesOfFire, deliveryById, insertDelivery, nextDeliveryNumber, patchDelivery } from "./tables/deliveries";
 import { recordEvent } from "./journal";
 import { requireFire } from "./fire-views";
-import { leaseMs } from "./lease";
+import { timeoutOf } from "./delivery-store";
 import type { SendItem } from "./pipeline";
 
 /**
@@ -32,7 +32,7 @@ export function replayFire(core: Core, eventId: string, flows: string[] | null):
     const deliveries: DeliveryRef[] = [];
     for (const s of wanted) {
       const id = newDeliveryId(row.name, ev.seq, n);
-      insertDelivery(core, { id, seq: ev.seq, n: n++, flow: s.flow, status: "queued", at: now, lease: now + leaseMs(core), reason: "replay" });
+      insertDelivery(core, { id, seq: ev.seq, n: n++, flow: s.flow, status: "queued", at: now, reason: "replay", timeoutMs: timeoutOf(core, s.flow) });
       deliveries.push({ deliveryId: id, flow: s.flow, status: "queued" });
     }
     const replaced = existing.filter((d) => wanted.some((s) => s.flow === d.flow)).map((d) => d.id);
@@ -49,8 +49,8 @@ export function skipFire(core: Core, eventId: string, reason: string): { skipped
   return core.tx(() => {
     const open = deliveriesOfFire(core, ev.seq).filter((d) => d.status === "queued");
     for (const d of open) {
-      patchDelivery(core, d, { status: "skipped", reason, next_attempt_at: null, lease_until: null }, now);
-      core.inflight.delete(d.id);
+      patchDelivery(core, d, { status: "skipped", reason, next_attempt_at: null }, now);
+      core.noteSkipped(d.id);
       recordEvent(core, "delivery.skipped", { deliveryId: d.id, flow: d.flow, reason });
     }
     return { skipped: open.map((d) => d.id) };
@@ -73,9 +73,8 @@ export function reportStatus(core: Core, deliveryId: string, status: "processing
     patchDelivery(core, d, {
       status, output: output === undefined ? null : JSON.stringify(output), last_error: status === "failed" ? error : d.last_error,
       delivered_at: d.delivered_at ?? now, latency_ms: d.latency_ms ?? now - d.fired_at, attempts: Math.max(d.attempts, 1),
-      next_attempt_at: null, lease_until: null,
+      next_attempt_at: null,
     }, now);
-    core.inflight.delete(deliveryId);
     markReports(core, d.flow);
     recordEvent(core, REPORT_EVENT[status], { deliveryId, flow: d.flow, from: d.status, ...(output !== undefined ? { output } : {}), ...(error ? { error } : {}) });
     return { deliveryId, status, repeated: false };

@@ -4,7 +4,7 @@
  * (dedup, schema, flows, rate limit, filter, chain depth) and writes, in one
  * transaction, the stream event, the waiters it resolves, a delivery per
  * subscription in scope, the dedup key and whatever the source must record
- * with it. The queue send happens after commit (./dispatch.ts).
+ * with it. The ledger hands the deliveries to the queue after commit.
  */
 import { AppError } from "../../src/errors";
 import { matches } from "../../src/domain/match";
@@ -24,7 +24,7 @@ import { headSeq } from "./tables/events";
 import { recordEvent } from "./journal";
 import { bump } from "./stats";
 import { matchWaiters } from "./waiters";
-import { leaseMs } from "./lease";
+import { timeoutOf } from "./delivery-store";
 
 /** A fire's chain may be at most this deep (API.md "Flow triggers"). */
 export const MAX_CHAIN_DEPTH = 16;
@@ -116,7 +116,6 @@ export function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source"
 /** Writes a delivery per subscription in scope; manual-mode ones are recorded skipped. */
 function writeDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): { refs: DeliveryRef[]; send: SendItem[] } {
   const now = core.now();
-  const lease = leaseMs(core);
   const refs: DeliveryRef[] = [];
   const send: SendItem[] = [];
   let n = 0;
@@ -124,7 +123,7 @@ function writeDeliveries(core: Core, row: TriggerRow, seq: number, flows: string
     if (s.target.type === "pull" || (flows && !flows.includes(s.flow))) continue;
     const id = newDeliveryId(row.name, seq, n);
     const manual = s.mode === "manual";
-    insertDelivery(core, { id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, lease: manual ? null : now + lease, reason: manual ? "manual_mode" : null });
+    insertDelivery(core, { id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, reason: manual ? "manual_mode" : null, timeoutMs: timeoutOf(core, s.flow) });
     refs.push({ deliveryId: id, flow: s.flow, status: manual ? "skipped" : "queued" });
     if (!manual) send.push({ id, attempt: 1 });
   }

@@ -138,8 +138,8 @@ function fireWithOverlap(core: Core, row: TriggerRow, s: Sched, occ: number, las
   const now = core.now();
   for (const d of deliveriesOfFire(core, lastFireSeq!)) {
     if (d.status !== "queued") continue;
-    patchDelivery(core, d, { status: "skipped", reason: "cancelled_by_overlap", next_attempt_at: null, lease_until: null }, now);
-    core.inflight.delete(d.id);
+    patchDelivery(core, d, { status: "skipped", reason: "cancelled_by_overlap", next_attempt_at: null }, now);
+    core.noteSkipped(d.id);
     recordEvent(core, "delivery.skipped", { deliveryId: d.id, flow: d.flow, reason: "cancelled_by_overlap" });
   }
   return fireOccurrence(core, row, s, occ, { ...extra, cancelled: lastFireSeq });

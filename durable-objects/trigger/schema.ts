@@ -74,6 +74,8 @@ export const MIGRATIONS: readonly Migration[] = [
   rekeyDeliveries,
   // `fires?status=failed|dead` reads an index; other statuses read a bounded window of fires.
   `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
+  // A delivered outcome recorded without a stream event carries its number, so a restart can count it.
+  `ALTER TABLE deliveries ADD COLUMN settled_seq INTEGER`,
 ];
 
 /** Brings this object's SQLite up to date. */

@@ -11,7 +11,7 @@ import { loadEntry } from "./tables/entry";
 import { lastEvent } from "./tables/events";
 import { allSubscriptions } from "./tables/subscriptions";
 import { book, checkpointStats, STATS_COALESCE_MS } from "./stats";
-import { openLowWater } from "./open-set";
+import { openLowWater } from "./delivery-store";
 
 export { STATS_COALESCE_MS, markStatsDirty } from "./stats";
 

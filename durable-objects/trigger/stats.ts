@@ -7,10 +7,11 @@
  * Counters with no stream event (deduplicated, rejected, refused webhooks)
  * are bumped in memory and may lose the last few seconds after a crash.
  */
-import { emptyStats, foldEvent, type StatsState } from "../../src/domain/trigger-stats/state";
+import { emptyStats, foldEvent, foldSettled, type SettledDelivery, type StatsState } from "../../src/domain/trigger-stats/state";
 import type { Core } from "./core";
 import { eventsSinceLight, headSeq } from "./tables/events";
 import { readMeta, writeMeta } from "./tables/meta";
+import { settledAfter } from "./tables/deliveries";
 
 const CHECKPOINT_KEY = "stats";
 
@@ -38,7 +39,18 @@ function load(core: Core): StatsState {
     for (const r of rows) foldEvent(s, { seq: r.seq, type: r.type, ts: r.ts, data: JSON.parse(r.data) });
     if (rows.length < REPLAY_CHUNK) break;
   }
+  // delivered outcomes after the checkpoint that left no event: on rows of fires in the open window
+  for (const d of settledAfter(core, s.openLow, s.settledSeq)) foldSettled(s, { settledSeq: d.settled_seq!, flow: d.flow, latencyMs: d.latency_ms ?? 0 });
   return s;
+}
+
+/** Folds a delivered outcome written without a stream event, once its transaction commits. */
+export function foldSettledOnCommit(core: Core, d: SettledDelivery): void {
+  book(core);
+  core.onCommit(() => {
+    foldSettled(book(core), d);
+    markStatsDirty(core);
+  });
 }
 
 /** Folds an event into the book once its transaction commits. */

@@ -1,17 +1,37 @@
-/** The DELIVERIES queue message: one message is one attempt of one delivery. */
+/**
+ * The DELIVERIES queue message. One message is one attempt of one delivery
+ * and carries what the consumer needs to send it: the owner (a trigger or a
+ * run), the delivery id and attempt, the flow (or await step) whose target
+ * to use, the owner's control version when it was handed over (the consumer's
+ * cached targets must be at least that new), and the body to POST (absent
+ * when too large for a message: the consumer then asks the owner). A probe
+ * is a message with `p` set and no delivery: a barrier the ledger sends
+ * through the queue to find lost messages.
+ */
 
 export interface DeliveryMessage {
-  /** kind: absent for trigger deliveries, "run" for await callbacks (then `n` is the run id) */
+  /** owner kind: absent for trigger deliveries, "run" for await callbacks (then `n` is the run id) */
   k?: "run";
   /** tenant */
   t: string;
   /** trigger name (or run id) */
   n: string;
-  /** delivery id */
+  /** delivery id (a probe's id for probes) */
   d: string;
-  /** attempt number this message is for (1-based) */
+  /** attempt number (1-based) */
   a: number;
+  /** flow of a trigger delivery, step of a callback */
+  f?: string;
+  /** the owner's control version when handed over */
+  v?: number;
+  /** the body to send (JSON), unless too large */
+  b?: unknown;
+  /** set on probes */
+  p?: 1;
 }
+
+/** A body larger than this (as JSON) is not carried in the message (queue messages hold 128 KB). */
+export const MAX_MESSAGE_BODY = 100_000;
 
 /** Whether a queue body is a delivery message (anything else is acknowledged and dropped). */
 export function isDeliveryMessage(b: unknown): b is DeliveryMessage {

@@ -37,16 +37,25 @@ export type IngestAnswer =
   | { kind: "stored"; id: string; status: "accepted" | "deduplicated" }
   | { kind: "challenge"; challenge: string };
 
-/** The consumer's claim of one delivery attempt. */
-export type Claim =
-  | { action: "drop"; reason: string }
-  | { action: "retry"; delaySeconds: number }
-  | { action: "deliver"; deliveryId: string; attempt: number; target: TargetDef; body: string; timeoutMs: number };
+/**
+ * What a target answered to one attempt (statusCode null: timeout or network
+ * error), or why the consumer did not attempt it (`skipped`: the flow is no
+ * longer subscribed, the trigger is retired, the delivery was skipped).
+ */
+export type AttemptResult = { statusCode: number | null; error: string | null; retryAfterSeconds: number | null; skipped?: string };
 
-/** What a target answered to one attempt (statusCode null: timeout or network error). */
-export type AttemptResult = { statusCode: number | null; error: string | null; retryAfterSeconds: number | null };
+/** An owner's delivery targets as the consumer caches them, by flow (or await step). */
+export type DeliveryControl = {
+  version: number;
+  /** a retired trigger: every attempt is skipped */
+  retired: boolean;
+  targets: Record<string, TargetDef>;
+  /** deliveries skipped lately (an attempt already in the queue for one of them is not sent) */
+  skipped: string[];
+};
 
-export type OutcomeAnswer = { action: "ack" } | { action: "retry"; delaySeconds: number };
+/** The owner's answer to a batch of outcomes: one verdict per item, and its current control. */
+export type OutcomesAnswer = { answers: ("recorded" | "stale")[]; control: DeliveryControl };
 
 /** An event await registering on a trigger: matched at once from the lookback, or waiting. */
 export type WaiterResult = { matched: { eventId: string; trigger: string; firedAt: number; data: unknown } | null };

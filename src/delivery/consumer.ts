@@ -1,20 +1,27 @@
 /**
- * The DELIVERIES queue consumer. Messages of a batch are grouped by the
- * object that owns them (a TriggerObject for fires, a RunObject for await
- * callbacks); each group is claimed in one call (repeats and stale messages
- * are dropped there), delivered in parallel to http or queue targets, and its
- * outcomes recorded in one call, which says what to retry and when.
+ * The DELIVERIES queue consumer. A message carries what an attempt needs;
+ * the owner's targets come from a cache checked against the message's
+ * control version (./control-cache.ts), so there is no call to the owner
+ * before an attempt unless its targets changed. Attempts of a batch run in
+ * parallel; outcomes go back to each owner in batches (./outcome-reporter.ts)
+ * and a message is acknowledged once its outcome is recorded. Retries are the
+ * owner's business (its ledger hands the next attempt over when due); a
+ * probe is reported after every delivery before it in the batch.
  * Dead-lettered messages are reported so the delivery is marked dead.
  */
 import type { Env } from "../env";
 import { isDeliveryMessage, type DeliveryMessage } from "../contracts/messages";
+import type { AttemptResult, DeliveryControl, OutcomesAnswer } from "../contracts/rpc";
 import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
-import type { AttemptResult, Claim, OutcomeAnswer } from "../contracts/rpc";
+import { controlFor, remember } from "./control-cache";
+import { OutcomeReporter } from "./outcome-reporter";
 
 type Owner = {
-  claimMany(items: { id: string; attempt: number }[]): Promise<Claim[]>;
-  outcomeMany(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomeAnswer[]>;
+  deliveryControl(): Promise<DeliveryControl | null>;
+  recordOutcomes(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomesAnswer | null>;
+  deliveryBody(id: string, attempt: number): Promise<unknown>;
+  probeReturned(id: string): Promise<void>;
   deadLetter(id: string): Promise<void>;
 };
 
@@ -23,42 +30,46 @@ function ownerOf(env: Env, m: DeliveryMessage): Owner {
   return (m.k === "run" ? store.run(m.n) : store.trigger(m.n)) as unknown as Owner;
 }
 
-async function attempt(env: Env, claim: Extract<Claim, { action: "deliver" }>): Promise<AttemptResult> {
-  if (claim.target.type === "http") return sendHttp(claim.target, claim.deliveryId, claim.body, Date.now());
-  if (claim.target.type === "queue") {
-    const q = env[claim.target.queue] as Queue | undefined;
-    try {
-      if (!q || typeof q.send !== "function") throw new Error(`no queue binding '${claim.target.queue}'`);
-      await q.send(JSON.parse(claim.body));
-      return { statusCode: 200, error: null, retryAfterSeconds: null };
-    } catch (e) {
-      return { statusCode: null, error: `queue send failed: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
-    }
+const skip = (reason: string): AttemptResult => ({ statusCode: null, error: null, retryAfterSeconds: null, skipped: reason });
+
+async function attempt(env: Env, owner: Owner, control: DeliveryControl, m: DeliveryMessage): Promise<AttemptResult> {
+  if (control.retired) return skip("trigger_retired");
+  if (control.skipped.includes(m.d)) return skip("skipped");
+  const target = control.targets[m.f ?? ""];
+  if (!target || target.type === "pull") return skip("unsubscribed");
+  const body = m.b ?? (await owner.deliveryBody(m.d, m.a));
+  if (body === null || body === undefined) return skip("event_gone");
+  if (target.type === "http") return sendHttp(target, m.d, JSON.stringify(body), Date.now());
+  const q = env[target.queue] as Queue | undefined;
+  try {
+    if (!q || typeof q.send !== "function") throw new Error(`no queue binding '${target.queue}'`);
+    await q.send(body);
+    return { statusCode: 200, error: null, retryAfterSeconds: null };
+  } catch (e) {
+    return { statusCode: null, error: `queue send failed: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
   }
-  return { statusCode: null, error: "target cannot be delivered to", retryAfterSeconds: null };
 }
 
-/** Delivers one owner's messages: one claim call, parallel attempts, one outcome call. */
-async function deliverGroup(env: Env, owner: Owner, msgs: Message<DeliveryMessage>[]): Promise<void> {
-  const claims = await owner.claimMany(msgs.map((m) => ({ id: m.body.d, attempt: m.body.a })));
-  const done: { id: string; attempt: number; result: AttemptResult; msg: Message<DeliveryMessage> }[] = [];
-  await Promise.all(
-    claims.map(async (claim, i) => {
-      const msg = msgs[i];
-      if (claim.action === "drop") return msg.ack();
-      if (claim.action === "retry") return msg.retry({ delaySeconds: Math.min(claim.delaySeconds, 43_200) });
-      done.push({ id: claim.deliveryId, attempt: claim.attempt, result: await attempt(env, claim), msg });
-    }),
-  );
-  if (!done.length) return;
-  const answers = await owner.outcomeMany(done.map(({ id, attempt, result }) => ({ id, attempt, result })));
-  const retries = done.flatMap((d, i) => {
-    const a = answers[i];
-    // The next attempt is a new message (attempt + 1); this one is done.
-    return a.action === "retry" ? [{ body: { ...d.msg.body, a: d.msg.body.a + 1 }, delaySeconds: Math.min(a.delaySeconds, 43_200) }] : [];
-  });
-  if (retries.length) await env.DELIVERIES.sendBatch(retries);
-  for (const d of done) d.msg.ack();
+/** Delivers one owner's messages: parallel attempts, outcomes in batches, probes last. */
+async function deliverGroup(env: Env, key: string, msgs: Message<DeliveryMessage>[]): Promise<void> {
+  const owner = ownerOf(env, msgs[0].body);
+  const probes = msgs.filter((m) => m.body.p);
+  const deliveries = msgs.filter((m) => !m.body.p);
+  if (deliveries.length) {
+    const minVersion = Math.max(...deliveries.map((m) => m.body.v ?? 0));
+    const control = await controlFor(key, minVersion, [...new Set(deliveries.map((m) => m.body.f ?? ""))], () => owner.deliveryControl());
+    if (!control) {
+      deliveries.forEach((m) => m.ack()); // the owner no longer exists
+    } else {
+      const reporter = new OutcomeReporter((items) => owner.recordOutcomes(items), (a) => remember(key, a.control));
+      await Promise.all(deliveries.map(async (m) => reporter.add(m, await attempt(env, owner, control, m.body))));
+      await reporter.drain();
+    }
+  }
+  for (const p of probes) {
+    await owner.probeReturned(p.body.d);
+    p.ack();
+  }
 }
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
@@ -66,7 +77,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
   const groups = new Map<string, Message<DeliveryMessage>[]>();
   for (const msg of batch.messages) {
     if (!isDeliveryMessage(msg.body)) {
-      console.warn("ignoring a message that is not a delivery");
+      console.warn(JSON.stringify({ msg: "ignoring a queue message that is not a delivery" }));
       msg.ack();
       continue;
     }
@@ -74,18 +85,18 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
     groups.set(key, [...(groups.get(key) ?? []), msg]);
   }
   await Promise.all(
-    [...groups.values()].map(async (msgs) => {
-      const owner = ownerOf(env, msgs[0].body);
+    [...groups].map(async ([key, msgs]) => {
       try {
         if (dead) {
-          for (const m of msgs) await owner.deadLetter(m.body.d);
+          const owner = ownerOf(env, msgs[0].body);
+          for (const m of msgs) if (!m.body.p) await owner.deadLetter(m.body.d);
           msgs.forEach((m) => m.ack());
         } else {
-          await deliverGroup(env, owner, msgs);
+          await deliverGroup(env, key, msgs);
         }
       } catch (e) {
-        console.error("delivery consumer error", (e as Error).message);
-        // unsettled messages come back later; settled ones were acked (ack after retry is ignored)
+        console.error(JSON.stringify({ msg: "delivery consumer error", error: (e as Error).message.slice(0, 200) }));
+        // unsettled messages come back later; settled ones were acked (a retry after an ack is ignored)
         msgs.forEach((m) => m.retry({ delaySeconds: 5 }));
       }
     }),

@@ -78,3 +78,24 @@ export function nextDelaySeconds(
 export function shouldGiveUp(attempt: number, policy: RetryPolicy): boolean {
   return attempt >= policy.maxAttempts;
 }
+
+/** What the ledger does with a delivery after one attempt. */
+export type AttemptDecision =
+  | { status: "delivered" }
+  | { status: "retry"; delaySeconds: number }
+  | { status: "failed" }
+  | { status: "dead" };
+
+/**
+ * The delivery state machine's one decision: an attempt's answer, the attempt
+ * number (1-based) and the retry policy give delivered, retry (after how
+ * long), failed (a 4xx other than 408/429) or dead (out of attempts).
+ * @example decideAttempt(503, null, 8, DEFAULT_RETRY, 0.5) // { status: "dead" }
+ */
+export function decideAttempt(statusCode: number | null, retryAfterSeconds: number | null, attempt: number, policy: RetryPolicy, random: number): AttemptDecision {
+  const kind = classifyResponse(statusCode);
+  if (kind === "delivered") return { status: "delivered" };
+  if (kind === "fail") return { status: "failed" };
+  if (shouldGiveUp(attempt, policy)) return { status: "dead" };
+  return { status: "retry", delaySeconds: nextDelaySeconds(attempt, policy, random, retryAfterSeconds) };
+}

@@ -68,6 +68,8 @@ const ConfigSpec = z.strictObject({
   /** how long processed webhook inbox rows are kept (default 7) */
   inboxRetentionDays: z.number().int().min(1).max(90).optional(),
   rateLimit: z.strictObject({ max: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86400) }).optional(),
+  /** record a delivery.succeeded stream event for every successful delivery (one more row each; failures always are) */
+  auditDeliveries: z.boolean().optional(),
 });
 
 export const TriggerBody = z

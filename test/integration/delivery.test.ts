@@ -14,9 +14,9 @@ async function received(tag: string): Promise<any[]> {
   return (await fetch(`http://127.0.0.1:${port}/log?contains=${encodeURIComponent(tag)}`)).json();
 }
 
-async function setup(mode: string, retry: Record<string, number> = fast, extra: Record<string, unknown> = {}) {
+async function setup(mode: string, retry: Record<string, number> = fast, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}) {
   const name = uniq("dl");
-  await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+  await call("PUT", `/v1/triggers/${name}`, { type: "event", config });
   const sub = await call("PUT", `/v1/triggers/${name}/subscriptions/flow-1`, { target: { type: "http", url: hook(mode, name), secret: SECRET, ...extra }, retry });
   expect(sub.status).toBe(201);
   return name;
@@ -29,7 +29,7 @@ const settled = (f: any) => f.deliveries.every((d: any) => !["queued", "deliveri
 
 describe("delivery through the queue to http targets", () => {
   it("delivers a signed Standard Webhooks POST with the contract body", async () => {
-    const name = await setup("ok");
+    const name = await setup("ok", fast, {}, { auditDeliveries: true });
     const f = await fire(name, { n: 1 });
     const done = await until(() => getFire(name, f.eventId), settled);
     expect(done.deliveries[0]).toMatchObject({ status: "delivered", attempts: 1, lastStatusCode: 200 });
@@ -39,16 +39,16 @@ describe("delivery through the queue to http targets", () => {
     expect(await verifyDelivery(SECRET, req.headers, req.body)).toBe(true);
     expect(JSON.parse(req.body)).toEqual({
       type: "trigger.fired", deliveryId: f.deliveries[0].deliveryId, eventId: f.eventId, trigger: name, flow: "flow-1",
-      tenant: "acme", firedAt: expect.any(Number), attempt: 1, data: { n: 1 },
+      tenant: "acme", firedAt: expect.any(Number), attempt: 1, source: "api", eventType: null, data: { n: 1 },
     });
-    expect(await types(name)).toContain("delivery.succeeded");
+    expect(await types(name)).toContain("delivery.succeeded"); // config.auditDeliveries
     const stats = (await call("GET", `/v1/triggers/${name}/stats`)).body;
     expect(stats).toMatchObject({ delivered: 1, pending: 0, failed: 0, dead: 0 });
     expect(stats.p50DeliveryMs).toBeGreaterThanOrEqual(0);
   });
 
   it("500 then success: one delivery, two attempts, one delivery.succeeded, same webhook-id", async () => {
-    const name = await setup("fail-once");
+    const name = await setup("fail-once", fast, {}, { auditDeliveries: true });
     const f = await fire(name);
     const done = await until(() => getFire(name, f.eventId), settled);
     expect(done.deliveries).toHaveLength(1);
@@ -60,6 +60,15 @@ describe("delivery through the queue to http targets", () => {
     const t = await types(name);
     expect(t.filter((x) => x === "delivery.succeeded")).toHaveLength(1);
     expect(t.filter((x) => x === "delivery.failed")).toHaveLength(1);
+  });
+
+  it("without config.auditDeliveries a success writes no stream event, and the fire and stats still show it", async () => {
+    const name = await setup("ok");
+    const f = await fire(name);
+    const done = await until(() => getFire(name, f.eventId), settled);
+    expect(done.deliveries[0]).toMatchObject({ status: "delivered", attempts: 1, lastStatusCode: 200 });
+    expect(await types(name)).not.toContain("delivery.succeeded");
+    expect((await call("GET", `/v1/triggers/${name}/stats`)).body).toMatchObject({ delivered: 1, pending: 0 });
   });
 
   it("a 4xx fails at once, without retry", async () => {

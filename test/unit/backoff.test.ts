@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { DEFAULT_RETRY, classifyResponse, nextDelaySeconds, parseRetryAfter, shouldGiveUp } from "../../src/domain/backoff";
+import { DEFAULT_RETRY, classifyResponse, decideAttempt, nextDelaySeconds, parseRetryAfter, shouldGiveUp } from "../../src/domain/backoff";
 
 describe("classifyResponse", () => {
   it("delivers 2xx", () => {
@@ -73,5 +73,24 @@ describe("shouldGiveUp", () => {
     expect(shouldGiveUp(7, DEFAULT_RETRY)).toBe(false);
     expect(shouldGiveUp(8, DEFAULT_RETRY)).toBe(true);
     expect(shouldGiveUp(1, { ...DEFAULT_RETRY, maxAttempts: 1 })).toBe(true);
+  });
+});
+
+describe("decideAttempt", () => {
+  const policy = { maxAttempts: 3, initialBackoffSeconds: 5, maxBackoffSeconds: 60 };
+  it("2xx is delivered on any attempt", () => {
+    expect(decideAttempt(204, null, 3, policy, 0)).toEqual({ status: "delivered" });
+  });
+  it("a 4xx other than 408/429 fails at once, even with attempts left", () => {
+    expect(decideAttempt(404, null, 1, policy, 0)).toEqual({ status: "failed" });
+  });
+  it("retryable answers retry with backoff until the last attempt, then die", () => {
+    expect(decideAttempt(503, null, 1, policy, 0)).toEqual({ status: "retry", delaySeconds: 3 });
+    expect(decideAttempt(null, null, 2, policy, 1)).toEqual({ status: "retry", delaySeconds: 10 });
+    expect(decideAttempt(500, null, 3, policy, 0)).toEqual({ status: "dead" });
+  });
+  it("Retry-After is honoured within the policy's cap", () => {
+    expect(decideAttempt(429, 30, 1, policy, 0)).toEqual({ status: "retry", delaySeconds: 30 });
+    expect(decideAttempt(429, 3600, 1, policy, 0)).toEqual({ status: "retry", delaySeconds: 60 });
   });
 });

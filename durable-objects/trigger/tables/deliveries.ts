@@ -1,8 +1,9 @@
 /**
  * The `deliveries` table, keyed by (fire seq, number): one row per delivery
- * of a fire to a subscribed flow, doubling as the queue outbox (a queued row
- * carries a lease). A delivery id parses back to its key, so every lookup is
- * a primary-key read; failed and dead rows are also in a partial index.
+ * of a fire to a subscribed flow, the ledger's durable half (its open set is
+ * in memory, ../../ledger/ledger.ts). A delivery id parses back to its key, so
+ * every lookup is a primary-key read; failed and dead rows are also in a
+ * partial index.
  */
 import { parseDeliveryId } from "../../../src/contracts/ids";
 import type { Core } from "../core";
@@ -11,16 +12,17 @@ export type DeliveryRow = {
   event_seq: number; n: number; id: string; flow: string; status: string; attempts: number; fired_at: number;
   next_attempt_at: number | null; lease_until: number | null; last_status_code: number | null; last_error: string | null;
   delivered_at: number | null; latency_ms: number | null; reason: string | null; output: string | null; updated_at: number;
+  settled_seq: number | null;
 };
 
-export type NewDelivery = { id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; lease: number | null; reason: string | null };
+export type NewDelivery = { id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; reason: string | null; timeoutMs: number };
 
 export function insertDelivery(core: Core, d: NewDelivery): void {
   core.sql.run(
-    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, lease_until, reason, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
-    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.lease, d.reason, d.at,
+    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at,
   );
-  if (d.status === "queued") core.onCommit(() => core.open?.set(d.id, { seq: d.seq, lease: d.lease ?? 0 }));
+  if (d.status === "queued") core.onCommit(() => core.ledger.track(d.id, d.at, d.timeoutMs));
 }
 
 /** The row of a delivery id, or null (also for a well-formed id that names no row). */
@@ -40,11 +42,11 @@ export function nextDeliveryNumber(core: Core, seq: number): number {
   return (core.sql.one<{ m: number | null }>(`SELECT max(n) AS m FROM deliveries WHERE event_seq = ?`, seq)?.m ?? -1) + 1;
 }
 
-type Patch = Partial<Pick<DeliveryRow, "status" | "attempts" | "next_attempt_at" | "lease_until" | "last_status_code" | "last_error" | "delivered_at" | "latency_ms" | "reason" | "output">>;
+type Patch = Partial<Pick<DeliveryRow, "status" | "attempts" | "next_attempt_at" | "last_status_code" | "last_error" | "delivered_at" | "latency_ms" | "reason" | "output" | "settled_seq">>;
 
 /**
- * Updates some columns of one delivery (and its updated_at), keeping the
- * in-memory open set in step once the transaction commits.
+ * Updates some columns of one delivery (and its updated_at); a delivery that
+ * leaves `queued` leaves the ledger's open set once the transaction commits.
  */
 export function patchDelivery(core: Core, d: Pick<DeliveryRow, "event_seq" | "n" | "id" | "status">, patch: Patch, at: number): void {
   const cols = Object.keys(patch) as (keyof Patch)[];
@@ -52,16 +54,19 @@ export function patchDelivery(core: Core, d: Pick<DeliveryRow, "event_seq" | "n"
     `UPDATE deliveries SET ${cols.map((c) => `${c} = ?`).join(", ")}, updated_at = ? WHERE event_seq = ? AND n = ?`,
     ...cols.map((c) => patch[c] ?? null), at, d.event_seq, d.n,
   );
-  const status = patch.status ?? d.status;
-  if (status !== "queued") core.onCommit(() => core.open?.delete(d.id));
-  else if (patch.lease_until !== undefined) core.onCommit(() => core.open?.set(d.id, { seq: d.event_seq, lease: patch.lease_until ?? 0 }));
+  if ((patch.status ?? d.status) !== "queued") core.onCommit(() => core.ledger.forget(d.id));
 }
 
 /** Queued deliveries after the key (seq, n), in key order (the open window after a restart). */
-export function queuedAfter(core: Core, seq: number, n: number, limit: number): Pick<DeliveryRow, "event_seq" | "n" | "id" | "lease_until">[] {
+export function queuedAfter(core: Core, seq: number, n: number, limit: number): DeliveryRow[] {
+  return core.sql.all<DeliveryRow>(`SELECT * FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' ORDER BY event_seq, n LIMIT ?`, seq, n, limit);
+}
+
+/** Delivered outcomes numbered after `settledSeq` among fires from `fromSeq` on (counted after a restart). */
+export function settledAfter(core: Core, fromSeq: number, settledSeq: number): Pick<DeliveryRow, "settled_seq" | "flow" | "latency_ms">[] {
   return core.sql.all(
-    `SELECT event_seq, n, id, lease_until FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' ORDER BY event_seq, n LIMIT ?`,
-    seq, n, limit,
+    `SELECT settled_seq, flow, latency_ms FROM deliveries WHERE event_seq >= ? AND settled_seq > ? ORDER BY settled_seq`,
+    fromSeq, settledSeq,
   );
 }
 

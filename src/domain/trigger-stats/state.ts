@@ -13,6 +13,8 @@ export type StatsState = {
   v: 2;
   /** the last stream seq folded in */
   seq: number;
+  /** the last delivered outcome folded in that has no stream event (its row carries this number) */
+  settledSeq: number;
   /** the oldest fire seq with a queued delivery when checkpointed (head + 1 when none) */
   openLow: number;
   fired: number; skippedFires: number; lastFiredAt: number | null;
@@ -43,7 +45,7 @@ const MINUTE = 60_000;
 
 export function emptyStats(seq = 0): StatsState {
   return {
-    v: 2, seq, openLow: seq + 1,
+    v: 2, seq, settledSeq: 0, openLow: seq + 1,
     fired: 0, skippedFires: 0, lastFiredAt: null,
     delivered: 0, failed: 0, dead: 0, skippedDeliveries: 0, pending: 0,
     deduplicated: 0, rejected: 0, authFailures: 0,
@@ -173,6 +175,26 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       s.pollFailures++;
       return;
   }
+}
+
+/** A delivered outcome recorded on its delivery row only (no stream event), numbered in order. */
+export type SettledDelivery = { settledSeq: number; flow: string; latencyMs: number };
+
+/**
+ * Folds a delivered outcome that left no stream event (replay after a
+ * restart reads them back from the rows, by their number).
+ * @example foldSettled(s, { settledSeq: 12, flow: "billing", latencyMs: 40 })
+ */
+export function foldSettled(s: StatsState, d: SettledDelivery): void {
+  if (d.settledSeq <= s.settledSeq) return;
+  s.settledSeq = d.settledSeq;
+  s.delivered++;
+  s.pending--;
+  const f = flow(s, d.flow);
+  f.delivered++;
+  f.attempts++;
+  push(s.latency, d.latencyMs);
+  observe(s.latencyHist, d.latencyMs / 1000);
 }
 
 function percentile(values: number[], p: number): number | null {

@@ -1,0 +1,142 @@
+/**
+ * The trigger's side of the delivery ledger: its rows are the `deliveries`
+ * table, an attempt's message carries the body built from the fire's stream
+ * event, and an outcome is written as the delivery row's update plus, for a
+ * failure, a stream event (a success writes no event unless
+ * `config.auditDeliveries`; the row carries a number so counters survive a
+ * restart without one).
+ */
+import { DEFAULT_RETRY, type RetryPolicy } from "../../src/domain/backoff";
+import { MAX_MESSAGE_BODY, type DeliveryMessage } from "../../src/contracts/messages";
+import type { AttemptResult } from "../../src/contracts/rpc";
+import { parseDeliveryId } from "../../src/contracts/ids";
+import type { LedgerDecision, LedgerRow, LedgerStore } from "../ledger/ledger";
+import type { Core } from "./core";
+import { loadEntry, requireEntry } from "./tables/entry";
+import { deliveryById, patchDelivery, queuedAfter, type DeliveryRow } from "./tables/deliveries";
+import { eventAt, headSeq } from "./tables/events";
+import { allSubscriptions, findSubscription } from "./tables/subscriptions";
+import { recordEvent } from "./journal";
+import { book, foldSettledOnCommit } from "./stats";
+
+const CHUNK = 1000;
+const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
+
+export function timeoutOf(core: Core, flow: string): number {
+  const t = findSubscription(core, flow)?.target;
+  return t?.type === "http" ? t.timeoutMs ?? 10_000 : 10_000;
+}
+
+const asLedgerRow = (core: Core, d: DeliveryRow): LedgerRow => ({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.next_attempt_at, timeoutMs: timeoutOf(core, d.flow) });
+
+/** The body a flow receives for one attempt (API.md "Deliveries"). */
+export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Record<string, unknown> | null {
+  const row = requireEntry(core);
+  const ev = eventAt(core, d.event_seq);
+  if (!ev) return null;
+  const data = JSON.parse(ev.data) as { payload?: unknown; source?: string; eventType?: unknown; headers?: unknown };
+  return {
+    type: "trigger.fired", deliveryId: d.id, eventId: ev.id, trigger: row.name, flow: d.flow, tenant: row.tenant,
+    firedAt: ev.ts, attempt, source: data.source ?? "api", eventType: data.eventType ?? null,
+    ...(data.headers !== undefined ? { headers: data.headers } : {}), data: data.payload ?? null,
+  };
+}
+
+export function triggerDeliveryStore(core: Core): LedgerStore {
+  return {
+    openRows() {
+      if (!core.ready || !loadEntry(core)) return [];
+      const out: LedgerRow[] = [];
+      let key: [number, number] = [book(core).openLow, -1];
+      for (;;) {
+        const rows = queuedAfter(core, key[0], key[1], CHUNK);
+        for (const r of rows) out.push(asLedgerRow(core, r));
+        if (rows.length < CHUNK) return out;
+        key = [rows[rows.length - 1].event_seq, rows[rows.length - 1].n];
+      }
+    },
+    row(id) {
+      const d = core.ready ? deliveryById(core, id) : null;
+      return d ? asLedgerRow(core, d) : null;
+    },
+    message(r, attempt): DeliveryMessage {
+      const entry = requireEntry(core);
+      const d = deliveryById(core, r.id)!;
+      const body = deliveryBody(core, d, attempt);
+      const small = body !== null && JSON.stringify(body).length <= MAX_MESSAGE_BODY;
+      return { t: entry.tenant, n: entry.name, d: r.id, a: attempt, f: d.flow, v: entry.version, ...(small ? { b: body } : {}) };
+    },
+    policy(r) {
+      const d = deliveryById(core, r.id);
+      return (d && findSubscription(core, d.flow)?.retry) || ONE_ATTEMPT;
+    },
+    write(r, attempt, decision, result, now) {
+      writeOutcome(core, deliveryById(core, r.id)!, attempt, decision, result, now);
+    },
+  };
+}
+
+function writeOutcome(core: Core, d: DeliveryRow, attempt: number, decision: LedgerDecision, result: AttemptResult, now: number): void {
+  const base = { deliveryId: d.id, flow: d.flow, attempt, statusCode: result.statusCode, ...(result.error ? { error: result.error } : {}) };
+  const fields = { attempts: attempt, last_status_code: result.statusCode, last_error: result.error };
+  switch (decision.status) {
+    case "delivered": {
+      const latency = now - d.fired_at;
+      const audit = loadEntry(core)?.def.config?.auditDeliveries === true;
+      const settledSeq = audit ? null : nextSettledSeq(core);
+      patchDelivery(core, d, { ...fields, status: "delivered", last_error: null, delivered_at: now, latency_ms: latency, next_attempt_at: null, settled_seq: settledSeq }, now);
+      if (audit) recordEvent(core, "delivery.succeeded", { ...base, latencyMs: latency });
+      else foldSettledOnCommit(core, { settledSeq: settledSeq!, flow: d.flow, latencyMs: latency });
+      return;
+    }
+    case "retry": {
+      const due = now + decision.delaySeconds * 1000;
+      patchDelivery(core, d, { ...fields, next_attempt_at: due }, now);
+      recordEvent(core, "delivery.failed", { ...base, willRetry: true, nextAttemptAt: due });
+      return;
+    }
+    case "skipped":
+      patchDelivery(core, d, { status: "skipped", reason: decision.reason, next_attempt_at: null }, now);
+      recordEvent(core, "delivery.skipped", { deliveryId: d.id, flow: d.flow, reason: decision.reason });
+      return;
+    default: {
+      patchDelivery(core, d, { ...fields, status: decision.status, next_attempt_at: null }, now);
+      recordEvent(core, "delivery.failed", { ...base, willRetry: false, outcome: decision.status });
+      if (decision.status === "dead") recordEvent(core, "delivery.dead", { deliveryId: d.id, flow: d.flow, attempts: attempt, lastStatusCode: result.statusCode, lastError: result.error });
+    }
+  }
+}
+
+/** The next number for a delivered outcome without a stream event (in memory; rolled back with its transaction). */
+function nextSettledSeq(core: Core): number {
+  core.settledSeq = Math.max(core.settledSeq ?? 0, book(core).settledSeq) + 1;
+  return core.settledSeq;
+}
+
+/** The consumer's view of this trigger's targets (see DeliveryControl). */
+export function deliveryControl(core: Core) {
+  const row = requireEntry(core);
+  const targets = Object.fromEntries(allSubscriptions(core).filter((s) => s.target.type !== "pull").map((s) => [s.flow, s.target]));
+  return { version: row.version, retired: row.status === "retired", targets, skipped: [...core.recentlySkipped] };
+}
+
+/** The oldest fire seq with a queued delivery (head + 1 when none): where a restart starts looking. */
+export function openLowWater(core: Core): number {
+  let low = headSeq(core) + 1;
+  for (const id of core.ledger.openIds()) {
+    const key = parseDeliveryId(id);
+    if (key && key.seq < low) low = key.seq;
+  }
+  return low;
+}
+
+/** A message that reached the dead-letter queue: the delivery is dead unless already settled. */
+export function recordDeadLetter(core: Core, deliveryId: string): void {
+  const now = core.now();
+  core.tx(() => {
+    const d = deliveryById(core, deliveryId);
+    if (!d || d.status !== "queued") return;
+    patchDelivery(core, d, { status: "dead", last_error: d.last_error ?? "dead-lettered by the queue", next_attempt_at: null }, now);
+    recordEvent(core, "delivery.dead", { deliveryId, flow: d.flow, attempts: d.attempts, lastStatusCode: d.last_status_code, lastError: "dead-lettered by the queue" });
+  });
+}
