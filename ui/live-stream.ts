@@ -30,6 +30,7 @@ export function openLiveStream({ name, after, onEvent, onState }: LiveOptions): 
   let closed = false;
   let current: AbortController | null = null;
   let lastId: string | null = after === null || after === undefined ? null : String(after);
+  let baseDelayMs = 500; // the stream's `retry:` field replaces it
   const url = `/v1/triggers/${encodeURIComponent(name)}/events/live${after ? `?after=${after}` : ""}`;
 
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,6 +66,7 @@ export function openLiveStream({ name, after, onEvent, onState }: LiveOptions): 
           onEvent({ seq: Number(m.id ?? 0), type: m.event, data: m.data });
         }
       },
+      onRetry: (ms) => (baseDelayMs = Math.max(100, ms)),
     });
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     try {
@@ -97,7 +99,7 @@ export function openLiveStream({ name, after, onEvent, onState }: LiveOptions): 
       }
       if (closed) return;
       onState("reconnecting");
-      await wait(Math.min(500 * 2 ** attempt, MAX_BACKOFF_MS));
+      await wait(Math.min(baseDelayMs * 2 ** attempt, MAX_BACKOFF_MS));
     }
   })();
 

@@ -74,4 +74,6 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+root.replaceChildren(); // drop the "Loading…" placeholder of index.html
+render(<App />, root);

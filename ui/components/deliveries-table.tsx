@@ -28,7 +28,8 @@ export function DeliveriesTable({ deliveries, highlight, onReplayFlow, busy }: P
               <td class="num">{d.attempts ?? 0}</td>
               <td>{d.lastStatusCode ?? "—"}</td>
               <td class="wrap">
-                {d.lastError ?? d.reason ?? "—"}
+                {d.lastError ?? (d.reason ? null : "—")}
+                {d.reason ? <div class="small-text">reason: <code>{d.reason}</code></div> : null}
                 {d.output !== undefined ? <JsonBlock value={d.output} collapsed label="Output" /> : null}
               </td>
               <td><Time at={d.nextAttemptAt ?? null} relativeOnly /></td>

@@ -92,7 +92,7 @@ function FireFormBody({ trigger }: { trigger: Trigger }) {
       {general.length ? (
         <ul class="field-error" role="alert">{general.map((g, i) => <li key={i}>{g}</li>)}</ul>
       ) : null}
-      <ErrorBox error={error} title={error?.status === 422 ? "The payload does not match the trigger's schema" : "The fire was refused"} />
+      <ErrorBox error={error} title={error?.status === 422 ? "Nothing was fired: fix the fields marked above" : "The fire was refused"} />
       {answer ? <FireResult name={trigger.name} answer={answer.data} status={answer.status} /> : null}
     </form>
   );
