@@ -3,7 +3,7 @@
  * relative times, and `useApi` (load, keep the last answer while reloading,
  * optional polling while the tab is visible, abort on change).
  */
-import { useEffect, useRef, useState, useCallback } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { parseHash, type Route } from "./lib/router";
 import type { Answer } from "./api";
 import { ApiError } from "./api";
@@ -64,7 +64,8 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<Answer<T>>, dep
   const depsKey = JSON.stringify(deps);
   const lastKey = useRef(depsKey);
 
-  useEffect(() => {
+  // A layout effect, so the request leaves before the first paint rather than a frame after it.
+  useLayoutEffect(() => {
     const changed = lastKey.current !== depsKey;
     lastKey.current = depsKey;
     const ctrl = new AbortController();

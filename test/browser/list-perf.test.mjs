@@ -33,6 +33,12 @@ after(async () => {
   await sb?.stop();
 }, { timeout: 30_000 });
 
+/** In the page: the list shows rows again, and the first one is not `name` (a new page has arrived). */
+const firstRowIsNot = (name) => {
+  const first = document.querySelector("tr[data-trigger]");
+  return first !== null && first.getAttribute("data-trigger") !== name;
+};
+
 async function loadList() {
   const page = await context.newPage();
   const cons = watchConsole(page);
@@ -50,7 +56,7 @@ async function loadList() {
 
 test(`first meaningful paint of the list with ${COUNT} triggers is under ${TARGET_MS} ms`, { timeout: 60_000 }, async () => {
   const runs = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 6; i++) {
     const r = await loadList();
     runs.push(r);
     if (i === 0) await shot(r.page, "list-1000");
@@ -60,10 +66,10 @@ test(`first meaningful paint of the list with ${COUNT} triggers is under ${TARGE
   }
   const fmt = (r) => `list ${r.listMs.toFixed(0)} ms (FCP ${r.fcpMs?.toFixed(0) ?? "?"} ms, wall ${r.wallMs} ms)`;
   const warm = runs.slice(1).map((r) => r.listMs).sort((a, b) => a - b);
-  const median = warm[1];
+  const median = warm[Math.floor(warm.length / 2)];
   console.log(`# first load: ${fmt(runs[0])}`);
   for (const r of runs.slice(1)) console.log(`# warm load: ${fmt(r)}`);
-  console.log(`# first meaningful paint of the trigger list with ${COUNT} triggers: first load ${runs[0].listMs.toFixed(0)} ms, median of 3 more ${median.toFixed(0)} ms (target < ${TARGET_MS} ms)`);
+  console.log(`# first meaningful paint of the trigger list with ${COUNT} triggers: first load ${runs[0].listMs.toFixed(0)} ms, median of ${warm.length} more ${median.toFixed(0)} ms (target < ${TARGET_MS} ms)`);
   assert.ok(median < TARGET_MS, `median ${median} ms`);
 });
 
@@ -81,7 +87,7 @@ test(`cursor paging walks all ${COUNT} triggers, newest first, and back; a prefi
     const older = page.getByRole("link", { name: "Older →" });
     if ((await older.count()) === 0) break;
     await older.click();
-    await page.waitForFunction((n) => document.querySelector("tr[data-trigger]")?.getAttribute("data-trigger") !== n, names[0]);
+    await page.waitForFunction(firstRowIsNot, names[0]);
   }
   assert.equal(seen.length, COUNT, "every trigger once");
   assert.equal(new Set(seen).size, COUNT, "pages are disjoint");
@@ -96,7 +102,7 @@ test(`cursor paging walks all ${COUNT} triggers, newest first, and back; a prefi
   await page.locator("tr[data-trigger]").nth(49).waitFor();
   const p1 = await page.$$eval("tr[data-trigger]", (rows) => rows.map((r) => r.getAttribute("data-trigger")));
   await page.getByRole("link", { name: "Older →" }).click();
-  await page.waitForFunction((n) => document.querySelector("tr[data-trigger]")?.getAttribute("data-trigger") !== n, p1[0]);
+  await page.waitForFunction(firstRowIsNot, p1[0]);
   const p2 = await page.$$eval("tr[data-trigger]", (rows) => rows.map((r) => r.getAttribute("data-trigger")));
   assert.equal(new Set([...p1, ...p2]).size, 100);
   assert.ok([...p1, ...p2].every((n) => n.startsWith("perf.09")));

@@ -32,13 +32,23 @@ export function utcText(at: number): string {
   return new Date(at).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
 }
 
+// Building an Intl formatter costs far more than using one: keep one per zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+const counts = new Intl.NumberFormat("en-US");
+
 /** The time in the browser's zone (or `timeZone`), date and seconds included. */
 export function localText(at: number, timeZone?: string): string {
-  try {
-    return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium", timeZone }).format(at);
-  } catch {
-    return new Date(at).toLocaleString();
+  const key = timeZone ?? "";
+  let f = dateFormats.get(key);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium", timeZone });
+    } catch {
+      f = null; // an unknown zone: fall back to the browser's
+    }
+    dateFormats.set(key, f);
   }
+  return f ? f.format(at) : new Date(at).toLocaleString();
 }
 
 /**
@@ -54,5 +64,5 @@ export function durationText(ms: number | null | undefined): string {
 
 /** A count with thousands separators; "—" for a missing one. */
 export function countText(n: unknown): string {
-  return typeof n === "number" && Number.isFinite(n) ? n.toLocaleString("en-US") : "—";
+  return typeof n === "number" && Number.isFinite(n) ? counts.format(n) : "—";
 }

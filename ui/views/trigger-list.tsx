@@ -4,7 +4,7 @@
  * page is re-read every 5 s while the tab is visible, so the counts stay live
  * (the index may lag the objects by a few seconds, as API.md says).
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { useApi, useTitle } from "../hooks";
 import { href, type Query } from "../lib/router";
@@ -29,7 +29,8 @@ export function TriggerList({ query }: { query: Query }) {
   const list = useApi((sig) => api.listTriggers({ ...filter, cursor: query.cursor, limit: 50 }, sig), [filter, query.cursor], LIST_POLL_MS);
   const prev = (query.prev ?? "").split(",").filter(Boolean);
 
-  useEffect(() => {
+  // The first time rows are in the DOM: mark the frame that paints them (the browser test reads it).
+  useLayoutEffect(() => {
     if (list.data && !painted) {
       painted = true;
       requestAnimationFrame(() => performance.mark("signalbox:list-painted"));
