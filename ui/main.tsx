@@ -68,7 +68,7 @@ function App() {
     setSignedIn(false);
   };
   return (
-    <Layout onSignOut={signOut} current={route.view === "trigger" || route.view === "fires" || route.view === "fire" ? "triggers" : route.view}>
+    <Layout onSignOut={signOut} current={["trigger", "fires", "fire", "fire-form", "live"].includes(route.view) ? "triggers" : route.view}>
       <View route={route} />
     </Layout>
   );

@@ -73,6 +73,7 @@ export function TriggerView({ name }: { name: string }) {
       {t.status === "retired" ? (
         <p class="notice">Retired <Time at={t.retiredAt ?? null} />{t.retiredReason ? `: ${t.retiredReason}` : ""}. Fires and webhooks answer 410.</p>
       ) : null}
+      <div class="toolbar">
       <nav class="subnav" aria-label="This trigger">
         {FIREABLE.has(t.type) ? <a class="button" href={href.fireForm(t.name)}>Fire…</a> : null}
         <a href={href.fires(t.name)}>All fires</a>
@@ -81,6 +82,7 @@ export function TriggerView({ name }: { name: string }) {
         <a href={href.live(t.name)}>Live tail</a>
       </nav>
       <TriggerActions trigger={t} etag={trig.etag} onChanged={reload} />
+      </div>
       <ErrorBox error={trig.error} title="Could not refresh the trigger" />
       {t.webhookUrl ? (
         <section class="card" aria-labelledby="webhook-h">
