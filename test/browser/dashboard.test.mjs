@@ -274,7 +274,7 @@ test("fire form from ui.form: text, number, checkbox, select, textarea and json 
   cons.assertClean([], "the ui.form fire");
 });
 
-test("fire form from a JSON Schema: fields from properties, 422 problems next to each field, manual-mode delivery shown skipped; JSON editor without a schema", { timeout: 60_000 }, async () => {
+test("fire form from a JSON Schema: fields from properties, 422 problems next to each field, manual-mode delivery shown skipped; JSON editor without a schema, a filtered fire shown skipped with its reason", { timeout: 60_000 }, async () => {
   await go(page, `#/triggers/${NAMES.schema}/fire`, `Fire ${NAMES.schema}`);
   await page.getByText("Form from the trigger's JSON Schema.").waitFor();
   assert.equal(await page.locator("[data-field]").evaluateAll((fs) => fs.map((f) => f.getAttribute("data-field")).join(",")), "email,age,plan,newsletter");
@@ -302,6 +302,11 @@ test("fire form from a JSON Schema: fields from properties, 422 problems next to
   const plain = page.locator("[data-testid=fire-result][data-status=accepted]");
   await plain.waitFor();
   assert.deepEqual((await getFire(NAMES.plain, await plain.locator("a code").innerText())).data, { text: "hi", n: [1, 2] });
+  await page.getByLabel(/Payload/).fill('{"keep": false}');
+  await page.getByRole("button", { name: "Fire", exact: true }).click();
+  const skipped = page.locator("[data-testid=fire-result][data-status=skipped]");
+  await skipped.waitFor();
+  assert.match(await skipped.innerText(), /skipped: filter/);
   cons.assertClean([], "the schema and JSON forms");
 });
 
@@ -332,7 +337,7 @@ test("dead deliveries: listed under Dead with the 500, replayed one from the lis
   for (const id of ids) await eventually(async () => (await getFire(NAMES.dead, id)).deliveries?.[0]?.status === "dead", { what: `${id} dead` });
   await go(page, `#/triggers/${NAMES.dead}/fires?status=dead`, "Fires with dead deliveries");
   for (const id of ids) await page.locator(`tr[data-event="${id}"]`).waitFor();
-  assert.match(await page.locator(`tr[data-event="${ids[0]}"]`).innerText(), /ledger: dead, 1 attempt, HTTP 500/);
+  assert.equal(await page.locator(`tr[data-event="${ids[0]}"] td.wrap`).innerText(), "ledger: dead, 1 attempt, HTTP 500");
   await shot(page, "12-dead-deliveries");
   rx.state.failing = false;
   const delivered = (f) => f.deliveries.some((d) => d.status === "delivered");

@@ -17,7 +17,7 @@ const TABS: [string, string][] = [["", "All"], ["dead", "Dead"], ["failed", "Fai
 
 function summary(f: Fire, status: string): string {
   const ds = (f.deliveries ?? []).filter((d) => !status || d.status === status);
-  return ds.map((d) => `${d.flow}: ${d.status}, ${d.attempts ?? 0} attempt${d.attempts === 1 ? "" : "s"}${d.lastStatusCode ? `, HTTP ${d.lastStatusCode}` : ""}${d.lastError ? `, ${d.lastError}` : ""}`).join("; ");
+  return ds.map((d) => `${d.flow}: ${d.status}, ${d.attempts ?? 0} attempt${d.attempts === 1 ? "" : "s"}${d.lastStatusCode ? `, HTTP ${d.lastStatusCode}` : ""}${d.lastError && d.lastError !== `HTTP ${d.lastStatusCode}` ? `, ${d.lastError}` : ""}`).join("; ");
 }
 
 export function FiresView({ name, status, cursor }: { name: string; status: string; cursor: string }) {

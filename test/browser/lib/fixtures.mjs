@@ -66,7 +66,7 @@ export async function seed(sb, receiverUrl) {
   });
   await reg(NAMES.dead, { type: "event", displayName: "Charge a card" });
   await put(sb, `/v1/triggers/${NAMES.dead}/subscriptions/ledger`, { target: { type: "http", url: `${receiverUrl}/flaky` }, retry: { maxAttempts: 1 } });
-  await reg(NAMES.plain, { type: "event" });
+  await reg(NAMES.plain, { type: "event", filter: { "data.keep": { $ne: false } } });
   await reg(NAMES.schema, {
     type: "manual",
     displayName: "Sign a user up by hand",
