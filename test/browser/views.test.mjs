@@ -8,10 +8,19 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { eventually } from "../e2e/lib/wrangler.mjs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT, eventually } from "../e2e/lib/wrangler.mjs";
 import { failedLoad, go, shot, signIn } from "./lib/browser.mjs";
 import { NAMES, fire } from "./lib/fixtures.mjs";
 import { startSuite, stopSuite } from "./lib/suite.mjs";
+
+/** Every .ts/.tsx file under dir. */
+const uiSources = (dir) =>
+  readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? uiSources(p) : /\.tsx?$/.test(n) ? [p] : [];
+  });
 
 let suite, sb, rx, browser, context, page, cons, order, api, getFire;
 before(async () => {
@@ -42,6 +51,13 @@ test("sign-in: a wrong key is refused; the right one is kept in sessionStorage o
   await other.getByRole("heading", { name: "Sign in with an API key" }).waitFor(); // another tab asks again
   await other.close();
   cons.assertClean([], "the list after sign-in");
+  // a key the service stops accepting (revoked, rotated) is forgotten and asked for again
+  await page.evaluate(() => sessionStorage.setItem("signalbox.apiKey", "revoked-key"));
+  await page.reload();
+  await page.getByText("The service no longer accepts the key of this tab").waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("signalbox.apiKey")), null);
+  cons.assertClean([failedLoad(401)], "a revoked key");
+  await signIn(page, sb.apiKey);
 });
 
 test("the page carries a strict CSP header, loads nothing inline, and the browser enforces it", { timeout: 30_000 }, async () => {
@@ -51,6 +67,11 @@ test("the page carries a strict CSP header, loads nothing inline, and the browse
     assert.ok(csp.includes(d), `CSP has ${d}: ${csp}`);
   }
   assert.ok(!/unsafe-inline|unsafe-eval|https?:/.test(csp), csp);
+  // payloads are hostile: no source file of the UI may write HTML
+  for (const file of uiSources(join(REPO_ROOT, "ui"))) {
+    const text = readFileSync(file, "utf8");
+    assert.ok(!/dangerouslySetInnerHTML|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/.test(text), `${file} writes HTML or evaluates code`);
+  }
   const html = await res.text();
   assert.ok(!/<script(?![^>]*\ssrc=)[^>]*>/.test(html), "no inline <script>");
   assert.ok(!/\sstyle=|<style/.test(html), "no inline style");
@@ -360,4 +381,7 @@ test("no console error on any view (visited again in one tab)", { timeout: 60_00
     cons.assertClean([], hash);
   }
   await shot(page, "18-not-found");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in with an API key" }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, "sign-out forgets the key");
 });

@@ -4,7 +4,7 @@
  * page logs, sign-in, screenshots into test/browser/screenshots/.
  */
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { REPO_ROOT } from "../../e2e/lib/wrangler.mjs";
@@ -18,6 +18,7 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, "test", "browser", "screenshots");
 
 /** Launches Chromium (headless, no network but loopback in use). */
 export async function launchBrowser() {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true, timeout: 30_000 });
 }
 
