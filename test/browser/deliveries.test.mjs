@@ -114,6 +114,7 @@ test("live tail client: reads SSE through fetch with the key header, reconnects 
   assert.deepEqual(await page.$$eval("[data-testid=live-events] li", (ls) => ls.map((l) => l.getAttribute("data-seq"))), ["2"]);
   await page.locator("[data-testid=live-events] li summary").click();
   assert.deepEqual(JSON.parse(await page.locator("[data-testid=live-events] li pre.json").innerText()).data, { n: 2 });
+  assert.equal(await page.getByRole("link", { name: "Open this fire" }).getAttribute("href"), `#/triggers/${NAMES.form}/fires/evt_2`);
   await page.getByTestId("live-type").selectOption("");
   await shot(page, "15-live-tail");
   await page.getByRole("button", { name: "Pause" }).click();

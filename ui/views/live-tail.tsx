@@ -94,6 +94,7 @@ export function LiveTail({ name }: { name: string }) {
                   <span class="seq">#{e.seq}</span> <code>{e.type}</code> <Time at={e.ts ?? null} relativeOnly />
                   {e.id ? <span class="muted small-text"> {e.id}</span> : null}
                 </summary>
+                {e.id && (e.type === "trigger.fired" || e.type === "trigger.skipped") ? <a href={href.fire(name, e.id)}>Open this fire</a> : null}
                 <JsonBlock value={e} />
               </details>
             </li>
