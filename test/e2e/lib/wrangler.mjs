@@ -7,7 +7,7 @@
  * process this module starts is stopped by its process group (also when the
  * test process exits or is interrupted).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { cp, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,7 +25,14 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.u
 const WRANGLER_BIN = join(REPO_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /** What wrangler dev needs from the repository (copied into a snapshot, see startWrangler). */
-const SNAPSHOT_PATHS = ["src", "durable-objects", "migrations", "wrangler.toml", "package.json", "tsconfig.json"];
+const SNAPSHOT_PATHS = ["src", "durable-objects", "migrations", "wrangler.toml", "package.json", "tsconfig.json", "dist"];
+
+/** wrangler.toml serves dist/ (the dashboard) as static assets, so it must exist: build it once when missing. */
+function ensureDashboardBuilt(root) {
+  if (existsSync(join(root, "dist", "index.html")) || !existsSync(join(root, "scripts", "build-ui.mjs"))) return;
+  const r = spawnSync(process.execPath, [join(root, "scripts", "build-ui.mjs")], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("scripts/build-ui.mjs failed: the dashboard's assets (dist/) are needed by wrangler dev");
+}
 
 /** Process groups started here and not stopped yet: killed on exit whatever happens. */
 const live = new Set();
@@ -190,6 +197,8 @@ async function runWrangler(args, cwd, timeoutMs) {
  * to that file (the tail is always kept for `output()`).
  * `vars` adds Worker variables (written to the same env file as API_KEYS,
  * e.g. `{ DELIVERY_LEASE_SECONDS: "5" }`); `port` asks for a given port.
+ * `extraKeys` adds API_KEYS entries beside the harness's own key (e.g. a
+ * second tenant's: `[{ tenant: "globex", key: "…" }]`).
  *
  * Crash tests: `kill()` SIGKILLs the workerd runtime(s) and then the rest of
  * the wrangler process group, without any cleanup (state stays on disk);
@@ -213,8 +222,10 @@ export async function startWrangler({
   port: wantedPort,
   logFile = process.env.SIGNALBOX_E2E_LOG_FILE,
   sourceRoot = REPO_ROOT,
+  extraKeys = [],
 } = {}) {
   installExitHooks();
+  ensureDashboardBuilt(sourceRoot);
   const dir = await mkdtemp(join(tmpdir(), "signalbox-e2e-"));
   tempDirs.add(dir);
   const persistDir = join(dir, "state");
@@ -237,7 +248,7 @@ export async function startWrangler({
     // --env-file makes wrangler skip .dev.vars, so the developer's keys play no part.
     const envFile = join(dir, "dev.env");
     const extraVars = Object.entries(vars).map(([k, v]) => `${k}='${String(v)}'\n`).join("");
-    await writeFile(envFile, `API_KEYS='${JSON.stringify([{ tenant, key: apiKey }])}'\n${extraVars}`, { mode: 0o600 });
+    await writeFile(envFile, `API_KEYS='${JSON.stringify([{ tenant, key: apiKey }, ...extraKeys])}'\n${extraVars}`, { mode: 0o600 });
     await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], sourceDir, 60_000);
     const port = wantedPort ?? (await freePort());
     const spawnDev = async () =>

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * Builds the dashboard (ui/) into dist/, which wrangler.toml serves as
+ * Workers static assets: esbuild bundles ui/main.tsx (Preact) and its CSS,
+ * ui/public/ is copied as is (index.html, _headers with the CSP, favicon).
+ * Prints the gzipped size and fails above the budget. `--watch` rebuilds on
+ * every change (wrangler dev picks the new files up by itself).
+ */
+import { build, context } from "esbuild";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const OUT = join(ROOT, "dist");
+const BUDGET_BYTES = 150 * 1024;
+const watch = process.argv.includes("--watch");
+
+/** @type {import("esbuild").BuildOptions} */
+const options = {
+  entryPoints: { app: join(ROOT, "ui/main.tsx") },
+  outdir: OUT,
+  bundle: true,
+  minify: !watch,
+  sourcemap: watch ? "inline" : false,
+  format: "esm",
+  target: "es2022",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  legalComments: "none",
+  logLevel: "warning",
+  define: { "process.env.NODE_ENV": watch ? '"development"' : '"production"' },
+};
+
+/** Sums the gzipped size of every file under dist/ that a browser loads (not _headers). */
+function gzippedSize(dir) {
+  let total = 0;
+  const rows = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      total += gzippedSize(p).total;
+      continue;
+    }
+    if (name === "_headers") continue;
+    const gz = gzipSync(readFileSync(p), { level: 9 }).length;
+    rows.push(`${name} ${gz} B`);
+    total += gz;
+  }
+  return { total, rows };
+}
+
+function copyPublic() {
+  cpSync(join(ROOT, "ui/public"), OUT, { recursive: true });
+}
+
+if (watch) {
+  mkdirSync(OUT, { recursive: true });
+  copyPublic();
+  const ctx = await context({ ...options, plugins: [{ name: "copy-public", setup: (b) => b.onEnd(copyPublic) }] });
+  await ctx.watch();
+  console.log("build-ui: watching ui/ (dist/ is rebuilt on change)");
+} else {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  await build(options);
+  copyPublic();
+  const { total, rows } = gzippedSize(OUT);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(`build-ui: dist/ ${kb(total)} gzipped (${rows.join(", ")}); budget ${kb(BUDGET_BYTES)}`);
+  if (total > BUDGET_BYTES) {
+    console.error(`build-ui: the dashboard is ${kb(total)} gzipped, over the ${kb(BUDGET_BYTES)} budget`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,71 @@
+/** Shapes of the /v1 answers the dashboard reads (API.md); every field the server may omit is optional. */
+
+export type Stats = {
+  totalFires?: number; lastFiredAt?: number | null; activeSubscribers?: number;
+  delivered?: number; failed?: number; skipped?: number; pending?: number; dead?: number;
+  deduplicated?: number; rejected?: number;
+};
+
+export type HistoryBucket = { at: number; fires: number; failures: number };
+
+export type DetailedStats = Stats & {
+  firesLastHour?: number; p50DeliveryMs?: number | null; p99DeliveryMs?: number | null;
+  history?: { bucketMs: number; buckets: HistoryBucket[] };
+};
+
+export type TriggerSummary = {
+  name: string; type: string; status: string; displayName?: string | null;
+  registeredAt: number; lastActivityAt?: number; stats?: Stats; version: number;
+};
+
+export type TriggerPage = { triggers: TriggerSummary[]; nextCursor: string | null };
+
+export type Target = { type: string; url?: string; queue?: string; startFrom?: string; timeoutMs?: number; headers?: Record<string, string>; secret?: string };
+
+export type Subscription = {
+  mode: string; subscribedAt?: number; target: Target;
+  retry?: { maxAttempts?: number; initialBackoffSeconds?: number; maxBackoffSeconds?: number };
+};
+
+export type Schedule = {
+  cron?: string; interval?: string; at?: string; every?: Record<string, unknown>; timezone?: string;
+  enabled?: boolean; pauseNote?: string; overlap?: string; catchup?: string; jitterSeconds?: number;
+  dst?: { gap?: string; fold?: string };
+};
+
+export type PollState = { lastPolledAt?: number | null; lastStatus?: number | null; consecutiveFailures?: number; paused?: boolean; group?: string };
+
+export type Trigger = TriggerSummary & {
+  description?: string; source?: string; retiredAt?: number | null; retiredReason?: string | null;
+  schema?: unknown; ui?: { form?: unknown }; schedule?: Schedule; webhook?: Record<string, unknown>;
+  poll?: Record<string, unknown> & { state?: PollState }; config?: { persistData?: boolean };
+  subscriptions?: Record<string, Subscription>; webhookUrl?: string; nextFireAt?: number | null;
+  [k: string]: unknown;
+};
+
+export type SchedulePreview = { timezone?: string; enabled?: boolean; next: { at: number; iso: string }[] };
+
+export type Delivery = {
+  deliveryId: string; flow: string; status: string; attempts?: number; lastStatusCode?: number | null;
+  lastError?: string | null; nextAttemptAt?: number | null; deliveredAt?: number | null; latencyMs?: number | null;
+  reason?: string | null; output?: unknown;
+};
+
+export type Fire = {
+  eventId: string; seq?: number; firedAt?: number; status: string; skipReason?: string | null; source?: string;
+  eventType?: string | null; headers?: Record<string, string>; data?: unknown; scheduledFor?: number; latenessMs?: number;
+  deliveryStatus?: string; deliveries?: Delivery[]; trigger?: string;
+};
+
+export type FirePage = { fires: Fire[]; nextCursor: string | null };
+
+export type FireAnswer = {
+  eventId: string; seq?: number; status: string; skipReason?: string | null;
+  deliveries?: { deliveryId: string; flow: string; status: string }[];
+};
+
+export type StreamEvent = { seq: number; id?: string; type: string; ts?: number; data?: unknown };
+
+export type Await = {
+  runId: string; step: string; kind: string; status: string; createdAt?: number; expiresAt?: number; result?: unknown;
+};
