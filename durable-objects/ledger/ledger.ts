@@ -29,8 +29,15 @@ export const PROBE_TIMEOUT_MS = 60_000;
 export const LOST_GRACE_MS = 2_000;
 /** A failed queue send is tried again after this long. */
 export const SEND_RETRY_MS = 1_000;
-/** At most this many deliveries are handed over per call (the rest on the next alarm, at once). */
+/** At most this many deliveries are handed over per pass (the rest on the next pass, at once). */
 export const HAND_OVER_BATCH = 500;
+/**
+ * Flow control: at most this many deliveries of one owner are in the queue
+ * (handed, outcome not back) at a time; the rest wait here, due, and go as
+ * outcomes come back. A burst or a recovery never floods the queue, and
+ * what waits costs nothing (no message, no timer, no row).
+ */
+export const IN_FLIGHT_WINDOW = 1_000;
 
 export type LedgerRow = { id: string; status: string; attempts: number; nextAttemptAt: number | null; timeoutMs: number };
 
@@ -55,13 +62,15 @@ export interface LedgerHost {
   probe(id: string): DeliveryMessage;
 }
 
-type Entry = { dueAt: number; handed: number | null; handedAt: number; lostAt: number | null; timeoutMs: number };
+/** handedOrder: the order of the send that handed it, against the probes' order (the queue's order, not the clock's). */
+type Entry = { dueAt: number; handed: number | null; handedAt: number; handedOrder: number; lostAt: number | null; timeoutMs: number };
 
 export type OutcomeItem = { id: string; attempt: number; result: AttemptResult };
 
 export class Ledger {
   private entries: Map<string, Entry> | undefined;
-  private probeInFlight: { id: string; sentAt: number } | null = null;
+  private probeInFlight: { id: string; sentAt: number; order: number } | null = null;
+  private sends = 0;
   /** Counts for tests and the log: re-sent because a probe showed them lost. */
   resentLost = 0;
 
@@ -79,8 +88,8 @@ export class Ledger {
       const future = r.nextAttemptAt !== null && r.nextAttemptAt > now;
       // a future retry cannot have been handed yet; anything else may be in the queue, or lost
       this.entries.set(r.id, future
-        ? { dueAt: r.nextAttemptAt!, handed: null, handedAt: 0, lostAt: null, timeoutMs: r.timeoutMs }
-        : { dueAt: now, handed: r.attempts + 1, handedAt: now - PROBE_AFTER_MS, lostAt: null, timeoutMs: r.timeoutMs });
+        ? { dueAt: r.nextAttemptAt!, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs }
+        : { dueAt: now, handed: r.attempts + 1, handedAt: now - PROBE_AFTER_MS, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs });
     }
     return this.entries;
   }
@@ -96,7 +105,7 @@ export class Ledger {
 
   /** A delivery was created queued (call after its transaction commits). */
   track(id: string, dueAt: number, timeoutMs: number): void {
-    this.open().set(id, { dueAt, handed: null, handedAt: 0, lostAt: null, timeoutMs });
+    this.open().set(id, { dueAt, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs });
   }
 
   /** A delivery settled outside the ledger (skipped, reported, dead-lettered). */
@@ -109,10 +118,42 @@ export class Ledger {
     return (this.entries?.get(id)?.handed ?? null) !== null;
   }
 
+  private pass: Promise<void> | null = null;
+  private again = false;
+
+  /**
+   * Hands over what is due. Concurrent callers share one pass (one queue
+   * send for many fires): a call during a pass asks for one more, and every
+   * caller resolves once the deliveries due at its call are handed over (or
+   * their send failed and is retried).
+   */
+  handOver(): Promise<void> {
+    if (this.pass) {
+      this.again = true;
+      return this.pass;
+    }
+    this.pass = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.handOverOnce();
+        } while (this.again);
+      } finally {
+        this.pass = null;
+      }
+    })();
+    return this.pass;
+  }
+
   /** Sends what is due and not handed, oldest due first; returns how many were handed. */
-  async handOver(limit = HAND_OVER_BATCH): Promise<number> {
+  private async handOverOnce(limit = HAND_OVER_BATCH): Promise<number> {
     const now = this.host.now();
-    const due = [...this.open()].filter(([, e]) => e.handed === null && e.dueAt <= now).sort((a, b) => a[1].dueAt - b[1].dueAt).slice(0, limit);
+    // entries from before a restart (order 0) may be in the queue or lost: the probe decides; they do not hold the window
+    let inFlight = 0;
+    for (const e of this.open().values()) if (e.handed !== null && e.handedOrder > 0) inFlight++;
+    const room = Math.min(limit, IN_FLIGHT_WINDOW - inFlight);
+    if (room <= 0) return 0;
+    const due = [...this.open()].filter(([, e]) => e.handed === null && e.dueAt <= now).sort((a, b) => a[1].dueAt - b[1].dueAt).slice(0, room);
     if (due.length === 0) return 0;
     const items: { id: string; entry: Entry; msg: DeliveryMessage }[] = [];
     for (const [id, entry] of due) {
@@ -126,10 +167,11 @@ export class Ledger {
     let handed = 0;
     for (let i = 0; i < items.length; i += 100) {
       const chunk = items.slice(i, i + 100);
+      const order = ++this.sends;
       try {
         await this.host.queue().sendBatch(chunk.map((it) => ({ body: it.msg })));
         const at = this.host.now();
-        for (const it of chunk) Object.assign(it.entry, { handed: it.msg.a, handedAt: at, lostAt: null });
+        for (const it of chunk) Object.assign(it.entry, { handed: it.msg.a, handedAt: at, handedOrder: order, lostAt: null });
         handed += chunk.length;
       } catch {
         const retryAt = this.host.now() + SEND_RETRY_MS;
@@ -152,7 +194,7 @@ export class Ledger {
           : decideAttempt(it.result.statusCode, it.result.retryAfterSeconds, it.attempt, this.store.policy(row), random());
         this.store.write(row, it.attempt, decision, it.result, now);
         after.push(() => {
-          if (decision.status === "retry") this.open().set(it.id, { dueAt: now + decision.delaySeconds * 1000, handed: null, handedAt: 0, lostAt: null, timeoutMs: row.timeoutMs });
+          if (decision.status === "retry") this.open().set(it.id, { dueAt: now + decision.delaySeconds * 1000, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: row.timeoutMs });
           else this.open().delete(it.id);
         });
         return "recorded" as const;
@@ -165,16 +207,16 @@ export class Ledger {
   /** A probe came back: what was handed before it and is still open is lost once its attempt could have ended. */
   probeReturned(id: string): void {
     if (!this.probeInFlight || this.probeInFlight.id !== id) return;
-    const sentAt = this.probeInFlight.sentAt;
+    const order = this.probeInFlight.order;
     this.probeInFlight = null;
     const now = this.host.now();
     for (const e of this.open().values()) {
-      if (e.handed !== null && e.handedAt <= sentAt && e.lostAt === null) e.lostAt = now + e.timeoutMs + LOST_GRACE_MS;
+      if (e.handed !== null && e.handedOrder < order && e.lostAt === null) e.lostAt = now + e.timeoutMs + LOST_GRACE_MS;
     }
   }
 
   /** The alarm's part: lost deliveries become due again, a probe goes out if one is needed, then hand over. */
-  async tick(): Promise<number> {
+  async tick(): Promise<void> {
     const now = this.host.now();
     for (const e of this.open().values()) {
       if (e.handed !== null && e.lostAt !== null && e.lostAt <= now) {
@@ -185,14 +227,15 @@ export class Ledger {
     if (this.probeInFlight && now - this.probeInFlight.sentAt > PROBE_TIMEOUT_MS) this.probeInFlight = null;
     if (!this.probeInFlight && this.needsProbe(now)) {
       const id = `prb_${now.toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      const order = ++this.sends;
       try {
         await this.host.queue().send(this.host.probe(id));
-        this.probeInFlight = { id, sentAt: this.host.now() };
+        this.probeInFlight = { id, sentAt: this.host.now(), order };
       } catch {
         // the next alarm tries again
       }
     }
-    return this.handOver();
+    await this.handOver();
   }
 
   private needsProbe(now: number): boolean {
@@ -200,13 +243,21 @@ export class Ledger {
     return false;
   }
 
+  private windowFull(): boolean {
+    let n = 0;
+    for (const e of this.open().values()) if (e.handed !== null && e.handedOrder > 0 && ++n >= IN_FLIGHT_WINDOW) return true;
+    return false;
+  }
+
   /** When the ledger needs the alarm next (null: nothing open). */
   nextDue(): number | null {
     let next: number | null = null;
     const min = (t: number) => (next = next === null ? t : Math.min(next, t));
+    const full = this.windowFull();
     for (const e of this.open().values()) {
-      if (e.handed === null) min(e.dueAt);
-      else if (e.lostAt !== null) min(e.lostAt);
+      if (e.handed === null) {
+        if (!full) min(e.dueAt); // a full window moves when outcomes come back, not by the clock
+      } else if (e.lostAt !== null) min(e.lostAt);
       else if (!this.probeInFlight) min(e.handedAt + PROBE_AFTER_MS); // a probe in flight: its timeout below
     }
     if (this.probeInFlight) min(this.probeInFlight.sentAt + PROBE_TIMEOUT_MS);

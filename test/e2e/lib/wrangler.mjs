@@ -196,7 +196,7 @@ async function runWrangler(args, cwd, timeoutMs) {
  * `logFile` (or SIGNALBOX_E2E_LOG_FILE) appends all of wrangler dev's output
  * to that file (the tail is always kept for `output()`).
  * `vars` adds Worker variables (written to the same env file as API_KEYS,
- * e.g. `{ DELIVERY_LEASE_SECONDS: "5" }`); `port` asks for a given port.
+ * e.g. `{ CORS_ORIGINS: "http://localhost:3000" }`); `port` asks for a given port.
  * `extraKeys` adds API_KEYS entries beside the harness's own key (e.g. a
  * second tenant's: `[{ tenant: "globex", key: "…" }]`).
  *
