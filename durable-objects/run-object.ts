@@ -171,8 +171,7 @@ export class RunObject extends DurableObject<Env> {
   async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
     if (!this.ready) return null;
     const answers = this.core.ledger.recordOutcomes(items);
-    await this.core.ledger.handOver();
-    await this.rearm();
+    this.ctx.waitUntil(this.core.ledger.handOver().then(() => this.rearm()));
     return { answers, control: callbackControl(this.core) };
   }
 

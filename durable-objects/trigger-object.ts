@@ -198,9 +198,11 @@ export class TriggerObject extends DurableObject<Env> {
   async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
     if (!this.core.ready || !loadEntry(this.core)) return null;
     const answers = this.core.ledger.recordOutcomes(items);
-    await this.core.ledger.handOver();
+    // the consumer waits for this answer before its next batch: hand over (a freed window, due retries) after it
+    this.ctx.waitUntil(this.core.ledger.handOver());
     await armAlarm(this.core, Math.min(this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS, this.core.ledger.nextDue() ?? Infinity));
-    await afterFires(this.core, releaseIfSettled(this.core));
+    const released = releaseIfSettled(this.core);
+    if (released.length) this.ctx.waitUntil(afterFires(this.core, released));
     return { answers, control: deliveryControl(this.core) };
   }
 

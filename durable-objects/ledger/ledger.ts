@@ -39,7 +39,8 @@ export const HAND_OVER_BATCH = 500;
  */
 export const IN_FLIGHT_WINDOW = 1_000;
 
-export type LedgerRow = { id: string; status: string; attempts: number; nextAttemptAt: number | null; timeoutMs: number };
+/** A ledger row as the store gives it; `raw` is the store's own row, handed back to it (no second read). */
+export type LedgerRow = { id: string; status: string; attempts: number; nextAttemptAt: number | null; timeoutMs: number; raw?: unknown };
 
 /** An attempt's decision, or a delivery the consumer did not attempt (its flow unsubscribed, its trigger retired, it was skipped). */
 export type LedgerDecision = AttemptDecision | { status: "skipped"; reason: string };
@@ -69,6 +70,10 @@ export type OutcomeItem = { id: string; attempt: number; result: AttemptResult }
 
 export class Ledger {
   private entries: Map<string, Entry> | undefined;
+  /** Ids not handed over (due now or later), a subset of the entries. */
+  private readonly waiting = new Set<string>();
+  /** Handed entries from this instance's own sends (they hold the window). */
+  private inFlight = 0;
   private probeInFlight: { id: string; sentAt: number; order: number } | null = null;
   private sends = 0;
   /** Counts for tests and the log: re-sent because a probe showed them lost. */
@@ -87,11 +92,36 @@ export class Ledger {
     for (const r of this.store.openRows()) {
       const future = r.nextAttemptAt !== null && r.nextAttemptAt > now;
       // a future retry cannot have been handed yet; anything else may be in the queue, or lost
-      this.entries.set(r.id, future
-        ? { dueAt: r.nextAttemptAt!, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs }
-        : { dueAt: now, handed: r.attempts + 1, handedAt: now - PROBE_AFTER_MS, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs });
+      if (future) this.wait(r.id, { dueAt: r.nextAttemptAt!, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs });
+      else this.entries.set(r.id, { dueAt: now, handed: r.attempts + 1, handedAt: now - PROBE_AFTER_MS, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs });
     }
     return this.entries;
+  }
+
+  // transitions (the only places that change `handed`, keeping `waiting` and `inFlight` in step)
+  private wait(id: string, e: Entry): void {
+    this.release(id);
+    e.handed = null;
+    e.lostAt = null;
+    this.entries!.set(id, e);
+    this.waiting.add(id);
+  }
+
+  private hand(id: string, e: Entry, attempt: number, at: number, order: number): void {
+    this.waiting.delete(id);
+    Object.assign(e, { handed: attempt, handedAt: at, handedOrder: order, lostAt: null });
+    if (order > 0) this.inFlight++;
+  }
+
+  private release(id: string): void {
+    const e = this.entries?.get(id);
+    if (e && e.handed !== null && e.handedOrder > 0) this.inFlight--;
+  }
+
+  private remove(id: string): void {
+    this.release(id);
+    this.waiting.delete(id);
+    this.entries?.delete(id);
   }
 
   get size(): number {
@@ -105,12 +135,13 @@ export class Ledger {
 
   /** A delivery was created queued (call after its transaction commits). */
   track(id: string, dueAt: number, timeoutMs: number): void {
-    this.open().set(id, { dueAt, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs });
+    this.open();
+    this.wait(id, { dueAt, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs });
   }
 
   /** A delivery settled outside the ledger (skipped, reported, dead-lettered). */
   forget(id: string): void {
-    this.entries?.delete(id);
+    if (this.entries) this.remove(id);
   }
 
   /** Whether a queued delivery is in the queue or being attempted (the `delivering` status). */
@@ -118,67 +149,56 @@ export class Ledger {
     return (this.entries?.get(id)?.handed ?? null) !== null;
   }
 
-  private pass: Promise<void> | null = null;
-  private again = false;
-
   /**
-   * Hands over what is due. Concurrent callers share one pass (one queue
-   * send for many fires): a call during a pass asks for one more, and every
-   * caller resolves once the deliveries due at its call are handed over (or
-   * their send failed and is retried).
+   * Hands over what is due now. Entries are claimed synchronously before the
+   * send, so concurrent calls never send one twice and none waits for
+   * another's send; a failed send puts its entries back, due again shortly.
+   * Answers whether a send failed (the caller arms the alarm for the retry).
    */
-  handOver(): Promise<void> {
-    if (this.pass) {
-      this.again = true;
-      return this.pass;
-    }
-    this.pass = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.handOverOnce();
-        } while (this.again);
-      } finally {
-        this.pass = null;
-      }
-    })();
-    return this.pass;
-  }
-
-  /** Sends what is due and not handed, oldest due first; returns how many were handed. */
-  private async handOverOnce(limit = HAND_OVER_BATCH): Promise<number> {
+  async handOver(limit = HAND_OVER_BATCH): Promise<{ failed: boolean }> {
+    const open = this.open();
     const now = this.host.now();
     // entries from before a restart (order 0) may be in the queue or lost: the probe decides; they do not hold the window
-    let inFlight = 0;
-    for (const e of this.open().values()) if (e.handed !== null && e.handedOrder > 0) inFlight++;
-    const room = Math.min(limit, IN_FLIGHT_WINDOW - inFlight);
-    if (room <= 0) return 0;
-    const due = [...this.open()].filter(([, e]) => e.handed === null && e.dueAt <= now).sort((a, b) => a[1].dueAt - b[1].dueAt).slice(0, room);
-    if (due.length === 0) return 0;
+    const room = Math.min(limit, IN_FLIGHT_WINDOW - this.inFlight);
+    if (room <= 0 || this.waiting.size === 0) return { failed: false };
+    const due: [string, Entry][] = [];
+    for (const id of this.waiting) {
+      const e = open.get(id)!;
+      if (e.dueAt <= now) due.push([id, e]);
+    }
+    if (due.length > room) due.sort((a, b) => a[1].dueAt - b[1].dueAt).splice(room);
     const items: { id: string; entry: Entry; msg: DeliveryMessage }[] = [];
     for (const [id, entry] of due) {
       const row = this.store.row(id);
       if (!row || row.status !== "queued") {
-        this.open().delete(id);
+        this.remove(id);
         continue;
       }
       items.push({ id, entry, msg: this.store.message(row, row.attempts + 1) });
     }
-    let handed = 0;
+    let failed = false;
+    const sends: Promise<void>[] = [];
     for (let i = 0; i < items.length; i += 100) {
       const chunk = items.slice(i, i + 100);
       const order = ++this.sends;
-      try {
-        await this.host.queue().sendBatch(chunk.map((it) => ({ body: it.msg })));
-        const at = this.host.now();
-        for (const it of chunk) Object.assign(it.entry, { handed: it.msg.a, handedAt: at, handedOrder: order, lostAt: null });
-        handed += chunk.length;
-      } catch {
-        const retryAt = this.host.now() + SEND_RETRY_MS;
-        for (const it of chunk) it.entry.dueAt = retryAt;
-      }
+      const at = this.host.now();
+      // claimed now (before the await), so a concurrent call does not take them too
+      for (const it of chunk) this.hand(it.id, it.entry, it.msg.a, at, order);
+      sends.push(
+        this.host.queue().sendBatch(chunk.map((it) => ({ body: it.msg }))).then(
+          () => undefined,
+          () => {
+            failed = true;
+            const retryAt = this.host.now() + SEND_RETRY_MS;
+            for (const it of chunk) {
+              if (it.entry.handedOrder === order && this.entries?.get(it.id) === it.entry) this.wait(it.id, { ...it.entry, dueAt: retryAt });
+            }
+          },
+        ),
+      );
     }
-    return handed;
+    await Promise.all(sends);
+    return { failed };
   }
 
   /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing. */
@@ -194,12 +214,13 @@ export class Ledger {
           : decideAttempt(it.result.statusCode, it.result.retryAfterSeconds, it.attempt, this.store.policy(row), random());
         this.store.write(row, it.attempt, decision, it.result, now);
         after.push(() => {
-          if (decision.status === "retry") this.open().set(it.id, { dueAt: now + decision.delaySeconds * 1000, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: row.timeoutMs });
-          else this.open().delete(it.id);
+          if (decision.status === "retry") this.wait(it.id, { dueAt: now + decision.delaySeconds * 1000, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: row.timeoutMs });
+          else this.remove(it.id);
         });
         return "recorded" as const;
       }),
     );
+    this.open();
     for (const f of after) f();
     return answers;
   }
@@ -218,9 +239,9 @@ export class Ledger {
   /** The alarm's part: lost deliveries become due again, a probe goes out if one is needed, then hand over. */
   async tick(): Promise<void> {
     const now = this.host.now();
-    for (const e of this.open().values()) {
+    for (const [id, e] of this.open()) {
       if (e.handed !== null && e.lostAt !== null && e.lostAt <= now) {
-        Object.assign(e, { handed: null, dueAt: now, lostAt: null });
+        this.wait(id, { ...e, dueAt: now });
         this.resentLost++;
       }
     }
@@ -243,17 +264,11 @@ export class Ledger {
     return false;
   }
 
-  private windowFull(): boolean {
-    let n = 0;
-    for (const e of this.open().values()) if (e.handed !== null && e.handedOrder > 0 && ++n >= IN_FLIGHT_WINDOW) return true;
-    return false;
-  }
-
   /** When the ledger needs the alarm next (null: nothing open). */
   nextDue(): number | null {
     let next: number | null = null;
     const min = (t: number) => (next = next === null ? t : Math.min(next, t));
-    const full = this.windowFull();
+    const full = this.inFlight >= IN_FLIGHT_WINDOW;
     for (const e of this.open().values()) {
       if (e.handed === null) {
         if (!full) min(e.dueAt); // a full window moves when outcomes come back, not by the clock

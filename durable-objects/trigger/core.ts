@@ -54,6 +54,8 @@ export class Core {
   ledger!: Ledger;
   /** The last number given to a delivered outcome without a stream event (undefined: from the book). */
   settledSeq: number | undefined;
+  /** First-attempt bodies of deliveries just created, taken by their hand-over (bounded by the open set). */
+  readonly freshBodies = new Map<string, Record<string, unknown>>();
   /** Deliveries skipped lately, for the consumer's control snapshot (bounded). */
   readonly recentlySkipped = new Set<string>();
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
@@ -98,6 +100,7 @@ export class Core {
     this.head = undefined;
     this.waiterCount = undefined;
     this.settledSeq = undefined;
+    this.freshBodies.clear();
   }
 
   /** Remembers a skipped delivery for the consumer (the newest 1,000). */

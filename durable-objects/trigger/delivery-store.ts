@@ -9,7 +9,7 @@
 import { DEFAULT_RETRY, type RetryPolicy } from "../../src/domain/backoff";
 import { MAX_MESSAGE_BODY, type DeliveryMessage } from "../../src/contracts/messages";
 import type { AttemptResult } from "../../src/contracts/rpc";
-import { parseDeliveryId } from "../../src/contracts/ids";
+import { deliveryKey } from "../../src/contracts/ids";
 import type { LedgerDecision, LedgerRow, LedgerStore } from "../ledger/ledger";
 import type { Core } from "./core";
 import { loadEntry, requireEntry } from "./tables/entry";
@@ -27,7 +27,8 @@ export function timeoutOf(core: Core, flow: string): number {
   return t?.type === "http" ? t.timeoutMs ?? 10_000 : 10_000;
 }
 
-const asLedgerRow = (core: Core, d: DeliveryRow): LedgerRow => ({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.next_attempt_at, timeoutMs: timeoutOf(core, d.flow) });
+const asLedgerRow = (core: Core, d: DeliveryRow): LedgerRow => ({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.next_attempt_at, timeoutMs: timeoutOf(core, d.flow), raw: d });
+const rawOf = (core: Core, r: LedgerRow): DeliveryRow | null => (r.raw as DeliveryRow | undefined) ?? deliveryById(core, r.id);
 
 /** The body a flow receives for one attempt (API.md "Deliveries"). */
 export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Record<string, unknown> | null {
@@ -61,17 +62,20 @@ export function triggerDeliveryStore(core: Core): LedgerStore {
     },
     message(r, attempt): DeliveryMessage {
       const entry = requireEntry(core);
-      const d = deliveryById(core, r.id)!;
+      const fresh = core.freshBodies.get(r.id);
+      core.freshBodies.delete(r.id);
+      if (fresh && attempt === 1) return { t: entry.tenant, n: entry.name, d: r.id, a: attempt, f: fresh.flow as string, v: entry.version, b: fresh };
+      const d = rawOf(core, r)!;
       const body = deliveryBody(core, d, attempt);
       const small = body !== null && JSON.stringify(body).length <= MAX_MESSAGE_BODY;
       return { t: entry.tenant, n: entry.name, d: r.id, a: attempt, f: d.flow, v: entry.version, ...(small ? { b: body } : {}) };
     },
     policy(r) {
-      const d = deliveryById(core, r.id);
+      const d = rawOf(core, r);
       return (d && findSubscription(core, d.flow)?.retry) || ONE_ATTEMPT;
     },
     write(r, attempt, decision, result, now) {
-      writeOutcome(core, deliveryById(core, r.id)!, attempt, decision, result, now);
+      writeOutcome(core, rawOf(core, r)!, attempt, decision, result, now);
     },
   };
 }
@@ -124,7 +128,7 @@ export function deliveryControl(core: Core) {
 export function openLowWater(core: Core): number {
   let low = headSeq(core) + 1;
   for (const id of core.ledger.openIds()) {
-    const key = parseDeliveryId(id);
+    const key = deliveryKey(id);
     if (key && key.seq < low) low = key.seq;
   }
   return low;

@@ -15,10 +15,10 @@ export function hashOf(core: Core): string {
   return triggerHash(row.tenant, row.name);
 }
 
-/** Appends one event (inside a transaction); default id evt_<hash>_<seq>_<random>. */
-export function recordEvent(core: Core, type: string, data: unknown, id?: string): { seq: number; id: string; ts: number } {
+/** Appends one event (inside a transaction); default id evt_<hash>_<seq>_<random>; `json` if the caller already serialised `data`. */
+export function recordEvent(core: Core, type: string, data: unknown, id?: string, json?: string): { seq: number; id: string; ts: number } {
   const ts = core.now();
-  const ev = appendEvent(core, type, data, id ?? newEventId(hashOf(core), headSeq(core) + 1), ts);
+  const ev = appendEvent(core, type, json ?? JSON.stringify(data ?? null), id ?? newEventId(hashOf(core), headSeq(core) + 1), ts);
   foldOnCommit(core, { seq: ev.seq, type, ts, data });
   return ev;
 }

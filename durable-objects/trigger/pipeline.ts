@@ -14,6 +14,7 @@ import { dedupExpiresAt, isDedupLive } from "../../src/domain/idempotency";
 import { newDeliveryId } from "../../src/contracts/ids";
 import type { DeliveryRef, FireAnswer, FireSource } from "../../src/contracts/rpc";
 import { MAX_EVENT_BYTES } from "../../src/contracts/limits";
+import { MAX_MESSAGE_BODY } from "../../src/contracts/messages";
 import type { Core, TriggerRow } from "./core";
 import { requireActiveEntry, requireEntry } from "./tables/entry";
 import { findKey, putKey } from "./tables/dedup";
@@ -61,10 +62,23 @@ export type FireSpec = {
 export type SendItem = { id: string; attempt: number; delaySeconds?: number };
 export type FireOutcome = { answer: FireAnswer; send: SendItem[] };
 
-/** Whether an event's data would not fit one SQLite row. */
-function tooLarge(data: unknown): boolean {
-  const json = JSON.stringify(data);
+/** Whether an event's JSON would not fit one SQLite row. */
+function tooLarge(json: string): boolean {
   return json.length * 3 > MAX_EVENT_BYTES && new TextEncoder().encode(json).byteLength > MAX_EVENT_BYTES;
+}
+
+/** The first attempt's body of each new delivery, kept in memory so the hand-over need not read the event back. */
+function keepFreshBodies(core: Core, row: TriggerRow, ev: { id: string; ts: number }, spec: FireSpec, refs: DeliveryRef[], small: boolean): void {
+  if (!small) return;
+  const common = { type: "trigger.fired", eventId: ev.id, trigger: row.name, tenant: row.tenant, firedAt: ev.ts, attempt: 1, source: spec.source, eventType: spec.meta?.eventType ?? null };
+  const headers = spec.meta?.headers;
+  core.onCommit(() => {
+    if (core.freshBodies.size > 10_000) core.freshBodies.clear(); // only a shortcut: the hand-over can always rebuild a body
+    for (const d of refs) {
+      if (d.status !== "queued") continue;
+      core.freshBodies.set(d.deliveryId, { ...common, deliveryId: d.deliveryId, flow: d.flow, ...(headers !== undefined ? { headers } : {}), data: spec.data ?? null });
+    }
+  });
 }
 
 /** A refusal: counted in stats (no stream event), then thrown. */
@@ -153,18 +167,23 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
     };
     let answer: FireAnswer;
     let send: SendItem[] = [];
-    if (!skip && tooLarge(base)) {
-      skip = { reason: "payload_too_large", details: `the fire's data exceeds ${MAX_EVENT_BYTES} bytes and is not stored` };
-      delete base.payload;
+    let fired: { data: Record<string, unknown>; json: string; d: ReturnType<typeof writeDeliveries> } | null = null;
+    if (!skip) {
+      const d = writeDeliveries(core, row, headSeq(core) + 1, spec.flows);
+      const data = { ...base, deliveries: d.refs };
+      const json = JSON.stringify(data);
+      if (tooLarge(json)) skip = { reason: "payload_too_large", details: `the fire's data exceeds ${MAX_EVENT_BYTES} bytes and is not stored` };
+      else fired = { data, json, d };
     }
     if (skip) {
+      if (skip.reason === "payload_too_large") delete base.payload;
       const ev = recordEvent(core, "trigger.skipped", { ...base, skipReason: skip.reason, ...(skip.details !== undefined ? { details: skip.details } : {}) }, spec.eventId);
       answer = { eventId: ev.id, seq: ev.seq, status: "skipped", skipReason: skip.reason, deliveries: [] };
     } else {
-      const seq = headSeq(core) + 1;
-      const d = writeDeliveries(core, row, seq, spec.flows);
-      const ev = recordEvent(core, "trigger.fired", { ...base, deliveries: d.refs }, spec.eventId);
+      const { data, json, d } = fired!;
+      const ev = recordEvent(core, "trigger.fired", data, spec.eventId, json);
       matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: spec.data, source: spec.source, meta: spec.meta });
+      keepFreshBodies(core, row, ev, spec, d.refs, json.length <= MAX_MESSAGE_BODY);
       answer = { eventId: ev.id, seq: ev.seq, status: "accepted", skipReason: null, deliveries: d.refs };
       send = d.send;
     }

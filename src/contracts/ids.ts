@@ -95,6 +95,12 @@ export function newDeliveryId(triggerName: string, seq: number, n: number): stri
   return `dlv_${b64urlEncode(triggerName)}.${seq.toString(36)}.${n.toString(36)}.${rand(6)}`;
 }
 
+/** A delivery id's fire seq and number (its row key) without decoding the trigger name, or null when malformed. */
+export function deliveryKey(id: string): { seq: number; n: number } | null {
+  const m = /^dlv_[A-Za-z0-9_-]{1,200}\.([0-9a-z]{1,11})\.([0-9a-z]{1,6})\.[0-9a-z]{6}$/.exec(id);
+  return m ? { seq: parseInt(m[1], 36), n: parseInt(m[2], 36) } : null;
+}
+
 /** Splits a delivery id into its trigger name, fire seq and number, or null when malformed. */
 export function parseDeliveryId(id: string): { trigger: string; seq: number; n: number } | null {
   const m = /^dlv_([A-Za-z0-9_-]{1,200})\.([0-9a-z]{1,11})\.([0-9a-z]{1,6})\.[0-9a-z]{6}$/.exec(id);

@@ -61,7 +61,7 @@ async function deliverGroup(env: Env, key: string, msgs: Message<DeliveryMessage
     if (!control) {
       deliveries.forEach((m) => m.ack()); // the owner no longer exists
     } else {
-      const reporter = new OutcomeReporter((items) => owner.recordOutcomes(items), (a) => remember(key, a.control));
+      const reporter = new OutcomeReporter((items) => owner.recordOutcomes(items), (a) => remember(key, a.control), deliveries.length);
       await Promise.all(deliveries.map(async (m) => reporter.add(m, await attempt(env, owner, control, m.body))));
       await reporter.drain();
     }

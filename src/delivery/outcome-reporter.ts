@@ -1,10 +1,12 @@
 /**
  * Outcomes reach their owner in batches, off the attempts' path: each
- * attempt's result joins the owner's pending list; one recordOutcomes call is
- * in flight per owner at a time and carries everything that arrived
- * meanwhile. A message is acknowledged only once its outcome is recorded, so
- * a lost outcome means a redelivered message (the ledger then sees a stale
- * attempt), never a forgotten delivery.
+ * attempt's result joins the owner's pending list, which is sent in one
+ * recordOutcomes call once every attempt of the batch has answered, or
+ * LINGER_MS after the oldest pending result (so one slow target does not hold
+ * back the others); one call is in flight per owner at a time. A message is
+ * acknowledged only once its outcome is recorded, so a lost outcome means a
+ * redelivered message (the ledger then sees a stale attempt), never a
+ * forgotten delivery.
  */
 import type { AttemptResult, OutcomesAnswer } from "../contracts/rpc";
 import type { DeliveryMessage } from "../contracts/messages";
@@ -13,23 +15,40 @@ type Pending = { msg: Message<DeliveryMessage>; result: AttemptResult };
 type Record = (items: { id: string; attempt: number; result: AttemptResult }[]) => Promise<OutcomesAnswer | null>;
 
 const TRIES = 3;
+const LINGER_MS = 250;
 
 export class OutcomeReporter {
   private pending: Pending[] = [];
   private running: Promise<void> | null = null;
+  private added = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly record: Record,
     private readonly onControl: (a: OutcomesAnswer) => void,
+    /** how many results this batch will bring */
+    private readonly expected: number,
   ) {}
 
   add(msg: Message<DeliveryMessage>, result: AttemptResult): void {
     this.pending.push({ msg, result });
-    this.running ??= this.loop().finally(() => (this.running = null));
+    this.added++;
+    if (this.added >= this.expected) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), LINGER_MS);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+      if (this.pending.length) this.flush();
+    });
   }
 
   /** Resolves once every outcome added so far is recorded (or handed back to the queue). */
   async drain(): Promise<void> {
+    if (this.pending.length) this.flush();
     while (this.running) await this.running;
   }
 

@@ -57,7 +57,7 @@ export default {
     await Promise.all(
       batch.messages.map(async (m) => {
         const res = await fetch(m.body.to, { method: "POST", headers: { "content-type": "application/json", "webhook-id": m.body.id }, body: m.body.body });
-        await res.body?.cancel();
+        await res.arrayBuffer();
         m.ack();
       }),
     );

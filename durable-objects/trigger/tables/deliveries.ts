@@ -5,7 +5,7 @@
  * every lookup is a primary-key read; failed and dead rows are also in a
  * partial index.
  */
-import { parseDeliveryId } from "../../../src/contracts/ids";
+import { deliveryKey } from "../../../src/contracts/ids";
 import type { Core } from "../core";
 
 export type DeliveryRow = {
@@ -27,7 +27,7 @@ export function insertDelivery(core: Core, d: NewDelivery): void {
 
 /** The row of a delivery id, or null (also for a well-formed id that names no row). */
 export function deliveryById(core: Core, id: string): DeliveryRow | null {
-  const key = parseDeliveryId(id);
+  const key = deliveryKey(id);
   if (!key) return null;
   const d = core.sql.one<DeliveryRow>(`SELECT * FROM deliveries WHERE event_seq = ? AND n = ?`, key.seq, key.n);
   return d && d.id === id ? d : null;
@@ -54,7 +54,12 @@ export function patchDelivery(core: Core, d: Pick<DeliveryRow, "event_seq" | "n"
     `UPDATE deliveries SET ${cols.map((c) => `${c} = ?`).join(", ")}, updated_at = ? WHERE event_seq = ? AND n = ?`,
     ...cols.map((c) => patch[c] ?? null), at, d.event_seq, d.n,
   );
-  if ((patch.status ?? d.status) !== "queued") core.onCommit(() => core.ledger.forget(d.id));
+  if ((patch.status ?? d.status) !== "queued") {
+    core.onCommit(() => {
+      core.ledger.forget(d.id);
+      core.freshBodies.delete(d.id);
+    });
+  }
 }
 
 /** Queued deliveries after the key (seq, n), in key order (the open window after a restart). */

@@ -17,10 +17,10 @@ export function headSeq(core: Core): number {
   return core.head;
 }
 
-/** Appends one event (inside a transaction); returns its seq, id and time. */
-export function appendEvent(core: Core, type: string, data: unknown, id: string, ts: number): { seq: number; id: string; ts: number } {
+/** Appends one event, its data already JSON (inside a transaction); returns its seq, id and time. */
+export function appendEvent(core: Core, type: string, json: string, id: string, ts: number): { seq: number; id: string; ts: number } {
   const seq = headSeq(core) + 1;
-  core.sql.run(`INSERT INTO events (seq, id, type, ts, data) VALUES (?, ?, ?, ?, ?)`, seq, id, type, ts, JSON.stringify(data ?? null));
+  core.sql.run(`INSERT INTO events (seq, id, type, ts, data) VALUES (?, ?, ?, ?, ?)`, seq, id, type, ts, json);
   core.head = seq;
   return { seq, id, ts };
 }
