@@ -33,6 +33,7 @@ import { book } from "./trigger/stats";
 import { loadEntry, requireEntry } from "./trigger/tables/entry";
 import { deliveryById } from "./trigger/tables/deliveries";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
+import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
 
 const INBOX_BATCH = 100;
 
@@ -57,6 +58,43 @@ export class TriggerObject extends DurableObject<Env> {
       },
       triggerDeliveryStore(core),
     );
+    // listeners' pings are answered by the runtime: an idle listener never wakes the object
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.restoreListeners();
+  }
+
+  /** After a wake from hibernation the sockets (and their cursors, in attachments) are still there; memory is not. */
+  restoreListeners(): void {
+    if (hasListeners(this.ctx)) this.core.onEventsCommitted = () => pumpAll(this.core, this.ctx);
+  }
+
+  /** Live listeners: a WebSocket upgrade to /live (the Worker's SSE and WebSocket routes). */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname !== "/live" || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("not found", { status: 404 });
+    const res = acceptListener(this.core, this.ctx, url);
+    if (res.status === 101) this.core.onEventsCommitted ??= () => pumpAll(this.core, this.ctx);
+    return res;
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    onListenerMessage(this.core, ws, message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // already closed
+    }
+    if (!hasListeners(this.ctx)) {
+      this.core.onEventsCommitted = undefined;
+      this.core.recentEvents = [];
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws, 1011);
   }
 
   /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */

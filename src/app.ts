@@ -9,6 +9,7 @@ import { triggers } from "./routes/triggers";
 import { subscriptions } from "./routes/subscriptions";
 import { fires } from "./routes/fires";
 import { events } from "./routes/events";
+import { live } from "./routes/live";
 import { webhooks } from "./routes/webhooks";
 import { providers } from "./routes/providers";
 import { schedules } from "./routes/schedules";
@@ -52,6 +53,7 @@ export function createApp() {
   app.route("/", subscriptions);
   app.route("/", fires);
   app.route("/", events);
+  app.route("/", live);
   app.route("/", schedules);
   app.route("/", awaits);
 

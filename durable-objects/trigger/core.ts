@@ -54,6 +54,11 @@ export class Core {
   ledger!: Ledger;
   /** The last number given to a delivered outcome without a stream event (undefined: from the book). */
   settledSeq: number | undefined;
+  /** The newest committed events, shaped for readers, kept while live listeners exist (bounded). */
+  recentEvents: { seq: number; id: string; type: string; ts: number; data: unknown }[] = [];
+  /** Called after events commit (the object pumps its live listeners); unset: none. */
+  onEventsCommitted: (() => void) | undefined;
+  livePumpQueued = false;
   /** First-attempt bodies of deliveries just created, taken by their hand-over (bounded by the open set). */
   readonly freshBodies = new Map<string, Record<string, unknown>>();
   /** Deliveries skipped lately, for the consumer's control snapshot (bounded). */
