@@ -33,7 +33,7 @@ const DUP_GRACE_MS = 3_000;
 
 export const name = "awaits";
 export const description = `${AWAITS} sleep awaits over ${RUNS} runs expiring within ${WINDOW_MS / 1000} s, created at concurrency ${CONCURRENCY}, http callbacks: exactly once, lateness`;
-export const timeoutMs = 420_000;
+export const timeoutMs = 600_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

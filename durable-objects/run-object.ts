@@ -18,6 +18,7 @@ import { queueOp, drainRunOutbox, nextRunOutboxDue, applyWait, removeOp } from "
 import type { DeliveryControl, OutcomesAnswer } from "../src/contracts/rpc";
 
 const guard = rpcGuard;
+const ALARM_GAP_MS = 200;
 
 export class RunObject extends DurableObject<Env> {
   readonly core: RunCore;
@@ -53,7 +54,8 @@ export class RunObject extends DurableObject<Env> {
       await c.storage.deleteAlarm();
       return;
     }
-    await c.storage.setAlarm(Math.max(Math.min(...times), c.now() + 5));
+    // alarms at most ALARM_GAP_MS apart: many deadlines close together are settled a few at a time, not one alarm each
+    await c.storage.setAlarm(Math.max(Math.min(...times), c.now() + 5, this.lastAlarmAt + ALARM_GAP_MS));
   }
 
   async put(tenant: string, runId: string, step: string, def: AwaitDef) {
@@ -171,8 +173,10 @@ export class RunObject extends DurableObject<Env> {
   async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
     if (!this.ready) return null;
     const answers = this.core.ledger.recordOutcomes(items);
-    this.ctx.waitUntil(this.core.ledger.handOver().then(() => this.rearm()));
-    return { answers, control: callbackControl(this.core) };
+    // a delivered callback changes no due time; a retry needs the alarm
+    if (this.core.ledger.retriesScheduled) this.ctx.waitUntil(this.rearm());
+    // callbacks carry their targets in their messages: the consumer keeps no control for a run
+    return { answers, control: { version: 1, retired: false, targets: {}, skipped: [] } };
   }
 
   async deliveryBody(id: string, attempt: number): Promise<unknown> {
@@ -190,9 +194,12 @@ export class RunObject extends DurableObject<Env> {
     if (this.ready) deadLetterCallback(this.core, id);
   }
 
+  private lastAlarmAt = 0;
+
   override async alarm(): Promise<void> {
     if (!this.ready) return;
     const c = this.core;
+    this.lastAlarmAt = c.now();
     const now = c.now();
     const due = c.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status = 'waiting' AND expires_at <= ? LIMIT 1000`, now);
     c.tx(() => {

@@ -34,6 +34,8 @@ import { loadEntry, requireEntry } from "./trigger/tables/entry";
 import { deliveryById } from "./trigger/tables/deliveries";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
+import { drainFlowNotices, type FlowNotice } from "./trigger/chain";
+import { fireFromFlow } from "./trigger/flow-fire";
 
 const INBOX_BATCH = 100;
 
@@ -219,7 +221,18 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(async () => {
       const { repeated: _, ...r } = reportStatus(this.core, deliveryId, status, output, error);
       await afterFires(this.core, releaseIfSettled(this.core));
+      await drainFlowNotices(this.core);
+      await rearm(this.core);
       return r;
+    });
+  }
+
+  /** A flow this trigger listens to reported on a delivery (chaining); repeats fire nothing. */
+  async fireFromFlow(notice: FlowNotice) {
+    return guard(async () => {
+      const outcome = fireFromFlow(this.core, notice);
+      await afterFire(this.core, outcome);
+      return outcome.answer;
     });
   }
 

@@ -78,6 +78,8 @@ export class Ledger {
   private sends = 0;
   /** Counts for tests and the log: re-sent because a probe showed them lost. */
   resentLost = 0;
+  /** Whether the last recordOutcomes scheduled a retry (the owner must make sure its alarm comes for it). */
+  retriesScheduled = false;
 
   constructor(
     private readonly host: LedgerHost,
@@ -204,6 +206,7 @@ export class Ledger {
   /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing. */
   recordOutcomes(items: OutcomeItem[], random: () => number = Math.random): ("recorded" | "stale")[] {
     const now = this.host.now();
+    this.retriesScheduled = false;
     const after: (() => void)[] = [];
     const answers = this.host.tx(() =>
       items.map((it) => {
@@ -213,6 +216,7 @@ export class Ledger {
           ? { status: "skipped", reason: it.result.skipped }
           : decideAttempt(it.result.statusCode, it.result.retryAfterSeconds, it.attempt, this.store.policy(row), random());
         this.store.write(row, it.attempt, decision, it.result, now);
+        if (decision.status === "retry") this.retriesScheduled = true;
         after.push(() => {
           if (decision.status === "retry") this.wait(it.id, { dueAt: now + decision.delaySeconds * 1000, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: row.timeoutMs });
           else this.remove(it.id);

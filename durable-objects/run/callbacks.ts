@@ -48,7 +48,8 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
     },
     message(r, attempt): DeliveryMessage {
       const c = callbackRow(core, r.id)!;
-      return { k: "run", t: core.tenant(), n: core.runId(), d: r.id, a: attempt, f: c.step, v: 1, b: callbackBody(core, c, attempt) ?? undefined };
+      const x = target(core, c.step) as DeliveryMessage["x"];
+      return { k: "run", t: core.tenant(), n: core.runId(), d: r.id, a: attempt, f: c.step, v: 1, b: callbackBody(core, c, attempt) ?? undefined, ...(x ? { x } : {}) };
     },
     policy: () => DEFAULT_RETRY,
     write(r, attempt, decision, result, now) {

@@ -13,6 +13,7 @@ import { drainProjection } from "./projection";
 import { flushStats } from "./stats-flush";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
 import { drainNotices } from "./notices";
+import { drainFlowNotices } from "./chain";
 import { runSchedule, nextScheduleDue } from "./schedule";
 import type { FireOutcome } from "./pipeline";
 
@@ -27,6 +28,7 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
   if (hasOpenInbox(core)) await drainInbox();
   await drainProjection(core);
   await drainNotices(core);
+  await drainFlowNotices(core);
   await core.ledger.tick();
   const hk = nextHousekeepingDue(core);
   if (hk !== null && hk <= now) {

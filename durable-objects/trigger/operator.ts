@@ -9,6 +9,7 @@ import { deliveriesOfFire, deliveryById, insertDelivery, nextDeliveryNumber, pat
 import { recordEvent } from "./journal";
 import { requireFire } from "./fire-views";
 import { timeoutOf } from "./delivery-store";
+import { queueFlowNotice } from "./chain";
 import type { SendItem } from "./pipeline";
 
 /**
@@ -77,6 +78,7 @@ export function reportStatus(core: Core, deliveryId: string, status: "processing
     }, now);
     markReports(core, d.flow);
     recordEvent(core, REPORT_EVENT[status], { deliveryId, flow: d.flow, from: d.status, ...(output !== undefined ? { output } : {}), ...(error ? { error } : {}) });
+    if (status !== "processing") queueFlowNotice(core, d, status, output, error);
     return { deliveryId, status, repeated: false };
   });
 }

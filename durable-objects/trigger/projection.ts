@@ -48,6 +48,7 @@ function statement(core: Core, store: TenantStore, row: OutboxRow): D1PreparedSt
       webhookMaxBody: path ? t.def.webhook?.maxBodyBytes ?? DEFAULT_MAX_BODY : null,
       registeredAt: t.registeredAt, lastActivityAt: lastActivity(core), stats: currentStats(core), version: t.version,
       idHash: triggerHash(t.tenant, t.name),
+      flowName: t.def.type === "flow" ? t.def.flow?.name ?? null : null, flowSpec: t.def.type === "flow" ? t.def.flow ?? null : null,
     });
   }
   if (p.op === "sub") return store.index.upsertSubscription(t.name, p);

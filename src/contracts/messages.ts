@@ -26,9 +26,13 @@ export interface DeliveryMessage {
   v?: number;
   /** the body to send (JSON), unless too large */
   b?: unknown;
+  /** the target itself, for a delivery whose target is its own (an await's callback: one-off, never cached) */
+  x?: TargetDef;
   /** set on probes */
   p?: 1;
 }
+
+import type { TargetDef } from "../schemas/subscription";
 
 /** A body larger than this (as JSON) is not carried in the message (queue messages hold 128 KB). */
 export const MAX_MESSAGE_BODY = 100_000;

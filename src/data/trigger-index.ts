@@ -12,7 +12,12 @@ export type TriggerListFilter = { type?: string; status?: string; q?: string; su
 export type IndexEntry = {
   name: string; type: string; status: string; displayName: string | null; webhookPath: string | null; webhookMethods: string | null;
   webhookMaxBody: number | null; registeredAt: number; lastActivityAt: number; stats: unknown; version: number; idHash: string;
+  /** a flow trigger's flow (null for the others) and its spec */
+  flowName: string | null; flowSpec: unknown;
 };
+
+/** A flow trigger listening to a flow's reports, as the index knows it. */
+export type FlowListener = { name: string; on: string[]; triggers: string[] | null };
 
 type Row = { name: string; type: string; status: string; display_name: string | null; registered_at: number; last_activity_at: number; stats: string; version: number };
 
@@ -64,6 +69,18 @@ export class TriggerIndex {
     return { names: page.map((r) => r.trigger_name), nextCursor: results.length > limit ? encodeCursor([0, page[page.length - 1].trigger_name]) : null };
   }
 
+  /** The active flow triggers listening to a flow (an indexed read, bounded). */
+  async flowListeners(flow: string): Promise<FlowListener[]> {
+    const { results } = await this.db
+      .prepare(`SELECT name, flow_spec FROM triggers WHERE tenant = ? AND flow_name = ? AND status = 'active' LIMIT 1000`)
+      .bind(this.tenant, flow)
+      .all<{ name: string; flow_spec: string | null }>();
+    return results.map((r) => {
+      const spec = (r.flow_spec ? JSON.parse(r.flow_spec) : {}) as { on?: string[]; triggers?: string[] };
+      return { name: r.name, on: spec.on ?? ["completed"], triggers: spec.triggers ?? null };
+    });
+  }
+
   /** The trigger names whose fire ids carry this hash (normally one). */
   async namesByHash(hash: string): Promise<string[]> {
     const { results } = await this.db.prepare(`SELECT name FROM triggers WHERE tenant = ? AND id_hash = ? LIMIT 5`).bind(this.tenant, hash).all<{ name: string }>();
@@ -74,18 +91,18 @@ export class TriggerIndex {
   upsertEntry(e: IndexEntry): D1PreparedStatement {
     return this.db
       .prepare(
-        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, webhook_methods, webhook_max_body, registered_at, last_activity_at, stats, version, id_hash, stats_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, webhook_methods, webhook_max_body, registered_at, last_activity_at, stats, version, id_hash, flow_name, flow_spec, stats_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
          ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, status = excluded.status, display_name = excluded.display_name,
            webhook_path = excluded.webhook_path, webhook_methods = excluded.webhook_methods, webhook_max_body = excluded.webhook_max_body,
            registered_at = excluded.registered_at, last_activity_at = max(triggers.last_activity_at, excluded.last_activity_at),
            stats = CASE WHEN triggers.stats_at = 0 THEN excluded.stats ELSE triggers.stats END,
-           version = excluded.version, id_hash = excluded.id_hash
+           version = excluded.version, id_hash = excluded.id_hash, flow_name = excluded.flow_name, flow_spec = excluded.flow_spec
          WHERE excluded.version >= triggers.version`,
       )
       .bind(
         this.tenant, e.name, e.type, e.status, e.displayName, e.webhookPath, e.webhookMethods, e.webhookMaxBody,
-        e.registeredAt, e.lastActivityAt, JSON.stringify(e.stats), e.version, e.idHash,
+        e.registeredAt, e.lastActivityAt, JSON.stringify(e.stats), e.version, e.idHash, e.flowName, e.flowSpec === null ? null : JSON.stringify(e.flowSpec),
       );
   }
 

@@ -32,10 +32,10 @@ function ownerOf(env: Env, m: DeliveryMessage): Owner {
 
 const skip = (reason: string): AttemptResult => ({ statusCode: null, error: null, retryAfterSeconds: null, skipped: reason });
 
-async function attempt(env: Env, owner: Owner, control: DeliveryControl, m: DeliveryMessage): Promise<AttemptResult> {
-  if (control.retired) return skip("trigger_retired");
-  if (control.skipped.includes(m.d)) return skip("skipped");
-  const target = control.targets[m.f ?? ""];
+async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, m: DeliveryMessage): Promise<AttemptResult> {
+  if (control?.retired) return skip("trigger_retired");
+  if (control?.skipped.includes(m.d)) return skip("skipped");
+  const target = m.x ?? control?.targets[m.f ?? ""];
   if (!target || target.type === "pull") return skip("unsubscribed");
   const body = m.b ?? (await owner.deliveryBody(m.d, m.a));
   if (body === null || body === undefined) return skip("event_gone");
@@ -56,9 +56,11 @@ async function deliverGroup(env: Env, key: string, msgs: Message<DeliveryMessage
   const probes = msgs.filter((m) => m.body.p);
   const deliveries = msgs.filter((m) => !m.body.p);
   if (deliveries.length) {
+    // deliveries that carry their own target (callbacks) need no control; the others use the owner's, cached by version
+    const needControl = deliveries.some((m) => !m.body.x);
     const minVersion = Math.max(...deliveries.map((m) => m.body.v ?? 0));
-    const control = await controlFor(key, minVersion, [...new Set(deliveries.map((m) => m.body.f ?? ""))], () => owner.deliveryControl());
-    if (!control) {
+    const control = needControl ? await controlFor(key, minVersion, [...new Set(deliveries.map((m) => m.body.f ?? ""))], () => owner.deliveryControl()) : null;
+    if (needControl && !control) {
       deliveries.forEach((m) => m.ack()); // the owner no longer exists
     } else {
       const reporter = new OutcomeReporter((items) => owner.recordOutcomes(items), (a) => remember(key, a.control), deliveries.length);

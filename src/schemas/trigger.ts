@@ -17,7 +17,7 @@ function refineWith(check: (v: unknown) => string[]) {
   };
 }
 
-export const TriggerType = z.enum(["event", "webhook", "schedule", "manual", "poll"]);
+export const TriggerType = z.enum(["event", "webhook", "schedule", "manual", "poll", "flow"]);
 
 const DedupSpec = z.strictObject({
   key: z.string().regex(/^(header:[A-Za-z0-9-]{1,128}|body:(\/.*)?)$/, "must be 'header:<name>' or 'body:<json pointer>'").optional(),
@@ -62,6 +62,12 @@ const PollSpec = z.strictObject({
   cursor: z.strictObject({ param: z.string(), fromPointer: z.string() }).optional(),
 });
 
+const FlowSpec = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be a flow name"),
+  on: z.array(z.enum(["completed", "failed"])).min(1).max(2).optional(),
+  triggers: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be a trigger name")).min(1).max(100).optional(),
+});
+
 const ConfigSpec = z.strictObject({
   persistData: z.boolean().optional(),
   retentionDays: z.number().int().min(1).max(3650).optional(),
@@ -87,6 +93,7 @@ export const TriggerBody = z
     webhook: WebhookSpec.optional(),
     schedule: ScheduleSpec.optional(),
     poll: PollSpec.optional(),
+    flow: FlowSpec.optional(),
     ui: JsonObject.optional(),
     config: ConfigSpec.optional(),
     source: z.enum(["api", "code", "import"]).optional(),
@@ -95,7 +102,8 @@ export const TriggerBody = z
     if (t.type === "webhook" && !t.webhook) ctx.addIssue({ code: "custom", path: ["webhook"], message: "webhook triggers need 'webhook' (path and auth)" });
     if (t.type === "schedule" && !t.schedule) ctx.addIssue({ code: "custom", path: ["schedule"], message: "schedule triggers need 'schedule'" });
     if (t.type === "poll" && !t.poll) ctx.addIssue({ code: "custom", path: ["poll"], message: "poll triggers need 'poll'" });
-    for (const k of ["webhook", "schedule", "poll"] as const) {
+    if (t.type === "flow" && !t.flow) ctx.addIssue({ code: "custom", path: ["flow"], message: "flow triggers need 'flow' (the flow name, and which statuses)" });
+    for (const k of ["webhook", "schedule", "poll", "flow"] as const) {
       if (t[k] && t.type !== k) ctx.addIssue({ code: "custom", path: [k], message: `'${k}' is only allowed on ${k} triggers` });
     }
   })
