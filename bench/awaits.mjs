@@ -19,6 +19,34 @@
  */
 import { row, runLoad } from "./lib/measure.mjs";
 import { fmt, headerOf, summary, wallAt } from "./lib/stream.mjs";
+import { startCeiling } from "./lib/ceiling.mjs";
+
+/**
+ * The runner's ceiling for a burst of callbacks: a bare Worker's queue
+ * consumer POSTing the same number of messages to the same kind of receiver
+ * (sent as fast as the route takes them); its drain rate bounds ours.
+ */
+async function ceilingDrain(h, count) {
+  const arrived = new Set();
+  let last = 0;
+  const receiver = await h.startReceiver({ onRequest(r) { arrived.add(r.headers["webhook-id"]); last = performance.now(); } });
+  const c = await startCeiling(h);
+  try {
+    const t0 = performance.now();
+    await runLoad({ count, concurrency: 32, maxMs: 120_000, request: async () => {
+      const res = await fetch(`${c.baseUrl}/direct?to=${encodeURIComponent(`${receiver.url}/cb`)}`, { method: "POST", body: "{}" });
+      await res.arrayBuffer();
+      return res.status === 202;
+    } });
+    const sentMs = performance.now() - t0;
+    const until = Date.now() + 120_000;
+    while (arrived.size < count && Date.now() < until) await sleep(100);
+    return { perSecond: (arrived.size / (last - t0)) * 1000, sentMs, arrived: arrived.size };
+  } finally {
+    await c.stop();
+    await receiver.close();
+  }
+}
 
 const AWAITS = Number(process.env.BENCH_AWAITS ?? 10_000);
 const RUNS = 100;
@@ -39,6 +67,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** @param {typeof import("../test/e2e/lib/wrangler.mjs") & { log: (s: string) => void }} h */
 export async function run(h) {
+  h.log(`ceiling: a bare Worker's consumer POSTing ${AWAITS} queue messages`);
+  const ceiling = await ceilingDrain(h, AWAITS);
+  h.log(`  drained ${ceiling.arrived} at ${fmt(ceiling.perSecond, 0)}/s (sending took ${fmt(ceiling.sentMs / 1000)} s)`);
   const secret = h.newWebhookSecret();
   /** "runId/step" -> [{ at, wid, type }] */
   const got = new Map();
@@ -180,6 +211,7 @@ export async function run(h) {
       row({ metric: "callback lateness p99", value: L.p99, unit: "ms", target: { op: "<=", value: 5_000 }, note: `max ${fmt(L.max)} ms` }),
       row({ metric: "callbacks due during creation that arrived during it", value: inDuring, unit: "", baseline: dueDuring, baselineLabel: "due during creation", note: `lateness p50/p99: due during creation ${fmt(LD.p50)}/${fmt(LD.p99)} ms (${LD.count}); due after the last PUT ${fmt(LA.p50)}/${fmt(LA.p99)} ms (${LA.count})` }),
       row({ metric: "wall time, first PUT → last callback", value: wallS, unit: "s" }),
+      row({ metric: "callbacks drained per second (first deadline → last callback)", value: lateness.length / ((wallEnd - (Math.min(...[...expected.values()].map((e) => e.due)))) / 1000), unit: "/s", baseline: ceiling.perSecond, baselineLabel: "bare consumer, same count" }),
     ];
   } finally {
     await sb?.stop();

@@ -18,8 +18,9 @@ import * as webhooks from "./webhooks.mjs";
 import * as schedules from "./schedules.mjs";
 import * as awaits from "./awaits.mjs";
 import * as scale from "./scale.mjs";
+import * as live from "./live.mjs";
 
-const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale];
+const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live];
 /** A whole benchmark (start, warm-up, measure, stop) must finish within this (a module may export a longer `timeoutMs`). */
 const BENCH_TIMEOUT_MS = 120_000;
 const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));

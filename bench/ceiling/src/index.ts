@@ -57,7 +57,7 @@ export default {
     await Promise.all(
       batch.messages.map(async (m) => {
         const res = await fetch(m.body.to, { method: "POST", headers: { "content-type": "application/json", "webhook-id": m.body.id }, body: m.body.body });
-        await res.arrayBuffer();
+        await res.body?.cancel();
         m.ack();
       }),
     );
