@@ -15,7 +15,7 @@ import { Core } from "./trigger/core";
 import { register, retire, reactivate, view } from "./trigger/registry";
 import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscribe";
 import { fire } from "./trigger/pipeline";
-import { afterFire, afterFires } from "./trigger/effects";
+import { afterFire, afterFires, afterPollFires } from "./trigger/effects";
 import { preview, backfill, releaseIfSettled, scheduleOf } from "./trigger/schedule";
 import { readEvents } from "./trigger/reads";
 import { getFire, listFires } from "./trigger/fire-views";
@@ -36,6 +36,8 @@ import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
 import { drainFlowNotices, type FlowNotice } from "./trigger/chain";
 import { fireFromFlow } from "./trigger/flow-fire";
+import { drainPollSync, pollStateOf, receiveFanOut } from "./trigger/poll-member";
+import type { PollFanOut, PollFanOutAnswer } from "../src/contracts/rpc";
 
 const INBOX_BATCH = 100;
 
@@ -102,6 +104,7 @@ export class TriggerObject extends DurableObject<Env> {
   /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */
   private async project(): Promise<void> {
     await drainProjection(this.core);
+    await drainPollSync(this.core);
     await rearm(this.core);
   }
 
@@ -114,7 +117,12 @@ export class TriggerObject extends DurableObject<Env> {
   }
 
   async get() {
-    return guard(() => view(this.core));
+    return guard(async () => {
+      const v = view(this.core);
+      const row = requireEntry(this.core);
+      if (row.def.type !== "poll" || !v.poll) return v;
+      return { ...v, poll: { ...v.poll, state: await pollStateOf(this.core, row) } };
+    });
   }
 
   async retire(reason: string | null, ifMatch: number | null) {
@@ -233,6 +241,15 @@ export class TriggerObject extends DurableObject<Env> {
       const outcome = fireFromFlow(this.core, notice);
       await afterFire(this.core, outcome);
       return outcome.answer;
+    });
+  }
+
+  /** The trigger's poll group hands over new items (or a poll.failed / poll.recovered); `member: false` tells it to drop this trigger. */
+  async pollFanOut(p: PollFanOut): Promise<PollFanOutAnswer | RpcFailure> {
+    return guard(async () => {
+      const { answer, outcomes } = await receiveFanOut(this.core, p);
+      if (outcomes.length) await afterPollFires(this.core, outcomes);
+      return answer;
     });
   }
 

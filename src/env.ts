@@ -1,11 +1,13 @@
 /** The Worker's bindings, as declared in wrangler.toml (and .dev.vars / secrets). */
 import type { TriggerObject } from "../durable-objects/trigger-object";
 import type { RunObject } from "../durable-objects/run-object";
+import type { PollGroupObject } from "../durable-objects/poll-group-object";
 import type { DeliveryMessage } from "./contracts/messages";
 
 export interface Env {
   TRIGGERS: DurableObjectNamespace<TriggerObject>;
   RUNS: DurableObjectNamespace<RunObject>;
+  POLL_GROUPS: DurableObjectNamespace<PollGroupObject>;
   DB: D1Database;
   DELIVERIES: Queue<DeliveryMessage>;
   DELIVERIES_DLQ: Queue<DeliveryMessage>;

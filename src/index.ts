@@ -5,6 +5,7 @@ import type { DeliveryMessage, Env } from "./env";
 
 export { TriggerObject } from "../durable-objects/trigger-object";
 export { RunObject } from "../durable-objects/run-object";
+export { PollGroupObject } from "../durable-objects/poll-group-object";
 export { verifyDelivery } from "./receiver/verify-delivery";
 
 const app = createApp();

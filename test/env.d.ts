@@ -3,6 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     TRIGGERS: DurableObjectNamespace;
     RUNS: DurableObjectNamespace;
+    POLL_GROUPS: DurableObjectNamespace;
     DB: D1Database;
     DELIVERIES: Queue;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];

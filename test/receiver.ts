@@ -10,8 +10,11 @@
  *   /hook/redirect/…     302 to /hook/ok (must not be followed)
  *   /hook/switch/<id>/…  the status set by POST /switch/<id> {"status": n} (default 500)
  * GET /log?contains=x lists recorded requests whose path contains x.
+ * /provider/… is a scriptable poll source (test/lib/poll-provider.mjs).
  */
 import http from "node:http";
+// @ts-expect-error plain JS module shared with the e2e tests and benchmarks
+import { createProvider } from "./lib/poll-provider.mjs";
 
 export type Received = { path: string; headers: Record<string, string>; body: string; at: number };
 
@@ -19,12 +22,14 @@ export function startReceiver(port = 0): Promise<{ port: number; close: () => Pr
   const log: Received[] = [];
   const seen = new Map<string, number>();
   const switches = new Map<string, number>();
+  const provider = createProvider();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const url = new URL(req.url ?? "/", "http://x");
+      if (provider.handle(req, res, url, body)) return;
       const reply = (status: number, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify({ status }));

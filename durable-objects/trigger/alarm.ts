@@ -14,6 +14,7 @@ import { flushStats } from "./stats-flush";
 import { runHousekeeping, nextHousekeepingDue } from "./housekeeping";
 import { drainNotices } from "./notices";
 import { drainFlowNotices } from "./chain";
+import { drainPollSync } from "./poll-member";
 import { runSchedule, nextScheduleDue } from "./schedule";
 import type { FireOutcome } from "./pipeline";
 
@@ -29,6 +30,7 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send
   await drainProjection(core);
   await drainNotices(core);
   await drainFlowNotices(core);
+  await drainPollSync(core);
   await core.ledger.tick();
   const hk = nextHousekeepingDue(core);
   if (hk !== null && hk <= now) {

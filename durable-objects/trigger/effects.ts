@@ -18,3 +18,13 @@ export async function afterFire(core: Core, outcome: FireOutcome): Promise<void>
 export async function afterFires(core: Core, outcomes: FireOutcome[]): Promise<void> {
   for (const o of outcomes) await afterFire(core, o);
 }
+
+/** After a poll fan-out's fires committed together: one hand-over for all of them. */
+export async function afterPollFires(core: Core, outcomes: FireOutcome[]): Promise<void> {
+  const fresh = outcomes.filter((o) => o.answer.status !== "deduplicated");
+  if (!fresh.length) return;
+  for (const wake of [...core.fireWaiters]) wake();
+  const sent = fresh.some((o) => o.answer.deliveries.length) ? await core.ledger.handOver() : { failed: false };
+  await armAlarm(core, Math.min(core.statsDueAt ?? core.now() + STATS_COALESCE_MS, sent.failed ? core.now() + SEND_RETRY_MS : Infinity));
+  await drainNotices(core);
+}

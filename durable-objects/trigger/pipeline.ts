@@ -23,7 +23,7 @@ import { allSubscriptions } from "./tables/subscriptions";
 import { deliveriesOfFire, insertDelivery } from "./tables/deliveries";
 import { headSeq } from "./tables/events";
 import { recordEvent } from "./journal";
-import { bump } from "./stats";
+import { bump, bumpSkipped } from "./stats";
 import { matchWaiters } from "./waiters";
 import { timeoutOf } from "./delivery-store";
 
@@ -55,6 +55,8 @@ export type FireSpec = {
   rateLimit?: boolean;
   /** a retired trigger refuses (410); the inbox still turns stored requests into fires */
   requireActive?: boolean;
+  /** skips with these reasons are counted in stats but not written to the stream (poll items meant for other triggers) */
+  quietSkips?: string[];
   /** writes the source makes in the same transaction, given the recorded fire */
   alsoWrite?: (answer: FireAnswer) => void;
 };
@@ -160,6 +162,10 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       }
     }
     let skip = decide(core, row, spec);
+    if (skip && spec.quietSkips?.includes(skip.reason)) {
+      bumpSkipped(core, skip.reason);
+      return { answer: { eventId: spec.eventId ?? "", seq: 0, status: "skipped", skipReason: skip.reason, deliveries: [] }, send: [] };
+    }
     const persist = row.def.config?.persistData !== false;
     const base: Record<string, unknown> = {
       source: spec.source, ...spec.meta, ...(spec.flows ? { flows: spec.flows } : {}),

@@ -12,6 +12,7 @@ import { queueTriggerProjection } from "./projection";
 import { currentStats } from "./stats-flush";
 import { subscriptionViews } from "./subscribe";
 import { nextFireAt } from "./schedule";
+import { queuePollSync } from "./poll-member";
 
 function checkVersion(row: TriggerRow | null, ifMatch: number | null): void {
   if (ifMatch === null) return;
@@ -42,6 +43,7 @@ export function register(core: Core, tenant: string, name: string, incoming: Tri
       });
       recordEvent(core, "trigger.registered", { type: def.type, version: 1, definition: redactDef(def) });
       if (def.type === "schedule") restartSchedule(core);
+      if (def.type === "poll") queuePollSync(core);
       queueTriggerProjection(core);
       return { created: true, previousPath };
     }
@@ -57,6 +59,8 @@ export function register(core: Core, tenant: string, name: string, incoming: Tri
     recordEvent(core, "trigger.updated", { version, changed, definition: redactDef(def) });
     // A changed schedule (or a resumed one) starts from now: nothing paused or redefined is caught up.
     if (def.type === "schedule" && changed.includes("schedule")) restartSchedule(core);
+    // any update of a poll trigger re-joins its group with the new version (and unpauses a paused group)
+    if (def.type === "poll") queuePollSync(core);
     queueTriggerProjection(core);
     return { created: false, previousPath };
   });
@@ -71,6 +75,7 @@ export function retire(core: Core, reason: string | null, ifMatch: number | null
     const version = row.version + 1;
     saveEntry(core, { ...row, status: "retired", retiredAt: now, retiredReason: reason, version, updatedAt: now, lastActivityAt: now });
     recordEvent(core, "trigger.retired", { version, reason });
+    if (row.def.type === "poll") queuePollSync(core);
     queueTriggerProjection(core);
   });
 }
@@ -85,6 +90,7 @@ export function reactivate(core: Core, ifMatch: number | null): void {
     saveEntry(core, { ...row, status: "active", retiredAt: null, retiredReason: null, version, updatedAt: now, lastActivityAt: now });
     recordEvent(core, "trigger.reactivated", { version });
     if (row.def.type === "schedule") restartSchedule(core);
+    if (row.def.type === "poll") queuePollSync(core);
     queueTriggerProjection(core);
   });
 }

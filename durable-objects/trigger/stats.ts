@@ -73,6 +73,17 @@ export function bump(core: Core, key: Bumpable, webhookOutcome?: string): void {
   markStatsDirty(core);
 }
 
+/** Counts a fire skipped without a stream event (a poll item that fails this trigger's filter or schema), once committed. */
+export function bumpSkipped(core: Core, reason: string): void {
+  book(core);
+  core.onCommit(() => {
+    const s = book(core);
+    s.skippedFires++;
+    s.skipReasons[reason] = (s.skipReasons[reason] ?? 0) + 1;
+    markStatsDirty(core);
+  });
+}
+
 /** Writes the checkpoint (one row); `openLow` is where a restart starts looking for queued deliveries. */
 export function checkpointStats(core: Core, openLow: number): void {
   const s = book(core);

@@ -4,6 +4,7 @@
  * other's internals for a type.
  */
 import type { TargetDef } from "../schemas/subscription";
+import type { PollSpec } from "../domain/poll/types";
 
 /** Where a fire came from (the stream's `data.source`). */
 export type FireSource = "api" | "webhook" | "schedule" | "poll" | "flow" | "import";
@@ -59,3 +60,38 @@ export type OutcomesAnswer = { answers: ("recorded" | "stale")[]; control: Deliv
 
 /** An event await registering on a trigger: matched at once from the lookback, or waiting. */
 export type WaiterResult = { matched: { eventId: string; trigger: string; firedAt: number; data: unknown } | null };
+
+/** A poll trigger joining (or re-joining, after an update) its poll group. */
+export type PollMember = {
+  tenant: string;
+  name: string;
+  /** the trigger's version: an older join never overwrites a newer one */
+  version: number;
+  /** the trigger's `poll` block, headers included (the group polls with them) */
+  poll: PollSpec;
+};
+
+/** One item of a poll answer, as the group fans it out. */
+export type PollFanItem = { id: string; item: unknown };
+
+/**
+ * What a poll group hands one member: new items to fire, items that cannot
+ * be fired (no usable id) to record as skipped, or a poll.failed /
+ * poll.recovered event. Repeats are harmless (ids are derived).
+ */
+export type PollFanOut = {
+  group: string;
+  /** unique per fan-out row and group lifetime: the trigger records an event once per ref */
+  ref: string;
+  items?: PollFanItem[];
+  invalid?: { key: string; item: unknown; message: string }[];
+  event?: { type: "poll.failed" | "poll.recovered"; data: Record<string, unknown> };
+};
+
+/** The member's answer: `member: false` when it no longer belongs to the group (retired, or polls elsewhere now). */
+export type PollFanOutAnswer = { member: boolean; fired: number; skipped: number; deduplicated: number };
+
+/** A group's `poll.state` (API.md "Poll triggers"). */
+export type PollStateView = {
+  lastPolledAt: number | null; lastStatus: number | null; consecutiveFailures: number; paused: boolean; group: string;
+};

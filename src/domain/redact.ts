@@ -39,19 +39,32 @@ export function redactTarget<T extends Obj>(target: T): T {
 
 /**
  * Carries stored secrets into an update whose body echoes the redacted
- * placeholder (a GET → edit → PUT round trip must not wipe secrets).
+ * placeholder (a GET → edit → PUT round trip must not wipe secrets): webhook
+ * auth secrets, and poll header values (by header name, in any case).
  */
 export function keepRedactedSecrets<T extends Obj>(incoming: T, stored: Obj | null): T {
-  if (!stored || !isObj(incoming.webhook) || !isObj(stored.webhook)) return incoming;
-  const inAuth = incoming.webhook.auth, oldAuth = stored.webhook.auth;
-  if (!isObj(inAuth) || !isObj(oldAuth)) return incoming;
-  const auth: Obj = { ...inAuth };
-  for (const k of SECRET_KEYS) if (auth[k] === REDACTED && typeof oldAuth[k] === "string") auth[k] = oldAuth[k];
-  return { ...incoming, webhook: { ...incoming.webhook, auth } };
+  if (!stored) return incoming;
+  let out: Obj = incoming;
+  if (isObj(incoming.webhook) && isObj(stored.webhook) && isObj(incoming.webhook.auth) && isObj(stored.webhook.auth)) {
+    const oldAuth = stored.webhook.auth;
+    const auth: Obj = { ...incoming.webhook.auth };
+    for (const k of SECRET_KEYS) if (auth[k] === REDACTED && typeof oldAuth[k] === "string") auth[k] = oldAuth[k];
+    out = { ...out, webhook: { ...incoming.webhook, auth } };
+  }
+  if (isObj(incoming.poll) && isObj(incoming.poll.headers) && isObj(stored.poll) && isObj(stored.poll.headers)) {
+    const old = new Map(Object.entries(stored.poll.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const headers = Object.fromEntries(
+      Object.entries(incoming.poll.headers).map(([k, v]) => [k, v === REDACTED && typeof old.get(k.toLowerCase()) === "string" ? old.get(k.toLowerCase()) : v]),
+    );
+    out = { ...out, poll: { ...incoming.poll, headers } };
+  }
+  return out as T;
 }
 
 /** True when any secret field still holds the placeholder (nothing stored to keep). */
 export function hasPlaceholderSecret(def: Obj): boolean {
   const auth = isObj(def.webhook) ? def.webhook.auth : null;
-  return isObj(auth) && [...SECRET_KEYS].some((k) => auth[k] === REDACTED);
+  if (isObj(auth) && [...SECRET_KEYS].some((k) => auth[k] === REDACTED)) return true;
+  const headers = isObj(def.poll) ? def.poll.headers : null;
+  return isObj(headers) && Object.values(headers).some((v) => v === REDACTED);
 }

@@ -7,6 +7,7 @@ import { isValidWebhookPath } from "../domain/names";
 import { validateWebhookAuth } from "../domain/webhook-auth/validate";
 import { validateAllowlist } from "../domain/ip-allowlist";
 import { validateSchedule } from "../domain/schedule";
+import { validatePoll } from "../domain/poll/validate";
 import { JsonObject } from "./common";
 import { HARD_MAX_BODY } from "../contracts/limits";
 
@@ -51,16 +52,20 @@ const ScheduleSpec = z
   })
   .superRefine(refineWith(validateSchedule));
 
-const PollSpec = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }),
-  method: z.enum(["GET", "POST"]).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  every: z.string().optional(),
-  cron: z.string().optional(),
-  itemsPointer: z.string().optional(),
-  idPointer: z.string().optional(),
-  cursor: z.strictObject({ param: z.string(), fromPointer: z.string() }).optional(),
-});
+const PollSpec = z
+  .strictObject({
+    url: z.string(),
+    method: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    every: z.string().optional(),
+    cron: z.string().optional(),
+    itemsPointer: z.string().optional(),
+    idPointer: z.string().optional(),
+    cursor: z.strictObject({ param: z.string(), fromPointer: z.string() }).optional(),
+    startFrom: z.enum(["now", "beginning"]).optional(),
+    timeoutMs: z.number().int().optional(),
+  })
+  .superRefine(refineWith(validatePoll));
 
 const FlowSpec = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be a flow name"),

@@ -76,7 +76,7 @@ describe("public routes", () => {
     for (const p of ["/v1/triggers/{name}", "/v1/triggers", "/v1/triggers/{name}/fire", "/v1/events", "/v1/triggers/{name}/subscriptions/{flow}", "/v1/flows/{flow}/subscriptions", "/v1/triggers/{name}/events", "/v1/triggers/{name}/fires/{eventId}", "/v1/triggers/{name}/stats"]) {
       expect(Object.keys(r.body.paths)).toContain(p);
     }
-    expect(r.body.components.schemas.TriggerDefinition.properties.type.enum).toEqual(["event", "webhook", "schedule", "manual", "poll"]);
+    expect(r.body.components.schemas.TriggerDefinition.properties.type.enum).toEqual(["event", "webhook", "schedule", "manual", "poll", "flow"]);
     const docs = await call("GET", "/docs", undefined, { key: null });
     expect(docs.status).toBe(200);
     expect(String(docs.body)).toContain("/openapi.json");
