@@ -4,6 +4,8 @@
  *   POST /fire?to=<url>    route → one SQLite insert in a Durable Object → one queue message → the consumer POSTs to <url>
  *   POST /direct?to=<url>  route → one queue message → the consumer POSTs to <url>
  *   POST /ingest           route → stores the body in one object (one row) → 202
+ *   POST /poll?id=&url=&everyMs=   one object per id polls <url> at once, then on the grid start + k·everyMs (one alarm, one GET, one row)
+ *   POST /poll-stop?id=    deletes that object's alarm
  *   GET  /healthz
  */
 import { DurableObject } from "cloudflare:workers";
@@ -11,6 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 type Msg = { to: string; id: string; body: string };
 interface Env {
   STORE: DurableObjectNamespace<Store>;
+  POLLER: DurableObjectNamespace<Poller>;
   Q: Queue<Msg>;
 }
 
@@ -32,6 +35,34 @@ export class Store extends DurableObject<Env> {
   }
 }
 
+/** The least a poll group does: an alarm on a fixed grid, a GET, one row written, the next alarm. */
+export class Poller extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS poll (k INTEGER PRIMARY KEY CHECK (k = 1), url TEXT, every_ms INTEGER, anchor INTEGER, polls INTEGER)`);
+  }
+
+  async start(url: string, everyMs: number): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.sql.exec(`INSERT OR REPLACE INTO poll (k, url, every_ms, anchor, polls) VALUES (1, ?, ?, ?, 0)`, url, everyMs, now);
+    await this.ctx.storage.setAlarm(now);
+  }
+
+  async stop(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  async alarm(): Promise<void> {
+    const row = this.ctx.storage.sql.exec<{ url: string; every_ms: number; anchor: number }>(`SELECT url, every_ms, anchor FROM poll WHERE k = 1`).toArray()[0];
+    if (!row) return;
+    const res = await fetch(row.url);
+    await res.text();
+    this.ctx.storage.sql.exec(`UPDATE poll SET polls = polls + 1 WHERE k = 1`);
+    const now = Date.now();
+    await this.ctx.storage.setAlarm(row.anchor + (Math.floor((now - row.anchor) / row.every_ms) + 1) * row.every_ms);
+  }
+}
+
 export default {
   async fetch(req, env) {
     const url = new URL(req.url);
@@ -46,6 +77,12 @@ export default {
       const id = crypto.randomUUID();
       await env.Q.send({ to: url.searchParams.get("to")!, id, body: await req.text() });
       return Response.json({ id }, { status: 202 });
+    }
+    if (url.pathname === "/poll" || url.pathname === "/poll-stop") {
+      const poller = env.POLLER.get(env.POLLER.idFromName(url.searchParams.get("id")!));
+      if (url.pathname === "/poll") await poller.start(url.searchParams.get("url")!, Number(url.searchParams.get("everyMs")));
+      else await poller.stop();
+      return Response.json({ ok: true });
     }
     if (url.pathname === "/ingest") {
       await store.ingest(await req.text());

@@ -4,6 +4,9 @@
  * rather than buffering all of it first.
  */
 
+/** The spec's floor: "each group keeps at least the last 10,000 item ids". */
+export const SEEN_IDS_CAPACITY = 10_000;
+
 /** `poll.timeoutMs` when unset. */
 export const DEFAULT_POLL_TIMEOUT_MS = 10_000;
 export const MIN_POLL_TIMEOUT_MS = 100;
