@@ -125,6 +125,24 @@ describe("poll triggers: items", () => {
     expect(st.nextAt - st.poll.lastPolledAt).toBeLessThanOrEqual(5000);
   });
 
+  it("a poll fire is delivered to the trigger's subscribers like any fire (signed, source poll, the transformed item)", async () => {
+    const id = uniq("p"), name = uniq("pd");
+    await script(id, { items: [] });
+    await register(name, { url: src(id) }, { transform: { pick: { order: "/id" } } });
+    const sub = await call("PUT", `/v1/triggers/${name}/subscriptions/fulfil`, { target: { type: "http", url: `${base}/hook/ok/${name}`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } });
+    expect(sub.status).toBe(201);
+    const g = await groupOf(name);
+    await baseline(g);
+    await script(id, { append: [{ id: "o9" }] });
+    await pollNow(g);
+    const [ev] = await fired(name);
+    const f = await until(async () => (await call("GET", `/v1/triggers/${name}/fires/${ev.id}`)).body, (x: any) => x.deliveries?.[0]?.status === "delivered", 8000);
+    expect(f.deliveries[0]).toMatchObject({ flow: "fulfil", status: "delivered", attempts: 1 });
+    const reqs = (await (await fetch(`${base}/log?contains=${encodeURIComponent(name)}`)).json()) as { body: string }[];
+    expect(reqs).toHaveLength(1);
+    expect(JSON.parse(reqs[0].body)).toMatchObject({ type: "trigger.fired", eventId: ev.id, trigger: name, flow: "fulfil", source: "poll", data: { order: "o9" } });
+  });
+
   it("a trigger that joins an existing group starts from the group's current point", async () => {
     const id = uniq("p"), a = uniq("pa"), b = uniq("pb");
     await script(id, { items: [{ id: 1 }] });

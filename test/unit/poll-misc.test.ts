@@ -1,30 +1,9 @@
-/** Poll fire ids, the request with the cursor, timeouts and the response size cap. */
+/** The poll request with the cursor, timeouts and the response size cap. */
 import { describe, expect, it } from "vitest";
-import { pollFireId } from "../../src/domain/poll/fire-id";
 import { pollRequest } from "../../src/domain/poll/request";
 import {
   DEFAULT_MAX_POLL_RESPONSE_BYTES, DEFAULT_POLL_TIMEOUT_MS, pollTimeoutMs, readBodyCapped, responseSizeProblem,
 } from "../../src/domain/poll/limits";
-
-describe("pollFireId", () => {
-  it("is pol_ and 32 hex digits, the same for the same trigger and item", async () => {
-    const id = await pollFireId("acme/new-orders", "ord_1");
-    expect(id).toMatch(/^pol_[0-9a-f]{32}$/);
-    expect(await pollFireId("acme/new-orders", "ord_1")).toBe(id);
-  });
-  it("differs per trigger and per item, and separators cannot make two pairs collide", async () => {
-    const ids = await Promise.all([
-      pollFireId("acme/new-orders", "ord_1"), pollFireId("acme/new-orders", "ord_2"), pollFireId("acme/other", "ord_1"),
-      pollFireId("a:b", "c"), pollFireId("a", "b:c"), pollFireId("a", "b\u0000c"),
-    ]);
-    expect(new Set(ids).size).toBe(ids.length);
-  });
-  it("is the SHA-256 of the JSON pair, truncated", async () => {
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode('["t","1"]'));
-    const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    expect(await pollFireId("t", "1")).toBe(`pol_${hex.slice(0, 32)}`);
-  });
-});
 
 describe("pollRequest", () => {
   const cursor = { param: "since", fromPointer: "/next" };

@@ -1,4 +1,4 @@
-/** The pure part of poll triggers: group keys, timing, reading answers, failure policy, fire ids, limits and validation. */
+/** The pure part of poll triggers: group keys, timing, reading answers, failure policy, limits and validation. */
 export type { PollCursor, PollSpec, PollTiming } from "./types";
 export { DEFAULT_ID_POINTER, DEFAULT_ITEMS_POINTER, canonicalPollSource, pollGroupKey } from "./group-key";
 export { MIN_POLL_PERIOD_MS, groupSchedule, nextPollAt, parseEvery, pollPeriodMs, pollTimingProblems } from "./period";
@@ -7,7 +7,6 @@ export {
   MAX_POLL_RETRY_MS, applyPollOutcome, classifyPollOutcome, describeOutcome, initialPollState, pollRetryDelayMs, unpausePollState,
   type OutcomeContext, type PollEvent, type PollFailedData, type PollOutcome, type PollRecoveredData, type PollState, type PollVerdict,
 } from "./failure";
-export { pollFireId } from "./fire-id";
 export {
   DEFAULT_MAX_POLL_RESPONSE_BYTES, DEFAULT_POLL_TIMEOUT_MS, MAX_POLL_TIMEOUT_MS, MIN_POLL_TIMEOUT_MS, SEEN_IDS_CAPACITY, pollTimeoutMs, readBodyCapped, responseSizeProblem,
 } from "./limits";
