@@ -14,6 +14,7 @@ import { migrateRun } from "./run/schema";
 import { createAwait, getAwait, view, settle, expire, resume, KEEP_SETTLED_MS, type AwaitRow } from "./run/awaits";
 import { runCallbackStore, callbackControl, callbackBody, deadLetterCallback } from "./run/callbacks";
 import { Ledger, type OutcomeItem } from "./ledger/ledger";
+import { queueAwaitCounts } from "./run/await-counts";
 import { queueOp, drainRunOutbox, nextRunOutboxDue, applyWait, removeOp } from "./run/outbox";
 import type { DeliveryControl, OutcomesAnswer } from "../src/contracts/rpc";
 
@@ -107,7 +108,7 @@ export class RunObject extends DurableObject<Env> {
     }
     c.tx(() => {
       removeOp(c, key);
-      if (failure) c.sql.run(`DELETE FROM awaits WHERE step = ?`, step);
+      if (failure) (c.sql.run(`DELETE FROM awaits WHERE step = ?`, step), queueAwaitCounts(c));
     });
     if (failure) throw new AppError(failure.status as 404, failure.code, failure.message);
   }
@@ -213,6 +214,7 @@ export class RunObject extends DurableObject<Env> {
         c.sql.run(`DELETE FROM callbacks WHERE step = ? AND status != 'queued'`, a.step);
         if (a.token_hash) queueOp(c, `untoken:${a.step}`, { op: "untoken", tokenHash: a.token_hash });
       }
+      if (old.length) queueAwaitCounts(c);
     });
     await c.ledger.tick();
     await this.settleEffects();

@@ -10,6 +10,7 @@ import { validateAgainstSchema } from "../../src/domain/json-schema";
 import { generateWebhookSecret } from "../../src/domain/standard-webhooks";
 import { sameJson } from "../../src/domain/stable-json";
 import type { RunCore } from "./core";
+import { queueAwaitCounts } from "./await-counts";
 
 export type AwaitStatus = "waiting" | "resolved" | "timed_out" | "cancelled";
 export const DEFAULT_TIMEOUT_MS = 86_400_000;
@@ -68,6 +69,7 @@ export function createAwait(core: RunCore, step: string, def: AwaitDef, tokenHas
     `INSERT INTO awaits (step, kind, request, status, created_at, expires_at, token_hash, callback) VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?)`,
     step, def.kind, row.request, now, expires, tokenHash, row.callback,
   );
+  queueAwaitCounts(core);
   return { created: true, row, ...(secret ? { secret } : {}) };
 }
 
@@ -78,6 +80,7 @@ export function settle(core: RunCore, step: string, status: Exclude<AwaitStatus,
   const now = core.now();
   core.sql.run(`UPDATE awaits SET status = ?, settled_at = ?, result = ?, expires_at = ? WHERE step = ?`, status, now, JSON.stringify(result ?? null), a.expires_at, step);
   if (a.callback) core.queueCallback(step, `await.${status}`);
+  queueAwaitCounts(core);
   return true;
 }
 

@@ -8,6 +8,7 @@
 import { isRpcFailure, type RpcFailure } from "../../src/errors";
 import type { WaiterResult } from "../../src/contracts/rpc";
 import { TenantStore } from "../../src/data/tenant-store";
+import { awaitCounts } from "./await-counts";
 import type { RunCore } from "./core";
 import { settle } from "./awaits";
 
@@ -15,7 +16,8 @@ export type RunOutboxOp =
   | { op: "token"; tokenHash: string; step: string; expiresAt: number }
   | { op: "untoken"; tokenHash: string }
   | { op: "wait"; trigger: string; step: string; match: Record<string, unknown>; expiresAt: number; lookbackMs: number }
-  | { op: "unwait"; trigger: string; step: string };
+  | { op: "unwait"; trigger: string; step: string }
+  | { op: "counts"; at: number };
 
 export function queueOp(core: RunCore, key: string, op: RunOutboxOp): void {
   core.sql.run(`INSERT OR REPLACE INTO outbox (key, payload, attempts, next_at) VALUES (?, ?, 0, ?)`, key, JSON.stringify(op), core.now());
@@ -35,6 +37,7 @@ async function apply(core: RunCore, op: RunOutboxOp): Promise<void> {
   if (op.op === "token") await store.tokens.put(op.tokenHash, core.runId(), op.step, op.expiresAt);
   else if (op.op === "untoken") await store.tokens.remove(op.tokenHash);
   else if (op.op === "wait") await applyWait(core, op); // an unknown trigger now: the await times out at its deadline
+  else if (op.op === "counts") await store.metrics.putRunAwaits(core.runId(), awaitCounts(core), core.now());
   else await store.trigger(op.trigger).removeWaiter(core.runId(), op.step);
 }
 

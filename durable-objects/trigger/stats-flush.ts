@@ -6,9 +6,10 @@
  */
 import { TenantStore } from "../../src/data/tenant-store";
 import { statsView } from "../../src/domain/trigger-stats/state";
+import { metricsSnapshot } from "../../src/domain/trigger-stats/metrics-snapshot";
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
-import { lastEvent } from "./tables/events";
+import { eventTsFrom, lastEvent } from "./tables/events";
 import { allSubscriptions } from "./tables/subscriptions";
 import { book, checkpointStats, STATS_COALESCE_MS } from "./stats";
 import { openLowWater } from "./delivery-store";
@@ -31,9 +32,11 @@ export async function flushStats(core: Core, force = false): Promise<void> {
   const t = loadEntry(core);
   if (!t || (!force && (core.statsDueAt === null || core.statsDueAt > core.now()))) return;
   core.statsDueAt = null;
-  checkpointStats(core, openLowWater(core));
+  const openLow = openLowWater(core);
+  checkpointStats(core, openLow);
+  const metrics = metricsSnapshot(book(core), book(core).pending > 0 ? eventTsFrom(core, openLow) : null);
   try {
-    await new TenantStore(core.env, t.tenant).index.updateStats(t.name, currentStats(core), lastActivity(core), core.now());
+    await new TenantStore(core.env, t.tenant).index.updateStats(t.name, currentStats(core), metrics, lastActivity(core), core.now());
   } catch {
     core.statsDueAt = core.now() + STATS_COALESCE_MS;
   }

@@ -73,6 +73,16 @@ export function bump(core: Core, key: Bumpable, webhookOutcome?: string): void {
   markStatsDirty(core);
 }
 
+/** Counts a webhook request stored for processing (outcome `accepted`), once committed. */
+export function bumpWebhookAccepted(core: Core): void {
+  book(core);
+  core.onCommit(() => {
+    const s = book(core);
+    s.webhook.accepted = (s.webhook.accepted ?? 0) + 1;
+    markStatsDirty(core);
+  });
+}
+
 /** Counts a fire skipped without a stream event (a poll item that fails this trigger's filter or schema), once committed. */
 export function bumpSkipped(core: Core, reason: string): void {
   book(core);

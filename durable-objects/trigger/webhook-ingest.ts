@@ -17,7 +17,7 @@ import { loadEntry, requireActiveEntry } from "./tables/entry";
 import { findKey, putKey } from "./tables/dedup";
 import { insertInbox, nextInboxId } from "./tables/inbox";
 import { loadRateWindow, saveRateWindow } from "./tables/rate-window";
-import { bump } from "./stats";
+import { bumpWebhookAccepted, bump } from "./stats";
 import { hashOf } from "./journal";
 import { parseBody } from "./webhook-body";
 import { maxBodyOf } from "./webhook-limits";
@@ -96,6 +96,7 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
       query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp, dedup_key: dedupKey,
     });
     if (dedupKey) putKey(core, dedupKey, eventId, 0, dedupExpiresAt(now, current.def.dedup?.windowSeconds));
+    bumpWebhookAccepted(core);
     return { kind: "stored", id: eventId, status: "accepted" } as const;
   });
 }

@@ -45,7 +45,13 @@ webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   if (route.methods && !route.methods.includes(c.req.method)) {
     throw new AppError(405, "method_not_allowed", `Method ${c.req.method} is not allowed here`, undefined, { Allow: route.methods.join(", ") });
   }
-  const bytes = await readLimited(c.req.raw, route.maxBody);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readLimited(c.req.raw, route.maxBody);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 413) c.executionCtx.waitUntil(store.trigger(route.name).countWebhookRefusal("too_large").catch(() => {}));
+    throw e;
+  }
   const body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const url = new URL(c.req.url);
   const req = {

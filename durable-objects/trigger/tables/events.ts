@@ -29,6 +29,11 @@ export function eventAt(core: Core, seq: number): EventRow | null {
   return core.sql.one<EventRow>(`SELECT seq, id, type, ts, data FROM events WHERE seq = ?`, seq);
 }
 
+/** The time of the first event at or after `seq` (null when there is none). */
+export function eventTsFrom(core: Core, seq: number): number | null {
+  return core.sql.one<{ ts: number }>(`SELECT ts FROM events WHERE seq >= ? ORDER BY seq LIMIT 1`, seq)?.ts ?? null;
+}
+
 export function lastEvent(core: Core): EventRow | null {
   return core.sql.one<EventRow>(`SELECT seq, id, type, ts, data FROM events ORDER BY seq DESC LIMIT 1`);
 }

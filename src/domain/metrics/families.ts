@@ -17,6 +17,8 @@ export const SIGNALBOX_FAMILIES = [
   { name: "signalbox_webhook_requests_total", type: "counter", labels: ["trigger", "outcome"], help: "Webhook requests, by trigger and outcome (accepted, deduplicated, unauthorized, forbidden, too_large, rate_limited)." },
   { name: "signalbox_schedule_lateness_seconds", type: "histogram", labels: ["trigger"], help: "How late scheduled fires ran after their scheduled time, by trigger." },
   { name: "signalbox_poll_failures_total", type: "counter", labels: ["trigger"], help: "Failed polls, by trigger." },
+  { name: "signalbox_schedule_missed_total", type: "counter", labels: ["trigger"], help: "Scheduled occurrences missed (not caught up), by trigger." },
+  { name: "signalbox_delivery_pending_oldest_seconds", type: "gauge", labels: ["trigger"], help: "Age of the oldest fire with a delivery not settled yet, by trigger (0 when none is pending)." },
   { name: "signalbox_awaits", type: "gauge", labels: ["status"], help: "Awaits by status." },
 ] as const satisfies readonly FamilySpec[];
 
@@ -26,7 +28,7 @@ export type SignalboxFamilyName = (typeof SIGNALBOX_FAMILIES)[number]["name"];
  * Every Signalbox family, with the series given for it (none for the
  * others). Throws when a series has other labels than its family declares,
  * so a typo in a label name cannot ship.
- * @example signalboxFamilies({ signalbox_awaits: [{ labels: { status: "waiting" }, value: 2 }] }).length // 10
+ * @example signalboxFamilies({ signalbox_awaits: [{ labels: { status: "waiting" }, value: 2 }] }).length // 12
  */
 export function signalboxFamilies(series: Partial<Record<SignalboxFamilyName, ScalarSeries[] | HistogramSeries[]>>): MetricFamily[] {
   for (const name of Object.keys(series)) {

@@ -1,0 +1,57 @@
+/**
+ * D1 reads and writes behind `GET /v1/metrics`: one row per trigger (the
+ * figures its object pushed with its stats) and one row per run (its awaits
+ * by status). A scrape reads O(triggers + runs) rows and writes nothing.
+ */
+import { parseMetricsSnapshot } from "../domain/trigger-stats/metrics-snapshot";
+import type { TriggerFigures } from "../domain/metrics/tenant";
+
+export type AwaitCounts = { waiting: number; resolved: number; timed_out: number; cancelled: number };
+
+const PAGE = 1000;
+
+export class TenantMetrics {
+  constructor(
+    private readonly db: D1Database,
+    private readonly tenant: string,
+  ) {}
+
+  /** Every trigger's figures, paged by name (retired ones too: their counters stay counters). */
+  async triggers(): Promise<TriggerFigures[]> {
+    const out: TriggerFigures[] = [];
+    for (let after = ""; ; ) {
+      const { results } = await this.db
+        .prepare(`SELECT name, type, metrics FROM triggers WHERE tenant = ? AND name > ? ORDER BY name LIMIT ?`)
+        .bind(this.tenant, after, PAGE)
+        .all<{ name: string; type: string; metrics: string }>();
+      for (const r of results) out.push({ name: r.name, type: r.type, metrics: parseMetricsSnapshot(r.metrics) });
+      if (results.length < PAGE) return out;
+      after = results[results.length - 1].name;
+    }
+  }
+
+  /** Awaits by status, summed over the tenant's runs. */
+  async awaits(): Promise<AwaitCounts> {
+    const r = await this.db
+      .prepare(`SELECT coalesce(sum(waiting), 0) AS waiting, coalesce(sum(resolved), 0) AS resolved, coalesce(sum(timed_out), 0) AS timed_out, coalesce(sum(cancelled), 0) AS cancelled FROM run_awaits WHERE tenant = ?`)
+      .bind(this.tenant)
+      .first<AwaitCounts>();
+    return r ?? { waiting: 0, resolved: 0, timed_out: 0, cancelled: 0 };
+  }
+
+  /** A run's awaits by status (a run with none left loses its row). */
+  async putRunAwaits(runId: string, c: AwaitCounts, at: number): Promise<void> {
+    if (c.waiting + c.resolved + c.timed_out + c.cancelled === 0) {
+      await this.db.prepare(`DELETE FROM run_awaits WHERE tenant = ? AND run_id = ?`).bind(this.tenant, runId).run();
+      return;
+    }
+    await this.db
+      .prepare(
+        `INSERT INTO run_awaits (tenant, run_id, waiting, resolved, timed_out, cancelled, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant, run_id) DO UPDATE SET waiting = excluded.waiting, resolved = excluded.resolved, timed_out = excluded.timed_out,
+           cancelled = excluded.cancelled, updated_at = excluded.updated_at WHERE excluded.updated_at >= run_awaits.updated_at`,
+      )
+      .bind(this.tenant, runId, c.waiting, c.resolved, c.timed_out, c.cancelled, at)
+      .run();
+  }
+}
