@@ -1,6 +1,7 @@
-/** The Worker's exports: the HTTP app, the queue consumer and the Durable Object classes. */
+/** The Worker's exports: the HTTP app, the queue consumer, the daily cleanup and the Durable Object classes. */
 import { createApp } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
+import { cleanupAllTenants } from "./maintenance/cleanup";
 import type { DeliveryMessage, Env } from "./env";
 
 export { TriggerObject } from "../durable-objects/trigger-object";
@@ -13,4 +14,6 @@ const app = createApp();
 export default {
   fetch: (req, env, ctx) => app.fetch(req, env, ctx),
   queue: (batch, env) => consumeDeliveries(batch, env),
+  // the daily cleanup of every tenant (wrangler.toml [triggers])
+  scheduled: (controller, env, ctx) => ctx.waitUntil(cleanupAllTenants(env, controller.scheduledTime)),
 } satisfies ExportedHandler<Env, DeliveryMessage>;

@@ -21,3 +21,8 @@ export function waiterCount(core: Core): number {
 export function allWaiters(core: Core): WaiterRow[] {
   return core.sql.all<WaiterRow>(`SELECT * FROM waiters`);
 }
+
+/** Waiters that have not expired yet (an expired one lingers until a fire drops it). */
+export function openWaiterCount(core: Core, now: number): number {
+  return core.sql.one<{ n: number }>(`SELECT count(*) AS n FROM waiters WHERE expires_at > ?`, now)!.n;
+}
