@@ -14,6 +14,8 @@ export default defineConfig(async () => {
           queueProducers: { FLOW_QUEUE: { queueName: "signalbox-test-flow-queue" } },
           bindings: {
             TEST_MIGRATIONS: migrations,
+            // test/integration/api-behaviour.test.ts: one allowed browser origin
+            CORS_ORIGINS: "https://dash.example.com",
             API_KEYS: JSON.stringify([
               { tenant: "acme", key: "acme-key" },
               { tenant: "acme", key: "acme-read", scopes: ["read"] },

@@ -1,6 +1,8 @@
 /**
  * Request-body guard for /v1: 413 over 1 MiB (without buffering more), 415
- * when a body is not JSON, 400 on malformed JSON. An empty body reads as {}.
+ * when a body is not JSON, 400 on malformed JSON. An empty body reads as {}
+ * under a JSON content type; with none it stays empty, so a route whose body
+ * is optional (retire, replay, …) takes a bare `POST` with no content type.
  * Runs before the zod validators, which then see the parsed (cached) body.
  */
 import { createMiddleware } from "hono/factory";
@@ -42,10 +44,12 @@ export const jsonBody = createMiddleware<AppEnv>(async function jsonBody(c, next
   const method = c.req.method;
   if (method !== "POST" && method !== "PUT" && method !== "PATCH") return next();
   const bytes = await readLimited(c.req.raw, MAX_BODY_BYTES);
-  let text = "{}";
+  const type = c.req.header("content-type") ?? "";
+  const isJson = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type);
+  // no body: "{}" for a JSON content type; "" otherwise, which the route's media-type gate reads as "no body"
+  let text = isJson ? "{}" : "";
   if (bytes.byteLength > 0) {
-    const type = c.req.header("content-type") ?? "";
-    if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    if (!isJson) {
       throw new AppError(415, "unsupported_media_type", "Request bodies must be JSON (content-type: application/json)");
     }
     try {
