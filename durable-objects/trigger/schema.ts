@@ -76,6 +76,10 @@ export const MIGRATIONS: readonly Migration[] = [
   `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
   // A delivered outcome recorded without a stream event carries its number, so a restart can count it.
   `ALTER TABLE deliveries ADD COLUMN settled_seq INTEGER`,
+  // An idempotency key remembers a hash of the payload it recorded: the same key with other data is a 409.
+  `ALTER TABLE dedup ADD COLUMN fingerprint TEXT`,
+  // A secret rotation's overlap: the previous secret and until when deliveries are signed with it too (JSON, null: none).
+  `ALTER TABLE subscriptions ADD COLUMN rotation TEXT`,
 ];
 
 /** Brings this object's SQLite up to date. */

@@ -3,6 +3,7 @@
  * Storage of the keys lives with the trigger's Durable Object; this module
  * only decides what a key may look like and how long it stays live.
  */
+import { stableStringify } from "./stable-json";
 
 /** How long a fire's idempotency key deduplicates when the trigger sets no window (24 h). */
 export const DEFAULT_DEDUP_WINDOW_SECONDS = 86400;
@@ -36,4 +37,15 @@ const KEY_RE = /^[\x21-\x7e]{1,256}$/;
  */
 export function validIdempotencyKey(k: unknown): k is string {
   return typeof k === "string" && KEY_RE.test(k);
+}
+
+/**
+ * A fire payload's fingerprint, stored with its idempotency key: the hex
+ * SHA-256 of the payload as key-order-independent JSON (absent data counts as
+ * null), so the same key with other data can be told apart (409).
+ * @example await payloadFingerprint({ b: 1, a: 2 }) === await payloadFingerprint({ a: 2, b: 1 }) // true
+ */
+export async function payloadFingerprint(data: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(stableStringify(data ?? null)));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -33,9 +33,13 @@ describe("fires", () => {
     const first = await call("POST", `/v1/triggers/${name}/fire`, { data: { a: 1 } }, { headers: { "idempotency-key": "k-1" } });
     expect(first.status).toBe(202);
     const before = await stream(name);
-    const dup = await call("POST", `/v1/triggers/${name}/fire`, { data: { a: 2 }, idempotencyKey: "k-1" });
+    const dup = await call("POST", `/v1/triggers/${name}/fire`, { data: { a: 1 }, idempotencyKey: "k-1" });
     expect(dup.status).toBe(200);
     expect(dup.body).toMatchObject({ eventId: first.body.eventId, seq: first.body.seq, status: "deduplicated" });
+    // the same key with other data is a conflict (API.md "Fires"), recording nothing
+    const other = await call("POST", `/v1/triggers/${name}/fire`, { data: { a: 2 }, idempotencyKey: "k-1" });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe("idempotency_conflict");
     expect(await stream(name)).toEqual(before);
     const stats = await call("GET", `/v1/triggers/${name}/stats`);
     expect(stats.body).toMatchObject({ totalFires: 1, deduplicated: 1 });

@@ -5,15 +5,16 @@
  */
 import type { Core } from "../core";
 
-export type DedupHit = { eventId: string; seq: number; expiresAt: number };
+/** `fingerprint`: the payload hash an idempotency key was recorded with (null: not kept, e.g. webhook and schedule keys). */
+export type DedupHit = { eventId: string; seq: number; expiresAt: number; fingerprint: string | null };
 
 export function findKey(core: Core, key: string): DedupHit | null {
-  const r = core.sql.one<{ event_id: string; seq: number; expires_at: number }>(`SELECT event_id, seq, expires_at FROM dedup WHERE key = ?`, key);
-  return r ? { eventId: r.event_id, seq: r.seq, expiresAt: r.expires_at } : null;
+  const r = core.sql.one<{ event_id: string; seq: number; expires_at: number; fingerprint: string | null }>(`SELECT event_id, seq, expires_at, fingerprint FROM dedup WHERE key = ?`, key);
+  return r ? { eventId: r.event_id, seq: r.seq, expiresAt: r.expires_at, fingerprint: r.fingerprint } : null;
 }
 
-export function putKey(core: Core, key: string, eventId: string, seq: number, expiresAt: number): void {
-  core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at) VALUES (?, ?, ?, ?)`, key, eventId, seq, expiresAt);
+export function putKey(core: Core, key: string, eventId: string, seq: number, expiresAt: number, fingerprint: string | null = null): void {
+  core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at, fingerprint) VALUES (?, ?, ?, ?, ?)`, key, eventId, seq, expiresAt, fingerprint);
 }
 
 /** Points a key stored before its fire existed (a webhook at ingest) at the fire's seq. */
