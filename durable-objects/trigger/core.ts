@@ -37,7 +37,11 @@ export type Subscription = {
   checkpoint: number;
   /** the flow has reported a delivery's status at least once (overlap waits for its completed/failed) */
   reports: boolean;
+  /** an http target's secret rotation: deliveries are signed with the previous secret too until `until` (undefined: keep the stored one) */
+  rotation?: SecretRotation | null;
 };
+
+export type SecretRotation = { previousSecret: string; until: number; rotatedAt: number };
 
 
 export class Core {

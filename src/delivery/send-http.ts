@@ -6,12 +6,25 @@ import { signStandardWebhook } from "../domain/standard-webhooks";
 import { parseRetryAfter } from "../domain/backoff";
 import type { AttemptResult } from "../contracts/rpc";
 
-export type HttpTargetSpec = { url: string; secret?: string; headers?: Record<string, string>; timeoutMs?: number };
+export type HttpTargetSpec = {
+  url: string; secret?: string; headers?: Record<string, string>; timeoutMs?: number;
+  /** a secret rotation's previous secret, also signing until previousSecretUntil (epoch ms) */
+  previousSecret?: string; previousSecretUntil?: number;
+};
+
+/** `webhook-signature`: by the secret, and during a rotation's overlap also by the previous one (space-separated). */
+async function signatureHeader(target: HttpTargetSpec, deliveryId: string, ts: number, body: string, nowMs: number): Promise<string | null> {
+  if (!target.secret) return null;
+  const sigs = [await signStandardWebhook(target.secret, deliveryId, ts, body)];
+  if (target.previousSecret && (target.previousSecretUntil ?? 0) > nowMs) sigs.push(await signStandardWebhook(target.previousSecret, deliveryId, ts, body));
+  return sigs.join(" ");
+}
 
 export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body: string, nowMs: number): Promise<AttemptResult> {
   const ts = Math.floor(nowMs / 1000);
   const headers: Record<string, string> = { ...(target.headers ?? {}), "content-type": "application/json", "webhook-id": deliveryId, "webhook-timestamp": String(ts), "user-agent": "Signalbox/1" };
-  if (target.secret) headers["webhook-signature"] = await signStandardWebhook(target.secret, deliveryId, ts, body);
+  const signature = await signatureHeader(target, deliveryId, ts, body, nowMs);
+  if (signature) headers["webhook-signature"] = signature;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), target.timeoutMs ?? 10_000);
   try {

@@ -1,12 +1,14 @@
 /** The `subscriptions` table: one row per subscribed flow, cached on the Core (a fire reads it every time). */
 import type { Core, Subscription } from "../core";
 
-type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number };
+type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number; rotation: string | null };
 
 const parse = (r: RawSub): Subscription => ({
   flow: r.flow, mode: r.mode as Subscription["mode"], target: JSON.parse(r.target), retry: JSON.parse(r.retry),
-  subscribedAt: r.subscribed_at, checkpoint: r.checkpoint, reports: r.reports === 1,
+  subscribedAt: r.subscribed_at, checkpoint: r.checkpoint, reports: r.reports === 1, rotation: r.rotation ? JSON.parse(r.rotation) : null,
 });
+
+const secretOf = (s: Subscription | null) => (s?.target.type === "http" ? s.target.secret : undefined);
 
 /** Every subscription, ordered by flow. */
 export function allSubscriptions(core: Core): Subscription[] {
@@ -19,10 +21,20 @@ export function findSubscription(core: Core, flow: string): Subscription | null 
   return allSubscriptions(core).find((s) => s.flow === flow) ?? null;
 }
 
+/**
+ * Writes a subscription. A secret rotation belongs to the secret it was made
+ * for: unless `s.rotation` says otherwise, it outlives a change that keeps
+ * that secret and ends with one that replaces it.
+ */
 export function saveSubscription(core: Core, s: Subscription, at: number): void {
+  let rotation = s.rotation;
+  if (rotation === undefined) {
+    const old = findSubscription(core, s.flow);
+    rotation = old?.rotation && secretOf(old) !== undefined && secretOf(old) === secretOf(s) ? old.rotation : null;
+  }
   core.sql.run(
-    `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    s.flow, s.mode, JSON.stringify(s.target), JSON.stringify(s.retry), s.subscribedAt, at, s.checkpoint, s.reports ? 1 : 0,
+    `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint, reports, rotation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    s.flow, s.mode, JSON.stringify(s.target), JSON.stringify(s.retry), s.subscribedAt, at, s.checkpoint, s.reports ? 1 : 0, rotation ? JSON.stringify(rotation) : null,
   );
   core.cachedSubs = undefined;
 }
