@@ -9,11 +9,16 @@ import type { Env } from "../src/env";
 import { rpcGuard, type RpcFailure } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
+import type { DefinitionPreview } from "../src/contracts/rpc";
 import type { DeliveryControl, FireAnswer, FireRequest, IngestAnswer, IngestRequest, OutcomesAnswer } from "../src/contracts/rpc";
 import { Ledger, type OutcomeItem } from "./ledger/ledger";
 import { Core } from "./trigger/core";
 import { register, retire, reactivate, view } from "./trigger/registry";
 import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscribe";
+import { rotateSecret } from "./trigger/rotate-secret";
+import { getDelivery } from "./trigger/delivery-lookup";
+import { payloadFingerprint } from "../src/domain/idempotency";
+import { previewDefinition } from "./trigger/transfer";
 import { fire } from "./trigger/pipeline";
 import { afterFire, afterFires, afterPollFires } from "./trigger/effects";
 import { preview, backfill, releaseIfSettled, scheduleOf } from "./trigger/schedule";
@@ -29,7 +34,7 @@ import { processInbox } from "./trigger/webhook-inbox";
 import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
 import { addWaiter, removeWaiter } from "./trigger/waiters";
 import { currentStats, STATS_COALESCE_MS } from "./trigger/stats-flush";
-import { book } from "./trigger/stats";
+import { book, bump } from "./trigger/stats";
 import { loadEntry, requireEntry } from "./trigger/tables/entry";
 import { deliveryById } from "./trigger/tables/deliveries";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
@@ -38,21 +43,30 @@ import { drainFlowNotices, type FlowNotice } from "./trigger/chain";
 import { fireFromFlow } from "./trigger/flow-fire";
 import { drainPollSync, pollStateOf, receiveFanOut } from "./trigger/poll-member";
 import type { PollFanOut, PollFanOutAnswer } from "../src/contracts/rpc";
+import type { DeletedItem, RetiredItem } from "../src/contracts/cleanup";
+import { dropStaleRows, finishPurge, purge, purgePending, retireIfIdle, retiredBefore, PURGE_RETRY_MS } from "./trigger/cleanup";
 
 const INBOX_BATCH = 100;
 
 const guard = rpcGuard;
 
 export class TriggerObject extends DurableObject<Env> {
-  readonly core: Core;
+  /** Replaced by a fresh one when the trigger is deleted (nothing in memory may outlive its storage). */
+  core: Core;
   /** When the running inbox drain started (null: none). */
   private drainingSince: number | null = null;
   private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.core = new Core(ctx.storage, env);
-    const core = this.core;
+    this.core = this.boot();
+    // listeners' pings are answered by the runtime: an idle listener never wakes the object
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.restoreListeners();
+  }
+
+  private boot(): Core {
+    const core = new Core(this.ctx.storage, this.env);
     core.ledger = new Ledger(
       {
         now: () => core.now(),
@@ -62,9 +76,7 @@ export class TriggerObject extends DurableObject<Env> {
       },
       triggerDeliveryStore(core),
     );
-    // listeners' pings are answered by the runtime: an idle listener never wakes the object
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-    this.restoreListeners();
+    return core;
   }
 
   /** After a wake from hibernation the sockets (and their cursors, in attachments) are still there; memory is not. */
@@ -133,6 +145,42 @@ export class TriggerObject extends DurableObject<Env> {
     });
   }
 
+  /** Cleanup: retires this trigger when it has no subscriber and no activity since the cutoff (null: it stays). */
+  async retireIfInactive(cutoffMs: number, days: number, dryRun: boolean): Promise<RetiredItem | null | RpcFailure> {
+    return guard(async () => {
+      const item = retireIfIdle(this.core, cutoffMs, days, hasListeners(this.ctx), dryRun);
+      if (item && !dryRun) await this.project();
+      return item;
+    });
+  }
+
+  /**
+   * Cleanup: deletes this trigger when it was retired no later than the
+   * cutoff (null: it stays). Nothing else runs in this object meanwhile, so
+   * no registration interleaves with the deletion of the old name.
+   */
+  async purgeIfRetiredBefore(tenant: string, name: string, cutoffMs: number, dryRun: boolean): Promise<DeletedItem | null | RpcFailure> {
+    return guard(() =>
+      this.ctx.blockConcurrencyWhile(async () => {
+        const item = retiredBefore(this.core, cutoffMs);
+        if (dryRun) return item;
+        if (!item) {
+          if (!loadEntry(this.core)) await dropStaleRows(this.core, tenant, name);
+          return null;
+        }
+        if (!(await purge(this.core))) return null;
+        this.afterPurge();
+        return item;
+      }),
+    );
+  }
+
+  /** The storage is gone: close listeners and forget everything held in memory. */
+  private afterPurge(): void {
+    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "trigger deleted");
+    this.core = this.boot();
+  }
+
   async reactivate(ifMatch: number | null) {
     return guard(async () => {
       reactivate(this.core, ifMatch);
@@ -157,10 +205,25 @@ export class TriggerObject extends DurableObject<Env> {
     });
   }
 
+  /** POST …/rotate-secret: the new secret (returned once) and the subscription; the old secret keeps signing for the overlap. */
+  async rotateSecret(flow: string, overlapHours: number) {
+    return guard(async () => {
+      const { secret, sub, previousSecretExpiresAt } = rotateSecret(this.core, flow, overlapHours);
+      await this.project();
+      return { ...subscriptionView(sub), trigger: requireEntry(this.core).name, secret, previousSecretExpiresAt };
+    });
+  }
+
+  /** Import / sync: what a definition with plain secrets would change (compared here, where the stored secrets are). */
+  async previewDefinition(def: TriggerDef, subs: { flow: string; body: SubscriptionDef }[]): Promise<DefinitionPreview | RpcFailure> {
+    return guard(() => previewDefinition(this.core, def, subs));
+  }
+
   async fire(input: FireRequest): Promise<FireAnswer | RpcFailure> {
     return guard(async () => {
+      const fingerprint = input.idempotencyKey ? await payloadFingerprint(input.data) : undefined;
       const outcome = fire(this.core, {
-        source: "api", data: input.data, dedupKey: input.idempotencyKey ? `idem:${input.idempotencyKey}` : null, countDuplicate: true,
+        source: "api", data: input.data, dedupKey: input.idempotencyKey ? `idem:${input.idempotencyKey}` : null, countDuplicate: true, fingerprint,
         flows: input.flows, onSchemaFail: "reject", rateLimit: true,
         meta: input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : undefined,
       });
@@ -202,6 +265,10 @@ export class TriggerObject extends DurableObject<Env> {
 
   async getFire(eventId: string) {
     return guard(() => getFire(this.core, eventId));
+  }
+
+  async getDelivery(deliveryId: string) {
+    return guard(() => getDelivery(this.core, deliveryId));
   }
 
   async listFires(status: string | null, limit: number, before: number | null) {
@@ -292,13 +359,27 @@ export class TriggerObject extends DurableObject<Env> {
    */
   async ingestWebhook(req: IngestRequest): Promise<IngestAnswer | RpcFailure> {
     return guard(async () => {
-      const answer = await ingest(this.core, req);
+      let answer: IngestAnswer;
+      try {
+        answer = await ingest(this.core, req);
+      } catch (e) {
+        // a refusal is counted in memory: make sure the stats flush runs
+        if (this.core.statsDueAt !== null) await armAlarm(this.core, this.core.statsDueAt);
+        throw e;
+      }
       if (answer.kind === "stored" && answer.status === "accepted") {
         await armAlarm(this.core, this.core.now() + INBOX_RETRY_MS);
         this.scheduleDrain();
       }
       return answer;
     });
+  }
+
+  /** Webhook ingress: a request the Worker refused before it reached the object (a body over the limit) is counted here. */
+  async countWebhookRefusal(outcome: "too_large"): Promise<void> {
+    if (!this.core.ready || !loadEntry(this.core)) return;
+    bump(this.core, "rejected", outcome);
+    await armAlarm(this.core, this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS);
   }
 
   /** Starts an inbox drain after the current answer (waitUntil keeps this object's context alive for it). */
@@ -352,6 +433,13 @@ export class TriggerObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    if (purgePending(this.core)) {
+      await this.ctx.blockConcurrencyWhile(async () => {
+        if (await finishPurge(this.core)) this.afterPurge();
+        else await this.ctx.storage.setAlarm(Date.now() + PURGE_RETRY_MS);
+      });
+      return;
+    }
     await runAlarm(this.core, () => this.drainInbox(), (outcomes) => afterFires(this.core, outcomes));
   }
 }

@@ -1,6 +1,5 @@
 /** The Hono app: public routes, /v1 (API key, JSON body guard), OpenAPI document and docs, one error handler. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { AppEnv } from "./app-env";
 import { AppError } from "./errors";
 import { requireApiKey } from "./auth/middleware";
@@ -15,15 +14,25 @@ import { providers } from "./routes/providers";
 import { schedules } from "./routes/schedules";
 import { awaits } from "./routes/awaits";
 import { resumeRoutes } from "./routes/resume";
+import { lookups } from "./routes/lookups";
+import { subscriptionSecret } from "./routes/subscription-secret";
+import { apiCors } from "./http/cors";
+import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
+import { humanIssues, issueLine, type ZodLikeIssue } from "./domain/human-issues";
+import { docs } from "./routes/docs";
+import { registerPublicPaths } from "./routes/public-paths";
+import { metrics } from "./routes/metrics";
+import { transfer } from "./routes/transfer";
+import { sync } from "./routes/sync";
+import { maintenance } from "./routes/maintenance";
+import { requestLog } from "./observability/request-log";
 
-type Issue = { path: PropertyKey[]; message: string; code?: string };
-
-/** zod failures (params, query, body) become 400 with the issues in details. */
-function validationHook(result: { success: boolean; error?: { issues: Issue[] }; target?: string }) {
+/** zod failures (params, query, body) become 400 with the issues, written for people, in details. */
+function validationHook(result: { success: boolean; error?: { issues: ZodLikeIssue[] }; target?: string; data?: unknown }) {
   if (result.success) return;
-  const issues = (result.error?.issues ?? []).map((i) => ({ path: i.path.map(String).join("."), message: i.message, code: i.code }));
+  const issues = humanIssues(result.error?.issues ?? [], result.data);
   const where = result.target === "json" ? "body" : result.target ?? "request";
-  throw new AppError(400, "invalid_request", `Invalid ${where}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`.slice(0, 1000), issues);
+  throw new AppError(400, "invalid_request", issueLine(issues, where), issues);
 }
 
 export function createApp() {
@@ -35,19 +44,21 @@ export function createApp() {
       return c.json(err.toJSON(), err.status);
     }
     const status = (err as { status?: number }).status;
+    if (status === 415) return c.json({ error: { code: "unsupported_media_type", message: "Request bodies must be JSON (content-type: application/json)" } }, 415);
     if (typeof status === "number" && status >= 400 && status < 500) {
       return c.json({ error: { code: "bad_request", message: err.message || "Bad request" } }, status as 400);
     }
-    console.error("unhandled error", (err as Error).name, (err as Error).message);
+    console.error(JSON.stringify({ msg: "unhandled error", error: (err as Error).name, path: new URL(c.req.url).pathname.startsWith("/resume/") ? "/resume/:token" : new URL(c.req.url).pathname }));
     return c.json({ error: { code: "internal", message: "Internal error" } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+  app.notFound(notFoundOrMethodNotAllowed(app));
 
+  app.use("*", requestLog);
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.route("/", webhooks);
   app.route("/", resumeRoutes);
-  app.use("/v1/*", requireApiKey, jsonBody);
+  app.use("/v1/*", apiCors, requireApiKey, jsonBody);
   app.route("/", providers);
   app.route("/", triggers);
   app.route("/", subscriptions);
@@ -56,12 +67,19 @@ export function createApp() {
   app.route("/", live);
   app.route("/", schedules);
   app.route("/", awaits);
+  app.route("/", lookups);
+  app.route("/", subscriptionSecret);
+  app.route("/", metrics);
+  app.route("/", transfer);
+  app.route("/", sync);
+  app.route("/", maintenance);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  registerPublicPaths(app.openAPIRegistry);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Signalbox", version: "1.0.0", description: "Edge-native universal trigger service" },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Signalbox API" }));
+  app.route("/", docs);
   return app;
 }

@@ -15,6 +15,10 @@ export interface Env {
   API_KEYS?: string;
   /** Base URL used to build webhookUrl / resumeUrl; empty derives it from the request. */
   PUBLIC_BASE_URL?: string;
+  /** Origins allowed to call /v1 from a browser (comma-separated, or `*`); empty: none (no CORS headers). */
+  CORS_ORIGINS?: string;
+  /** Workers static assets (dist/): the dashboard, and the API reference's script under /docs/. */
+  ASSETS?: Fetcher;
   [binding: string]: unknown;
 }
 

@@ -18,6 +18,7 @@ import { listMembers, sourceOf, timeoutOf, timingsOf, type Member } from "./memb
 import { markSeen, seenAmong } from "./seen";
 import { queueEvent, queueItems } from "./fanout";
 import { sendPoll, type PollAnswer } from "./request";
+import { logEvent } from "../../src/observability/log";
 
 const LATENESS_RING = 200;
 
@@ -82,6 +83,11 @@ function commitPoll(core: PollCore, answer: PollAnswer, startedAt: number, sched
     if (ex.nextCursor !== null) st.cursor = ex.nextCursor;
   }
   if (applied.event) queueEvent(core, members.map((m) => m.name), applied.event);
+  const status = outcome.kind === "response" || outcome.kind === "invalid" ? outcome.status ?? null : null;
+  logEvent("poll", {
+    tenant: st.tenant, group: st.key.slice(0, 16), status, latencyMs: now - startedAt, failures: st.poll.consecutiveFailures,
+    items: ex?.items.length ?? 0, reason: outcome.kind === "response" ? null : outcome.kind,
+  }, st.poll.consecutiveFailures > 0 ? "warn" : "info");
   st.nextAt = applied.state.paused ? null : applied.retryAt ?? nextPollAt;
   core.saveState(st);
 }

@@ -11,6 +11,7 @@ import { generateWebhookSecret } from "../../src/domain/standard-webhooks";
 import { sameJson } from "../../src/domain/stable-json";
 import type { RunCore } from "./core";
 import { queueAwaitCounts } from "./await-counts";
+import { logEvent } from "../../src/observability/log";
 
 export type AwaitStatus = "waiting" | "resolved" | "timed_out" | "cancelled";
 export const DEFAULT_TIMEOUT_MS = 86_400_000;
@@ -81,6 +82,7 @@ export function settle(core: RunCore, step: string, status: Exclude<AwaitStatus,
   core.sql.run(`UPDATE awaits SET status = ?, settled_at = ?, result = ?, expires_at = ? WHERE step = ?`, status, now, JSON.stringify(result ?? null), a.expires_at, step);
   if (a.callback) core.queueCallback(step, `await.${status}`);
   queueAwaitCounts(core);
+  logEvent("await", { tenant: core.tenant(), runId: core.runId(), step, status, latencyMs: now - a.created_at });
   return true;
 }
 

@@ -9,6 +9,7 @@ import type { DeliveryControl } from "../../src/contracts/rpc";
 import type { LedgerRow, LedgerStore } from "../ledger/ledger";
 import type { RunCore } from "./core";
 import { getAwait, view } from "./awaits";
+import { logEvent } from "../../src/observability/log";
 
 type CallbackRow = { id: string; step: string; type: string; status: string; attempts: number; next_attempt_at: number | null };
 
@@ -53,6 +54,7 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
     },
     policy: () => DEFAULT_RETRY,
     write(r, attempt, decision, result, now) {
+      logEvent("callback", { tenant: core.tenant(), runId: core.runId(), deliveryId: r.id, attempt, status: decision.status, statusCode: result.statusCode }, decision.status === "dead" || decision.status === "failed" ? "warn" : "info");
       const base = [attempt, result.statusCode, result.error];
       if (decision.status === "delivered") {
         core.sql.run(`UPDATE callbacks SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = ?, delivered_at = ?, next_attempt_at = NULL WHERE id = ?`, ...base, now, r.id);

@@ -18,6 +18,8 @@ import { eventAt, headSeq } from "./tables/events";
 import { allSubscriptions, findSubscription } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
 import { book, foldSettledOnCommit } from "./stats";
+import { liveRotation } from "./rotate-secret";
+import { logEvent } from "../../src/observability/log";
 
 const CHUNK = 1000;
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
@@ -81,6 +83,13 @@ export function triggerDeliveryStore(core: Core): LedgerStore {
 }
 
 function writeOutcome(core: Core, d: DeliveryRow, attempt: number, decision: LedgerDecision, result: AttemptResult, now: number): void {
+  const entry = loadEntry(core);
+  core.onCommit(() =>
+    logEvent("delivery", {
+      tenant: entry?.tenant, trigger: entry?.name, deliveryId: d.id, flow: d.flow, attempt, status: decision.status, statusCode: result.statusCode,
+      ...(decision.status === "delivered" ? { latencyMs: now - d.fired_at } : {}), ...(decision.status === "skipped" ? { reason: decision.reason } : {}),
+    }, decision.status === "dead" || decision.status === "failed" ? "warn" : "info"),
+  );
   const base = { deliveryId: d.id, flow: d.flow, attempt, statusCode: result.statusCode, ...(result.error ? { error: result.error } : {}) };
   const fields = { attempts: attempt, last_status_code: result.statusCode, last_error: result.error };
   switch (decision.status) {
@@ -117,10 +126,19 @@ function nextSettledSeq(core: Core): number {
   return core.settledSeq;
 }
 
-/** The consumer's view of this trigger's targets (see DeliveryControl). */
+/**
+ * The consumer's view of this trigger's targets (see DeliveryControl). An
+ * http target in a secret rotation's overlap carries the previous secret and
+ * its end (src/delivery/send-http.ts signs with both until then).
+ */
 export function deliveryControl(core: Core) {
   const row = requireEntry(core);
-  const targets = Object.fromEntries(allSubscriptions(core).filter((s) => s.target.type !== "pull").map((s) => [s.flow, s.target]));
+  const now = core.now();
+  const targetOf = (s: ReturnType<typeof allSubscriptions>[number]) => {
+    const r = s.target.type === "http" ? liveRotation(s, now) : null;
+    return r ? { ...s.target, previousSecret: r.previousSecret, previousSecretUntil: r.until } : s.target;
+  };
+  const targets = Object.fromEntries(allSubscriptions(core).filter((s) => s.target.type !== "pull").map((s) => [s.flow, targetOf(s)]));
   return { version: row.version, retired: row.status === "retired", targets, skipped: [...core.recentlySkipped] };
 }
 

@@ -9,6 +9,7 @@
 import { AppError } from "../../src/errors";
 import { matches } from "../../src/domain/match";
 import { validateAgainstSchema } from "../../src/domain/json-schema";
+import { schemaFailureMessage } from "../../src/domain/schema-issue-text";
 import { takeRateLimit } from "../../src/domain/rate-limit";
 import { dedupExpiresAt, isDedupLive } from "../../src/domain/idempotency";
 import { newDeliveryId } from "../../src/contracts/ids";
@@ -26,6 +27,18 @@ import { recordEvent } from "./journal";
 import { bump, bumpSkipped } from "./stats";
 import { matchWaiters } from "./waiters";
 import { timeoutOf } from "./delivery-store";
+import { logEvent } from "../../src/observability/log";
+
+/** One log line per recorded fire (a schedule's fire is its occurrence's line); no payload. */
+function logFire(row: TriggerRow, spec: FireSpec, a: FireAnswer): void {
+  const meta = (spec.meta ?? {}) as { scheduledFor?: number; latenessMs?: number };
+  logEvent(spec.source === "schedule" ? "schedule.fired" : "fire", {
+    tenant: row.tenant, trigger: row.name, eventId: a.eventId, source: spec.source, status: a.status, reason: a.skipReason,
+    deliveries: a.deliveries.length,
+    ...(typeof meta.scheduledFor === "number" ? { scheduledFor: meta.scheduledFor } : {}),
+    ...(typeof meta.latenessMs === "number" ? { latencyMs: meta.latenessMs } : {}),
+  });
+}
 
 /** A fire's chain may be at most this deep (API.md "Flow triggers"). */
 export const MAX_CHAIN_DEPTH = 16;
@@ -39,6 +52,8 @@ export type FireSpec = {
   eventId?: string;
   /** dedup key, checked and recorded with the fire */
   dedupKey?: string | null;
+  /** the payload's hash (API idempotency keys): a live key recorded with another one is a 409 idempotency_conflict */
+  fingerprint?: string;
   dedupWindowSeconds?: number;
   /** count a duplicate in stats (api and webhook requests; not a schedule's own occurrence keys) */
   countDuplicate?: boolean;
@@ -89,9 +104,12 @@ export function reject(core: Core, err: AppError): never {
   throw err;
 }
 
-function duplicateOf(core: Core, key: string): FireAnswer | null {
+function duplicateOf(core: Core, key: string, fingerprint: string | undefined): FireAnswer | null {
   const hit = findKey(core, key);
   if (!hit || !isDedupLive(hit.expiresAt, core.now())) return null;
+  if (fingerprint && hit.fingerprint && hit.fingerprint !== fingerprint) {
+    reject(core, new AppError(409, "idempotency_conflict", `This idempotency key was already used for fire ${hit.eventId} with different data; use a new key for a different payload`, { eventId: hit.eventId }));
+  }
   const deliveries = hit.seq > 0 ? deliveriesOfFire(core, hit.seq).map((d) => ({ deliveryId: d.id, flow: d.flow, status: d.status })) : [];
   return { eventId: hit.eventId, seq: hit.seq, status: "deduplicated", skipReason: null, deliveries };
 }
@@ -102,7 +120,7 @@ function decide(core: Core, row: TriggerRow, spec: FireSpec): Skip | undefined {
   if (row.def.schema !== undefined) {
     const issues = validateAgainstSchema(row.def.schema, spec.data);
     if (issues.length) {
-      if (spec.onSchemaFail === "reject") reject(core, new AppError(422, "schema_invalid", "The payload does not match the trigger's schema", issues));
+      if (spec.onSchemaFail === "reject") reject(core, new AppError(422, "schema_invalid", schemaFailureMessage(issues), issues));
       return { reason: "schema_invalid", details: issues };
     }
   }
@@ -155,7 +173,7 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
   return core.tx(() => {
     const row = spec.requireActive === false ? requireEntry(core) : requireActiveEntry(core);
     if (spec.dedupKey) {
-      const dup = duplicateOf(core, spec.dedupKey);
+      const dup = duplicateOf(core, spec.dedupKey, spec.fingerprint);
       if (dup) {
         if (spec.countDuplicate) bump(core, "deduplicated");
         return { answer: dup, send: [] };
@@ -193,8 +211,10 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       answer = { eventId: ev.id, seq: ev.seq, status: "accepted", skipReason: null, deliveries: d.refs };
       send = d.send;
     }
-    if (spec.dedupKey) putKey(core, spec.dedupKey, answer.eventId, answer.seq, dedupExpiresAt(core.now(), spec.dedupWindowSeconds ?? row.def.dedup?.windowSeconds));
+    if (spec.dedupKey) putKey(core, spec.dedupKey, answer.eventId, answer.seq, dedupExpiresAt(core.now(), spec.dedupWindowSeconds ?? row.def.dedup?.windowSeconds), spec.fingerprint ?? null);
     spec.alsoWrite?.(answer);
+    const logged = answer;
+    core.onCommit(() => logFire(row, spec, logged));
     return { answer, send };
   });
 }

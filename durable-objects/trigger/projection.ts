@@ -49,6 +49,8 @@ function statement(core: Core, store: TenantStore, row: OutboxRow): D1PreparedSt
       registeredAt: t.registeredAt, lastActivityAt: lastActivity(core), stats: currentStats(core), version: t.version,
       idHash: triggerHash(t.tenant, t.name),
       flowName: t.def.type === "flow" ? t.def.flow?.name ?? null : null, flowSpec: t.def.type === "flow" ? t.def.flow ?? null : null,
+      retiredAt: t.retiredAt,
+      source: t.source,
     });
   }
   if (p.op === "sub") return store.index.upsertSubscription(t.name, p);

@@ -18,6 +18,7 @@ import { allSubscriptions } from "./tables/subscriptions";
 import { readMeta, writeMeta } from "./tables/meta";
 import { recordEvent } from "./journal";
 import { fire, type FireOutcome } from "./pipeline";
+import { logEvent } from "../../src/observability/log";
 
 /** At most this many occurrences are enumerated per alarm (a long outage of a per-second cron). */
 const MAX_SCAN = 10_000;
@@ -184,6 +185,7 @@ export function runSchedule(core: Core): FireOutcome[] {
     const lateness = (o: number) => now - (o + jitterOf(row, s, o));
     const { fire: toFire, missed } = selectCatchup(due.list, catchup, (s.catchupWindowSeconds ?? 3600) * 1000, lateness);
     if (missed.length) {
+      logEvent("schedule.missed", { tenant: row.tenant, trigger: row.name, scheduledFor: missed[0], items: missed.length }, "warn");
       recordEvent(core, "schedule.missed", {
         count: missed.length, ...(due.truncated ? { atLeast: true } : {}), catchup,
         from: missed[0], to: missed[missed.length - 1], scheduledFor: missed.slice(0, 100),

@@ -1,7 +1,7 @@
 /** Subscriptions of the trigger: add/update, remove, and read (secrets redacted). */
-import type { SubscriptionDef } from "../../src/schemas/subscription";
+import type { SubscriptionDef, TargetDef } from "../../src/schemas/subscription";
 import { AppError } from "../../src/errors";
-import { redactTarget } from "../../src/domain/redact";
+import { keepRedactedTargetSecrets, redactTarget, targetHasPlaceholder } from "../../src/domain/redact";
 import { DEFAULT_RETRY, type RetryPolicy } from "../../src/domain/backoff";
 import { generateWebhookSecret } from "../../src/domain/standard-webhooks";
 import { sameJson } from "../../src/domain/stable-json";
@@ -21,6 +21,25 @@ export function subscriptionViews(core: Core) {
 }
 
 /**
+ * The target a body leads to, before any secret is generated: a missing or
+ * redacted secret and redacted header values keep the stored ones.
+ */
+export function resolveTarget(body: SubscriptionDef, old: Subscription | null): TargetDef {
+  let target = keepRedactedTargetSecrets(body.target as Record<string, unknown>, (old?.target ?? null) as Record<string, unknown> | null) as TargetDef;
+  if (target.type === "http" && !target.secret) {
+    const kept = old?.target.type === "http" ? old.target.secret : undefined;
+    if (kept) target = { ...target, secret: kept };
+  }
+  return target;
+}
+
+/** Whether a body leaves a subscription as it is (PUT's no-op check; import and sync preview with it). */
+export function sameSubscription(old: Subscription | null, body: SubscriptionDef, target: TargetDef): boolean {
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...body.retry };
+  return !!old && old.mode === (body.mode ?? "auto") && sameJson(old.target, target) && sameJson(old.retry, retry);
+}
+
+/**
  * PUT …/subscriptions/{flow}. An http target without a secret keeps the one it
  * has, or gets a generated one that is returned once (`secret`).
  */
@@ -29,19 +48,18 @@ export function putSubscription(core: Core, flow: string, body: SubscriptionDef)
     requireEntry(core);
     const now = core.now();
     const old = findSubscription(core, flow);
-    let target = body.target;
-    let generated: string | undefined;
-    if (target.type === "http" && !target.secret) {
-      const kept = old?.target.type === "http" ? old.target.secret : undefined;
-      if (kept) target = { ...target, secret: kept };
-      else target = { ...target, secret: (generated = generateWebhookSecret()) };
+    let target = resolveTarget(body, old);
+    if (targetHasPlaceholder(target as Record<string, unknown>)) {
+      throw new AppError(400, "invalid_request", "A secret or header holds the redacted placeholder '********' but nothing is stored to keep");
     }
+    let generated: string | undefined;
+    if (target.type === "http" && !target.secret) target = { ...target, secret: (generated = generateWebhookSecret()) };
     const retry: RetryPolicy = { ...DEFAULT_RETRY, ...body.retry };
     if (retry.maxBackoffSeconds < retry.initialBackoffSeconds) {
       throw new AppError(400, "invalid_request", "retry.maxBackoffSeconds must be >= retry.initialBackoffSeconds");
     }
     const mode = body.mode ?? "auto";
-    if (old && old.mode === mode && sameJson(old.target, target) && sameJson(old.retry, retry)) return { created: false, sub: old };
+    if (old && sameSubscription(old, body, target)) return { created: false, sub: old };
     let checkpoint = old?.checkpoint ?? 0;
     const startFrom = target.type === "pull" ? target.startFrom ?? "beginning" : null;
     const pullChanged = target.type === "pull" && (old?.target.type !== "pull" || (old.target as { startFrom?: string }).startFrom !== startFrom);

@@ -21,6 +21,7 @@ import { bumpWebhookAccepted, bump } from "./stats";
 import { hashOf } from "./journal";
 import { parseBody } from "./webhook-body";
 import { maxBodyOf } from "./webhook-limits";
+import { logEvent } from "../../src/observability/log";
 
 const SENSITIVE = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
 
@@ -47,6 +48,8 @@ function dedupKeyOf(row: TriggerRow, headers: Record<string, string>, body: unkn
 }
 
 function refuse(core: Core, outcome: string, err: AppError, authFailure = false): never {
+  const t = loadEntry(core);
+  logEvent("webhook.refused", { tenant: t?.tenant, trigger: t?.name, status: err.status, reason: outcome }, "warn");
   bump(core, "rejected", outcome);
   if (authFailure) bump(core, "authFailures");
   throw err;

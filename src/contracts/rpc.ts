@@ -95,3 +95,6 @@ export type PollFanOutAnswer = { member: boolean; fired: number; skipped: number
 export type PollStateView = {
   lastPolledAt: number | null; lastStatus: number | null; consecutiveFailures: number; paused: boolean; group: string;
 };
+
+/** Import / sync preview of a definition with plain secrets: whether the trigger would change, and each subscription. */
+export type DefinitionPreview = { trigger: boolean; subscriptions: Record<string, "created" | "updated" | "unchanged"> };

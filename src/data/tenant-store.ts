@@ -10,6 +10,8 @@ import { objectStub, runObjectName, triggerObjectName } from "../contracts/objec
 import { TriggerIndex } from "./trigger-index";
 import { WebhookPaths } from "./webhook-paths";
 import { ResumeTokens } from "./resume-tokens";
+import { TriggerRemoval } from "./trigger-removal";
+import { TenantMetrics } from "./tenant-metrics";
 
 export type { TriggerListFilter } from "./trigger-index";
 
@@ -17,6 +19,8 @@ export class TenantStore {
   readonly index: TriggerIndex;
   readonly paths: WebhookPaths;
   readonly tokens: ResumeTokens;
+  readonly removal: TriggerRemoval;
+  readonly metrics: TenantMetrics;
 
   constructor(
     private readonly env: Pick<Env, "TRIGGERS" | "RUNS" | "DB">,
@@ -25,6 +29,8 @@ export class TenantStore {
     this.index = new TriggerIndex(env.DB, tenant);
     this.paths = new WebhookPaths(env.DB, tenant);
     this.tokens = new ResumeTokens(env.DB, tenant);
+    this.removal = new TriggerRemoval(env.DB, tenant);
+    this.metrics = new TenantMetrics(env.DB, tenant);
   }
 
   /** The TriggerObject of one of this tenant's triggers. */

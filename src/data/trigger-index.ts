@@ -14,6 +14,10 @@ export type IndexEntry = {
   webhookMaxBody: number | null; registeredAt: number; lastActivityAt: number; stats: unknown; version: number; idHash: string;
   /** a flow trigger's flow (null for the others) and its spec */
   flowName: string | null; flowSpec: unknown;
+  /** when the trigger was retired (null: active); cleanup finds old retirements by it */
+  retiredAt?: number | null;
+  /** who manages it: api, import, or a sync source (POST /v1/sync prunes by it) */
+  source: string;
 };
 
 /** A flow trigger listening to a flow's reports, as the index knows it. */
@@ -81,6 +85,15 @@ export class TriggerIndex {
     });
   }
 
+  /** POST /v1/sync: a page of the names of active triggers of a source, by name (the objects confirm; the index may lag). */
+  async activeNamesBySource(source: string, limit: number, after = ""): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(`SELECT name FROM triggers WHERE tenant = ? AND source = ? AND status = 'active' AND name > ? ORDER BY name LIMIT ?`)
+      .bind(this.tenant, source, after, limit)
+      .all<{ name: string }>();
+    return results.map((r) => r.name);
+  }
+
   /** The trigger names whose fire ids carry this hash (normally one). */
   async namesByHash(hash: string): Promise<string[]> {
     const { results } = await this.db.prepare(`SELECT name FROM triggers WHERE tenant = ? AND id_hash = ? LIMIT 5`).bind(this.tenant, hash).all<{ name: string }>();
@@ -91,18 +104,20 @@ export class TriggerIndex {
   upsertEntry(e: IndexEntry): D1PreparedStatement {
     return this.db
       .prepare(
-        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, webhook_methods, webhook_max_body, registered_at, last_activity_at, stats, version, id_hash, flow_name, flow_spec, stats_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+        `INSERT INTO triggers (tenant, name, type, status, display_name, webhook_path, webhook_methods, webhook_max_body, registered_at, last_activity_at, stats, version, id_hash, flow_name, flow_spec, retired_at, source, stats_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
          ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, status = excluded.status, display_name = excluded.display_name,
            webhook_path = excluded.webhook_path, webhook_methods = excluded.webhook_methods, webhook_max_body = excluded.webhook_max_body,
            registered_at = excluded.registered_at, last_activity_at = max(triggers.last_activity_at, excluded.last_activity_at),
            stats = CASE WHEN triggers.stats_at = 0 THEN excluded.stats ELSE triggers.stats END,
-           version = excluded.version, id_hash = excluded.id_hash, flow_name = excluded.flow_name, flow_spec = excluded.flow_spec
+           version = excluded.version, id_hash = excluded.id_hash, flow_name = excluded.flow_name, flow_spec = excluded.flow_spec,
+           retired_at = excluded.retired_at, source = excluded.source
          WHERE excluded.version >= triggers.version`,
       )
       .bind(
         this.tenant, e.name, e.type, e.status, e.displayName, e.webhookPath, e.webhookMethods, e.webhookMaxBody,
         e.registeredAt, e.lastActivityAt, JSON.stringify(e.stats), e.version, e.idHash, e.flowName, e.flowSpec === null ? null : JSON.stringify(e.flowSpec),
+        e.retiredAt ?? null, e.source,
       );
   }
 
@@ -128,11 +143,11 @@ export class TriggerIndex {
       .bind(this.tenant, trigger, flow, version);
   }
 
-  /** Pushes a stats snapshot (an older snapshot never overwrites a newer one). */
-  async updateStats(trigger: string, stats: unknown, lastActivityAt: number, at: number): Promise<void> {
+  /** Pushes a stats snapshot and the metrics figures (an older snapshot never overwrites a newer one). */
+  async updateStats(trigger: string, stats: unknown, metrics: unknown, lastActivityAt: number, at: number): Promise<void> {
     await this.db
-      .prepare(`UPDATE triggers SET stats = ?, stats_at = ?, last_activity_at = max(last_activity_at, ?) WHERE tenant = ? AND name = ? AND stats_at <= ?`)
-      .bind(JSON.stringify(stats), at, lastActivityAt, this.tenant, trigger, at)
+      .prepare(`UPDATE triggers SET stats = ?, metrics = ?, stats_at = ?, last_activity_at = max(last_activity_at, ?) WHERE tenant = ? AND name = ? AND stats_at <= ?`)
+      .bind(JSON.stringify(stats), JSON.stringify(metrics), at, lastActivityAt, this.tenant, trigger, at)
       .run();
   }
 

@@ -4,7 +4,8 @@
  */
 export const REDACTED = "********";
 
-const SECRET_KEYS = new Set(["secret", "token", "value", "password"]);
+/** The webhook auth fields that hold secrets. */
+export const SECRET_KEYS = new Set(["secret", "token", "value", "password"]);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -67,4 +68,30 @@ export function hasPlaceholderSecret(def: Obj): boolean {
   if (isObj(auth) && [...SECRET_KEYS].some((k) => auth[k] === REDACTED)) return true;
   const headers = isObj(def.poll) ? def.poll.headers : null;
   return isObj(headers) && Object.values(headers).some((v) => v === REDACTED);
+}
+
+/**
+ * The same for a delivery target (an import or sync echoing an exported
+ * subscription): a redacted `secret` or header value keeps the stored one
+ * (headers by name, in any case). What has nothing stored stays redacted.
+ */
+export function keepRedactedTargetSecrets<T extends Obj>(incoming: T, stored: Obj | null): T {
+  let out: Obj = incoming;
+  if (out.secret === REDACTED) {
+    const { secret: _, ...rest } = out;
+    out = typeof stored?.secret === "string" ? { ...rest, secret: stored.secret } : out;
+  }
+  if (isObj(out.headers)) {
+    const old = new Map(Object.entries(isObj(stored?.headers) ? stored.headers : {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const headers = Object.fromEntries(
+      Object.entries(out.headers).map(([k, v]) => [k, v === REDACTED && typeof old.get(k.toLowerCase()) === "string" ? old.get(k.toLowerCase()) : v]),
+    );
+    out = { ...out, headers };
+  }
+  return out as T;
+}
+
+/** True when a target still holds the placeholder in its secret or a header (nothing stored to keep). */
+export function targetHasPlaceholder(target: Obj): boolean {
+  return target.secret === REDACTED || (isObj(target.headers) && Object.values(target.headers).some((v) => v === REDACTED));
 }

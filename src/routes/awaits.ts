@@ -16,7 +16,7 @@ type PutAnswer = { created: boolean; await: Record<string, unknown>; resumeToken
 
 awaits.openapi(
   createRoute({
-    method: "put", path: "/v1/runs/{runId}/awaits/{step}", tags: ["Awaits"], security, middleware: [scope("fire")] as const,
+    method: "put", path: "/v1/runs/{runId}/awaits/{step}", operationId: "putAwait", tags: ["Awaits"], security, middleware: [scope("fire")] as const,
     summary: "Wait: sleep, until, event or webhook (approval); the same body again is 200, a different one 409",
     request: { params: StepParam, body: jsonBody(AwaitBody) },
     responses: { 201: json(AwaitView, "Created (resumeUrl and a generated callback secret appear only here)"), 200: json(AwaitView, "The same await"), ...errorResponses },
@@ -31,7 +31,7 @@ awaits.openapi(
 
 awaits.openapi(
   createRoute({
-    method: "get", path: "/v1/runs/{runId}/awaits/{step}", tags: ["Awaits"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/runs/{runId}/awaits/{step}", operationId: "getAwait", tags: ["Awaits"], security, middleware: [scope("read")] as const,
     summary: "One await and its state",
     request: { params: StepParam },
     responses: { 200: json(AwaitView, "The await"), ...errorResponses },
@@ -44,7 +44,7 @@ awaits.openapi(
 
 awaits.openapi(
   createRoute({
-    method: "delete", path: "/v1/runs/{runId}/awaits/{step}", tags: ["Awaits"], security, middleware: [scope("fire")] as const,
+    method: "delete", path: "/v1/runs/{runId}/awaits/{step}", operationId: "cancelAwait", tags: ["Awaits"], security, middleware: [scope("fire")] as const,
     summary: "Cancel a waiting await (its callback gets await.cancelled)",
     request: { params: StepParam },
     responses: { 200: json(AwaitView, "The await, cancelled (or already settled)"), ...errorResponses },
@@ -57,7 +57,7 @@ awaits.openapi(
 
 awaits.openapi(
   createRoute({
-    method: "get", path: "/v1/runs/{runId}/awaits", tags: ["Awaits"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/runs/{runId}/awaits", operationId: "listAwaits", tags: ["Awaits"], security, middleware: [scope("read")] as const,
     summary: "All awaits of a run",
     request: { params: RunParam },
     responses: { 200: json(z.object({ awaits: z.array(AwaitView) }), "The run's awaits"), ...errorResponses },

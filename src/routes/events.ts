@@ -10,7 +10,7 @@ export const events = new OpenAPIHono<AppEnv>();
 
 events.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}/events", tags: ["Streams"], security: [{ bearer: [] }], middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}/events", operationId: "listEvents", tags: ["Streams"], security: [{ bearer: [] }], middleware: [scope("read")] as const,
     summary: "Read the stream after a seq, optionally only some types",
     request: {
       params: TriggerNameParam,

@@ -20,7 +20,7 @@ function idempotencyHeader(h: string | undefined): string | undefined {
 
 fires.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/fire", tags: ["Fires"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/triggers/{name}/fire", operationId: "fireTrigger", tags: ["Fires"], security, middleware: [scope("fire")] as const,
     summary: "Fire a trigger",
     request: { params: TriggerNameParam, body: jsonBody(FireBody), headers: z.object({ "idempotency-key": z.string().optional() }) },
     responses: {
@@ -44,7 +44,7 @@ fires.openapi(
 
 fires.openapi(
   createRoute({
-    method: "post", path: "/v1/events", tags: ["Fires"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/events", operationId: "fireEvents", tags: ["Fires"], security, middleware: [scope("fire")] as const,
     summary: "Fire up to 100 events, each by trigger name; one bad event does not fail the others",
     request: { body: jsonBody(EventsBatchBody) },
     responses: { 200: json(z.object({ results: z.array(z.unknown()) }), "One result per event, in order"), ...errorResponses },
@@ -79,7 +79,7 @@ fires.openapi(
 
 fires.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}/fires/{eventId}", tags: ["Fires"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}/fires/{eventId}", operationId: "getFire", tags: ["Fires"], security, middleware: [scope("read")] as const,
     summary: "One fire with its deliveries",
     request: { params: EventIdParam },
     responses: { 200: json(z.record(z.string(), z.unknown()), "The fire"), ...errorResponses },
@@ -92,7 +92,7 @@ fires.openapi(
 
 fires.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}/fires", tags: ["Fires"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}/fires", operationId: "listFires", tags: ["Fires"], security, middleware: [scope("read")] as const,
     summary: "Fires, newest first; with ?status= those having a delivery in that status",
     request: {
       params: TriggerNameParam,
@@ -112,7 +112,7 @@ fires.openapi(
 
 fires.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/fires/{eventId}/replay", tags: ["Fires"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/triggers/{name}/fires/{eventId}/replay", operationId: "replayFire", tags: ["Fires"], security, middleware: [scope("fire")] as const,
     summary: "Deliver a fire again (new delivery ids); releases manual-mode deliveries",
     request: { params: EventIdParam, body: { required: false, content: { "application/json": { schema: z.strictObject({ flows: z.array(z.string()).min(1).max(100).optional() }) } } } },
     responses: { 202: json(z.object({ eventId: z.string(), deliveries: z.array(z.unknown()) }), "Queued again"), ...errorResponses },
@@ -126,7 +126,7 @@ fires.openapi(
 
 fires.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/fires/{eventId}/skip", tags: ["Fires"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/triggers/{name}/fires/{eventId}/skip", operationId: "skipFire", tags: ["Fires"], security, middleware: [scope("fire")] as const,
     summary: "Skip every delivery of a fire not yet delivered",
     request: { params: EventIdParam, body: { required: false, content: { "application/json": { schema: z.strictObject({ reason: z.string().min(1).max(500).optional() }) } } } },
     responses: { 200: json(z.object({ eventId: z.string(), skipped: z.array(z.string()) }), "Skipped"), ...errorResponses },
@@ -140,7 +140,7 @@ fires.openapi(
 
 fires.openapi(
   createRoute({
-    method: "post", path: "/v1/deliveries/{deliveryId}/status", tags: ["Fires"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/deliveries/{deliveryId}/status", operationId: "reportDeliveryStatus", tags: ["Fires"], security, middleware: [scope("fire")] as const,
     summary: "A flow reports what it did with a delivery",
     request: {
       params: z.object({ deliveryId: z.string().min(1).max(400) }),

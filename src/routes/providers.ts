@@ -15,7 +15,7 @@ const Provider = z.object({
 
 providers.openapi(
   createRoute({
-    method: "get", path: "/v1/providers", tags: ["Webhooks"], security: [{ bearer: [] }], middleware: [scope("read")] as const,
+    method: "get", path: "/v1/providers", operationId: "listProviders", tags: ["Webhooks"], security: [{ bearer: [] }], middleware: [scope("read")] as const,
     summary: "Webhook signature presets",
     responses: { 200: json(z.object({ providers: z.array(Provider) }), "The presets"), ...errorResponses },
   }),

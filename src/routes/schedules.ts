@@ -11,7 +11,7 @@ const IsoTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Numbe
 
 schedules.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}/schedule", tags: ["Schedules"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}/schedule", operationId: "getSchedule", tags: ["Schedules"], security, middleware: [scope("read")] as const,
     summary: "The next fire times of a schedule trigger",
     request: { params: TriggerNameParam, query: z.object({ count: z.coerce.number().int().min(1).max(1000).default(5) }) },
     responses: { 200: json(z.object({ next: z.array(z.object({ at: z.number(), iso: z.string(), scheduledFor: z.number() })) }), "Next fire times"), ...errorResponses },
@@ -24,7 +24,7 @@ schedules.openapi(
 
 schedules.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/schedule/backfill", tags: ["Schedules"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/triggers/{name}/schedule/backfill", operationId: "backfillSchedule", tags: ["Schedules"], security, middleware: [scope("fire")] as const,
     summary: "Fire the occurrences of a past range (at most 1000; ones already fired are not fired again)",
     request: { params: TriggerNameParam, body: jsonBody(z.strictObject({ from: IsoTime, to: IsoTime })) },
     responses: { 202: json(z.object({ fired: z.number(), alreadyFired: z.number(), eventIds: z.array(z.string()) }), "Fired"), ...errorResponses },

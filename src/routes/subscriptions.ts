@@ -25,7 +25,7 @@ function checkQueueTarget(env: Record<string, unknown>, name: string): void {
 
 subscriptions.openapi(
   createRoute({
-    method: "put", path: "/v1/triggers/{name}/subscriptions/{flow}", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
+    method: "put", path: "/v1/triggers/{name}/subscriptions/{flow}", operationId: "putSubscription", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
     summary: "Subscribe a flow to a trigger (http, queue or pull target)",
     request: { params, body: jsonBody(SubscriptionBody) },
     responses: { 200: json(SubscriptionView, "Updated"), 201: json(SubscriptionView, "Created (an http target's generated secret is returned once)"), ...errorResponses },
@@ -41,7 +41,7 @@ subscriptions.openapi(
 
 subscriptions.openapi(
   createRoute({
-    method: "delete", path: "/v1/triggers/{name}/subscriptions/{flow}", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
+    method: "delete", path: "/v1/triggers/{name}/subscriptions/{flow}", operationId: "deleteSubscription", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
     summary: "Unsubscribe a flow",
     request: { params },
     responses: { 200: json(z.object({ removed: z.string() }), "Removed"), ...errorResponses },
@@ -54,7 +54,7 @@ subscriptions.openapi(
 
 subscriptions.openapi(
   createRoute({
-    method: "get", path: "/v1/flows/{flow}/subscriptions", tags: ["Subscriptions"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/flows/{flow}/subscriptions", operationId: "listFlowSubscriptions", tags: ["Subscriptions"], security, middleware: [scope("read")] as const,
     summary: "What a flow is subscribed to",
     request: { params: z.object({ flow: FlowParam }), query: z.object({ limit: LimitQuery, cursor: z.string().max(1000).optional() }) },
     responses: { 200: json(z.object({ subscriptions: z.array(SubscriptionView), nextCursor: z.string().nullable() }), "Subscriptions"), ...errorResponses },
@@ -78,7 +78,7 @@ subscriptions.openapi(
 
 subscriptions.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}/subscriptions/{flow}/events", tags: ["Subscriptions"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}/subscriptions/{flow}/events", operationId: "pullEvents", tags: ["Subscriptions"], security, middleware: [scope("read")] as const,
     summary: "Pull: fires after the flow's durable checkpoint (long-poll with waitMs up to 30000)",
     request: { params, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), waitMs: z.coerce.number().int().min(0).max(30_000).default(0) }) },
     responses: { 200: json(z.object({ events: z.array(z.unknown()), checkpoint: z.number() }), "Events after the checkpoint"), ...errorResponses },
@@ -92,7 +92,7 @@ subscriptions.openapi(
 
 subscriptions.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/subscriptions/{flow}/ack", tags: ["Subscriptions"], security, middleware: [scope("fire")] as const,
+    method: "post", path: "/v1/triggers/{name}/subscriptions/{flow}/ack", operationId: "ackPull", tags: ["Subscriptions"], security, middleware: [scope("fire")] as const,
     summary: "Pull: move the checkpoint forward to seq (never back)",
     request: { params, body: jsonBody(z.strictObject({ seq: z.number().int().min(0) })) },
     responses: { 200: json(z.object({ checkpoint: z.number() }), "The new checkpoint"), ...errorResponses },
@@ -105,7 +105,7 @@ subscriptions.openapi(
 
 subscriptions.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/subscriptions/{flow}/reset", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
+    method: "post", path: "/v1/triggers/{name}/subscriptions/{flow}/reset", operationId: "resetPull", tags: ["Subscriptions"], security, middleware: [scope("write")] as const,
     summary: "Pull: reset the checkpoint to the beginning or to now (recorded as checkpoint.reset)",
     request: { params, body: jsonBody(z.strictObject({ to: z.enum(["beginning", "now"]) })) },
     responses: { 200: json(z.object({ checkpoint: z.number() }), "The new checkpoint"), ...errorResponses },

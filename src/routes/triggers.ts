@@ -14,7 +14,7 @@ const conflictResp = { 409: json(z.object({ error: z.unknown() }), "Version or s
 
 triggers.openapi(
   createRoute({
-    method: "put", path: "/v1/triggers/{name}", tags: ["Triggers"], security, middleware: [scope("write")] as const,
+    method: "put", path: "/v1/triggers/{name}", operationId: "putTrigger", tags: ["Triggers"], security, middleware: [scope("write")] as const,
     summary: "Register or update a trigger",
     request: { params: TriggerNameParam, body: jsonBody(TriggerBody) },
     responses: { 200: json(TriggerView, "Updated"), 201: json(TriggerView, "Created"), ...errorResponses, ...conflictResp },
@@ -39,7 +39,7 @@ triggers.openapi(
 
 triggers.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}", tags: ["Triggers"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}", operationId: "getTrigger", tags: ["Triggers"], security, middleware: [scope("read")] as const,
     summary: "Read a trigger (its index entry)",
     request: { params: TriggerNameParam },
     responses: { 200: json(TriggerView, "The trigger"), ...errorResponses },
@@ -52,7 +52,7 @@ triggers.openapi(
 
 triggers.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers", tags: ["Triggers"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers", operationId: "listTriggers", tags: ["Triggers"], security, middleware: [scope("read")] as const,
     summary: "List triggers from the global index, newest first",
     request: {
       query: z.object({
@@ -74,7 +74,7 @@ triggers.openapi(
 
 triggers.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/retire", tags: ["Triggers"], security, middleware: [scope("write")] as const,
+    method: "post", path: "/v1/triggers/{name}/retire", operationId: "retireTrigger", tags: ["Triggers"], security, middleware: [scope("write")] as const,
     summary: "Retire a trigger: fires and webhooks answer 410, schedules stop",
     request: { params: TriggerNameParam, body: { required: false, content: { "application/json": { schema: RetireBody } } } },
     responses: { 200: json(TriggerView, "Retired"), ...errorResponses, ...conflictResp },
@@ -88,7 +88,7 @@ triggers.openapi(
 
 triggers.openapi(
   createRoute({
-    method: "post", path: "/v1/triggers/{name}/reactivate", tags: ["Triggers"], security, middleware: [scope("write")] as const,
+    method: "post", path: "/v1/triggers/{name}/reactivate", operationId: "reactivateTrigger", tags: ["Triggers"], security, middleware: [scope("write")] as const,
     summary: "Undo a retirement",
     request: { params: TriggerNameParam, body: { required: false, content: { "application/json": { schema: z.strictObject({}) } } } },
     responses: { 200: json(TriggerView, "Active again"), ...errorResponses, ...conflictResp },
@@ -101,7 +101,7 @@ triggers.openapi(
 
 triggers.openapi(
   createRoute({
-    method: "get", path: "/v1/triggers/{name}/stats", tags: ["Triggers"], security, middleware: [scope("read")] as const,
+    method: "get", path: "/v1/triggers/{name}/stats", operationId: "getTriggerStats", tags: ["Triggers"], security, middleware: [scope("read")] as const,
     summary: "Stats of a trigger, with the last hour's fires and delivery latency percentiles",
     request: { params: TriggerNameParam },
     responses: { 200: json(z.record(z.string(), z.unknown()), "Stats"), ...errorResponses },

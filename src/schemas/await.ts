@@ -1,16 +1,12 @@
 /** Await bodies (PUT /v1/runs/{runId}/awaits/{step}). */
 import { z } from "@hono/zod-openapi";
-import { validateMatch } from "../domain/match";
 import { checkSchema } from "../domain/json-schema";
 import { CallbackTarget } from "./subscription";
 import { NAME_PATTERN } from "./common";
+import { MatchExpression } from "./expressions";
 
 export const MAX_AWAIT_MS = 365 * 86_400_000;
 const Duration = z.number().int().min(1).max(MAX_AWAIT_MS, "at most 365 days");
-
-const matchProblems = (m: unknown, ctx: z.RefinementCtx) => {
-  for (const message of validateMatch(m)) ctx.addIssue({ code: "custom", message });
-};
 
 export const AwaitBody = z
   .discriminatedUnion("kind", [
@@ -23,7 +19,7 @@ export const AwaitBody = z
     z.strictObject({
       kind: z.literal("event"),
       trigger: z.string().regex(NAME_PATTERN, "must be a trigger name"),
-      match: z.record(z.string(), z.unknown()).superRefine(matchProblems).optional(),
+      match: MatchExpression.optional(),
       timeoutMs: Duration.optional(),
       lookbackMs: z.number().int().min(0).max(86_400_000, "at most 24 hours").optional(),
       callback: CallbackTarget.optional(),

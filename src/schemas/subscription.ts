@@ -25,20 +25,20 @@ export const HttpTarget = z.strictObject({
   secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, "must be whsec_ followed by base64 of 24-64 bytes").optional(),
   headers: z.record(HeaderName, z.string().max(4096)).refine((h) => Object.keys(h).every((k) => !RESERVED.has(k.toLowerCase())), "must not set webhook-*, content-type, content-length or host").refine((h) => Object.keys(h).length <= 32, "at most 32 headers").optional(),
   timeoutMs: z.number().int().min(100).max(60_000).optional(),
-});
+}).openapi("HttpTarget", { description: "POSTs each delivery to url, signed per Standard Webhooks with secret (generated when absent)" });
 
 export const QueueTarget = z.strictObject({
   type: z.literal("queue"),
   queue: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a binding name"),
-});
+}).openapi("QueueTarget", { description: "Sends each delivery as a message to the queue producer binding" });
 
 export const PullTarget = z.strictObject({
   type: z.literal("pull"),
   startFrom: z.enum(["beginning", "now"]).optional(),
-});
+}).openapi("PullTarget", { description: "The flow reads fires itself (GET …/events, POST …/ack)" });
 
 export const Target = z.discriminatedUnion("type", [HttpTarget, QueueTarget, PullTarget]).openapi("Target");
-export const CallbackTarget = z.discriminatedUnion("type", [HttpTarget, QueueTarget]);
+export const CallbackTarget = z.discriminatedUnion("type", [HttpTarget, QueueTarget]).openapi("CallbackTarget");
 
 export const RetrySpec = z.strictObject({
   maxAttempts: z.number().int().min(1).max(50).optional(),
@@ -57,8 +57,17 @@ export const SubscriptionBody = z
 export type SubscriptionDef = z.infer<typeof SubscriptionBody>;
 export type TargetDef = z.infer<typeof Target>;
 
+/** A target as answers show it: an http target's secret reads "********". */
+export const TargetView = z
+  .discriminatedUnion("type", [
+    z.looseObject({ type: z.literal("http"), url: z.string(), secret: z.string().optional(), headers: z.record(z.string(), z.string()).optional(), timeoutMs: z.number().optional() }),
+    z.looseObject({ type: z.literal("queue"), queue: z.string() }),
+    z.looseObject({ type: z.literal("pull"), startFrom: z.enum(["beginning", "now"]).optional() }),
+  ])
+  .openapi("TargetView");
+
 export const SubscriptionView = z.object({
-  flow: z.string(), trigger: z.string().optional(), mode: z.enum(["auto", "manual"]), target: z.record(z.string(), z.unknown()),
+  flow: z.string(), trigger: z.string().optional(), mode: z.enum(["auto", "manual"]), target: TargetView,
   retry: z.object({ maxAttempts: z.number(), initialBackoffSeconds: z.number(), maxBackoffSeconds: z.number() }),
   subscribedAt: z.number(), secret: z.string().optional(),
 }).openapi("Subscription");

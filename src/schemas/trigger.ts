@@ -1,10 +1,9 @@
 /** The trigger definition (PUT /v1/triggers/{name}) and its answer, as zod schemas. */
 import { z } from "@hono/zod-openapi";
-import { validateMatch } from "../domain/match";
-import { validateTransform } from "../domain/transform";
+import { MatchExpression, TransformSpec, WebhookAuth } from "./expressions";
+import { TargetView } from "./subscription";
 import { checkSchema } from "../domain/json-schema";
 import { isValidWebhookPath } from "../domain/names";
-import { validateWebhookAuth } from "../domain/webhook-auth/validate";
 import { validateAllowlist } from "../domain/ip-allowlist";
 import { validateSchedule } from "../domain/schedule";
 import { validatePoll } from "../domain/poll/validate";
@@ -20,6 +19,9 @@ function refineWith(check: (v: unknown) => string[]) {
 
 export const TriggerType = z.enum(["event", "webhook", "schedule", "manual", "poll", "flow"]);
 
+/** A trigger's source: a name like the trigger names, at most 64 characters (`api`, `import`, `code`, `billing-service`). */
+export const TriggerSource = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "must be a source name (like a trigger name, at most 64 characters), e.g. code or billing-service");
+
 const DedupSpec = z.strictObject({
   key: z.string().regex(/^(header:[A-Za-z0-9-]{1,128}|body:(\/.*)?)$/, "must be 'header:<name>' or 'body:<json pointer>'").optional(),
   windowSeconds: z.number().int().min(1).max(30 * 86400).optional(),
@@ -28,7 +30,7 @@ const DedupSpec = z.strictObject({
 const WebhookSpec = z.strictObject({
   path: z.string().refine(isValidWebhookPath, "must be 1-128 chars of [a-z0-9._-] segments joined by '/'"),
   methods: z.array(z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"])).min(1).optional(),
-  auth: JsonObject.superRefine(refineWith(validateWebhookAuth)),
+  auth: WebhookAuth,
   ipAllowlist: z.array(z.string()).max(100).superRefine(refineWith(validateAllowlist)).optional(),
   maxBodyBytes: z.number().int().min(1).max(HARD_MAX_BODY, `must be at most ${HARD_MAX_BODY} bytes (1 MiB: a stored request is one SQLite row)`).optional(),
 });
@@ -92,8 +94,8 @@ export const TriggerBody = z
       const problem = checkSchema(s);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }).optional(),
-    transform: JsonObject.superRefine(refineWith(validateTransform)).optional(),
-    filter: JsonObject.superRefine(refineWith(validateMatch)).optional(),
+    transform: TransformSpec.optional(),
+    filter: MatchExpression.optional(),
     dedup: DedupSpec.optional(),
     webhook: WebhookSpec.optional(),
     schedule: ScheduleSpec.optional(),
@@ -101,7 +103,8 @@ export const TriggerBody = z
     flow: FlowSpec.optional(),
     ui: JsonObject.optional(),
     config: ConfigSpec.optional(),
-    source: z.enum(["api", "code", "import"]).optional(),
+    /** who manages the trigger: "api" (the default), "import", or a sync source such as "code" or "billing-service" */
+    source: TriggerSource.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.type === "webhook" && !t.webhook) ctx.addIssue({ code: "custom", path: ["webhook"], message: "webhook triggers need 'webhook' (path and auth)" });
@@ -125,7 +128,7 @@ export const TriggerStats = z.object({
 export const TriggerView = z.looseObject({
   name: z.string(), type: TriggerType, scope: z.literal("flow"), status: z.enum(["active", "retired", "deprecated"]),
   source: z.string(), registeredAt: z.number(), lastActivityAt: z.number(), retiredAt: z.number().nullable(),
-  retiredReason: z.string().nullable(), subscriptions: z.record(z.string(), z.unknown()), stats: TriggerStats,
+  retiredReason: z.string().nullable(), subscriptions: z.record(z.string(), z.looseObject({ mode: z.enum(["auto", "manual"]), subscribedAt: z.number(), target: TargetView })), stats: TriggerStats,
   webhookUrl: z.string().optional(), nextFireAt: z.number().nullable().optional(), version: z.number(),
 }).openapi("Trigger");
 

@@ -25,7 +25,7 @@ const answers = [];
 
 before(async () => {
   receiver = await startReceiver();
-  sb = await startWrangler({ logLevel: "info" });
+  sb = await startWrangler({ logLevel: "log" }); // "log" shows the Worker's console.log lines
 }, { timeout: 120_000 });
 
 after(async () => {
@@ -90,8 +90,31 @@ test("no answer and no log line contains a secret", { timeout: 90_000 }, async (
   assert.equal((await api("PUT", `/v1/triggers/s.hmac`, { type, webhook: { path: webhook.path, auth: webhook.auth } })).status, 200);
   assert.equal(await hook("s-hmac", body, { "x-hub-signature-256": sig, "x-github-delivery": "d2" }), 202);
 
-  await new Promise((r) => setTimeout(r, 500));
+  // an approval await: its resume token is a secret too (in the URL it is resolved with)
+  const wait = await api("PUT", `/v1/runs/run-s/awaits/approve`, { kind: "webhook", timeoutMs: 600_000, callback: { type: "http", url: `${receiver.url}/cb` } });
+  assert.equal(wait.status, 201, wait.text);
+  const resumeUrl = wait.json.resumeUrl;
+  const token = resumeUrl.split("/resume/")[1];
+  const resumed = await fetch(resumeUrl.replace(/^https?:\/\/[^/]+/, sb.baseUrl), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  assert.equal(resumed.status, 200, await resumed.text());
+  await api("GET", `/v1/metrics`);
+
+  await new Promise((r) => setTimeout(r, 1500));
   const output = sb.output();
+  // the structured lines are there (so the scan below reads real log output)
+  const lines = output.split("\n").map((l) => l.slice(l.indexOf("{"))).filter((l) => l.startsWith('{"msg"')).map((l) => { try { return JSON.parse(l); } catch { return null; } }).filter(Boolean);
+  const kinds = new Set(lines.map((l) => l.msg));
+  for (const k of ["request", "fire", "delivery", "webhook.refused", "await"]) assert.ok(kinds.has(k), `a structured "${k}" line in the log (saw ${[...kinds].join(", ")})`);
+  const refused = lines.find((l) => l.msg === "webhook.refused");
+  assert.equal(refused.reason, "unauthorized");
+  const delivered = lines.find((l) => l.msg === "delivery" && l.status === "delivered");
+  assert.ok(delivered?.deliveryId && delivered.trigger && delivered.flow && typeof delivered.latencyMs === "number", JSON.stringify(delivered));
+  // wrangler dev echoes every request URL itself ("[wrangler:info] POST /resume/…"); deployed, that is the
+  // invocation log, which wrangler.toml turns off. Everything else must not carry the token.
+  const ours = output.split("\n").filter((l) => !/^\[wrangler:info\] [A-Z]+ \//.test(l)).join("\n");
+  assert.ok(!ours.includes(token), "the log contains a resume token");
+  assert.ok(lines.some((l) => l.msg === "request" && l.path === "/resume/:token"), "the resume request is logged without its token");
+  assert.ok(!output.includes(sb.apiKey), "the log contains the API key");
   assert.ok(output.includes("/v1/triggers"), "wrangler output was captured at info level");
   const everything = answers.join("\n");
   for (const [what, value] of Object.entries(SECRETS)) {

@@ -1,0 +1,34 @@
+/**
+ * `signalbox sync <file>`: validates the definitions locally with the very
+ * checks POST /v1/sync runs (src/domain/transfer), then sends them and
+ * prints the diff. Problems, local or from the server's 400, exit 3.
+ */
+import { validateDefinitions } from "../../domain/transfer/validate";
+import { loadDefinitions } from "../load-definitions";
+import { InvalidDefinitions, UsageError, type Out } from "../output";
+import type { Command } from "./types";
+import type { Schemas } from "../../../client/client";
+
+function printDiff(out: Out, r: Schemas["SyncResult"], source: string): void {
+  out.log(`Sync of source "${source}"${r.dryRun ? " (dry run: nothing changed)" : ""}`);
+  const rows: [string, string, string[]][] = [["+", "created", r.created], ["~", "updated", r.updated], ["=", "unchanged", r.unchanged], ["-", "retired", r.retired]];
+  for (const [mark, label, names] of rows) out.log(`  ${mark} ${label.padEnd(10)} ${names.length ? names.join(", ") : "-"}`);
+  const s = r.subscriptions;
+  out.log(`  subscriptions: ${s.created.length} created, ${s.updated.length} updated, ${s.unchanged.length} unchanged`);
+}
+
+export const syncCommand: Command = {
+  options: { "dry-run": { type: "boolean" }, prune: { type: "boolean" }, adopt: { type: "boolean" }, source: { type: "string" } },
+  positionals: ["file"],
+  async run({ args, flags, client, out }) {
+    const source = (flags.source as string | undefined) ?? "code";
+    if (source === "api" || source === "import") throw new UsageError("--source api and import are not sync sources");
+    const triggers = await loadDefinitions(args[0]);
+    const { problems } = validateDefinitions(triggers, { source });
+    if (problems.length) throw new InvalidDefinitions(problems.map(({ name, path, message }) => ({ name, path, message })));
+    const r = await client.sync({ source, triggers: triggers as never, prune: flags.prune === true, adopt: flags.adopt === true }, { dryRun: flags["dry-run"] === true });
+    if (out.json) out.log(JSON.stringify(r));
+    else printDiff(out, r, source);
+    return 0;
+  },
+};

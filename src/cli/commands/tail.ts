@@ -1,0 +1,34 @@
+/** `signalbox tail <trigger>`: the live stream, one line per event (or JSON lines). */
+import { intFlag, type Command } from "./types";
+import type { StreamEvent } from "../../../client/client";
+
+/** `12:00:01.123  #42  trigger.fired  evt_…  {"order":1}` */
+export function eventLine(ev: StreamEvent): string {
+  const data = (ev.data ?? {}) as Record<string, unknown>;
+  const detail = "payload" in data ? data.payload : data;
+  let text = JSON.stringify(detail) ?? "";
+  if (text.length > 120) text = `${text.slice(0, 119)}…`;
+  const source = typeof data.source === "string" ? ` [${data.source}]` : "";
+  return `${new Date(ev.ts).toISOString().slice(11, 23)}  #${ev.seq}  ${ev.type.padEnd(20)} ${ev.id}${source}  ${text}`;
+}
+
+export const tailCommand: Command = {
+  options: { types: { type: "string" }, after: { type: "string" }, count: { type: "string" } },
+  positionals: ["trigger"],
+  async run({ args, flags, client, out, signal }) {
+    const count = intFlag(flags.count, "count");
+    const types = typeof flags.types === "string" ? flags.types.split(",").map((t) => t.trim()).filter(Boolean) : undefined;
+    const ctrl = new AbortController();
+    signal.addEventListener("abort", () => ctrl.abort(), { once: true });
+    if (!out.json) out.err(`Tailing ${args[0]}${types ? ` (${types.join(", ")})` : ""}. Ctrl-C to stop.`);
+    let seen = 0;
+    for await (const ev of client.live(args[0], { after: intFlag(flags.after, "after"), types, signal: ctrl.signal })) {
+      out.log(out.json ? JSON.stringify(ev) : eventLine(ev));
+      if (count !== undefined && ++seen >= count) {
+        ctrl.abort();
+        break;
+      }
+    }
+    return 0;
+  },
+};

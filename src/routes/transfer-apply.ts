@@ -1,0 +1,151 @@
+/**
+ * The shell around the pure transfer planning: reads what the objects hold
+ * (bounded concurrency), asks objects to preview definitions with plain
+ * secrets, claims webhook paths as PUT does, and applies the plan. Import and
+ * sync share it; nothing is written unless the whole plan is free of problems.
+ */
+import { AppError, isRpcFailure, type RpcFailure } from "../errors";
+import type { TenantStore } from "../data/tenant-store";
+import type { TargetDef } from "../schemas/subscription";
+import type { DefinitionPreview } from "../contracts/rpc";
+import { currentOf, needsPreview, planTransfer, summarize, type Current, type Incoming, type Mode, type Plan, type Problem, type TransferSummary } from "../domain/transfer";
+import { claimWebhookPath } from "./webhook-path-claim";
+import { rpc, type TriggerViewJson } from "./http";
+
+/** How many objects are asked at once. */
+const CONCURRENCY = 8;
+/** The service's own queues: a subscription may not feed deliveries back into them (as PUT …/subscriptions). */
+const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_DLQ"]);
+
+/** Runs fn over items, at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** The queue-target check PUT …/subscriptions/{flow} makes, as a problem message. */
+export function queueTargetCheck(env: Record<string, unknown>) {
+  return function checkTarget(target: TargetDef): string | null {
+    if (target.type !== "queue") return null;
+    if (OWN_QUEUES.has(target.queue)) return `queue '${target.queue}' is Signalbox's own delivery queue; name a queue of your flow`;
+    const b = env[target.queue] as { send?: unknown; sendBatch?: unknown } | undefined;
+    return typeof b === "object" && b !== null && typeof b.send === "function" && typeof b.sendBatch === "function" ? null : `no queue producer binding named '${target.queue}' in this deployment`;
+  };
+}
+
+/** 400 listing every problem (409 when each one is a conflict). */
+export function problemsError(problems: Problem[]): AppError {
+  const conflict = problems.every((p) => p.kind === "conflict");
+  const first = problems[0];
+  const message = `${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing was changed; first: ${first.name}${first.path ? ` ${first.path}` : ""}: ${first.message}`;
+  return new AppError(conflict ? 409 : 400, conflict ? "conflict" : "invalid_request", message.slice(0, 1000), problems.map(({ name, path, message: m }) => ({ name, path, message: m })));
+}
+
+/** A trigger's view, or null when it was never registered (or was deleted). */
+export async function readView(store: TenantStore, name: string): Promise<TriggerViewJson | null> {
+  const v = (await store.trigger(name).get()) as TriggerViewJson | RpcFailure;
+  if (isRpcFailure(v) && v.__error.status === 404) return null;
+  return rpc<TriggerViewJson>(Promise.resolve(v));
+}
+
+/** Sync: the active triggers of `source` not among `skip`, as their objects confirm (the index may lag). */
+async function ownedBy(store: TenantStore, source: string, skip: Set<string>): Promise<string[]> {
+  const candidates: string[] = [];
+  for (let after = ""; ; ) {
+    const page = await store.index.activeNamesBySource(source, 500, after);
+    candidates.push(...page.filter((n) => !skip.has(n)));
+    if (page.length < 500) break;
+    after = page[page.length - 1];
+  }
+  const views = await mapLimit(candidates, CONCURRENCY, (n) => readView(store, n));
+  return views.filter((v) => v && v.source === source && v.status === "active").map((v) => v!.name as string);
+}
+
+/** Plans against the objects' state: reads, previews plain-secret definitions, checks webhook paths (without claiming). */
+async function planAgainstStore(store: TenantStore, incoming: Incoming[], mode: Mode): Promise<Plan> {
+  const views = await mapLimit(incoming, CONCURRENCY, (t) => readView(store, t.name));
+  const current = new Map<string, Current | null>(incoming.map((t, i) => [t.name, views[i] ? currentOf(views[i] as never) : null]));
+  const owned = mode.kind === "sync" && mode.prune ? await ownedBy(store, mode.source, new Set(incoming.map((t) => t.name))) : [];
+  let plan = planTransfer({ incoming, current, owned, mode });
+  const toPreview = needsPreview(plan);
+  if (toPreview.length && plan.problems.length === 0) {
+    const byName = new Map(incoming.map((t) => [t.name, t]));
+    const previews = await mapLimit(toPreview, CONCURRENCY, async (n) => {
+      const t = byName.get(n)!;
+      return [n, await rpc<DefinitionPreview>(store.trigger(n).previewDefinition(t.def, t.subscriptions.map((s) => ({ flow: s.flow, body: s.body }))))] as const;
+    });
+    plan = planTransfer({ incoming, current, owned, mode, previews: new Map(previews) });
+  }
+  for (const s of plan.steps) {
+    if (!s.path || s.path === s.previousPath) continue;
+    const route = await store.paths.route(s.path);
+    if (route && route.name !== s.name) plan.problems.push({ name: s.name, path: "webhook.path", message: `webhook path '${s.path}' belongs to trigger '${route.name}'`, kind: "conflict" });
+  }
+  return plan;
+}
+
+/** Claims every new webhook path of the plan as PUT does; on any refusal releases what it claimed and answers 409. */
+async function claimPaths(store: TenantStore, plan: Plan): Promise<Map<string, string>> {
+  const claimed = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const s of plan.steps) {
+    if (!s.path || s.path === s.previousPath || s.register === "none") continue;
+    try {
+      if (await claimWebhookPath(store, s.path, s.name)) claimed.set(s.name, s.path);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 409) throw e;
+      problems.push({ name: s.name, path: "webhook.path", message: e.message, kind: "conflict" });
+    }
+  }
+  if (problems.length) {
+    await Promise.all([...claimed].map(([name, path]) => store.paths.release(path, name)));
+    throw problemsError(problems);
+  }
+  return claimed;
+}
+
+/**
+ * Validates against the store, then (unless a dry run) applies: register,
+ * subscriptions, status, then the prune. Answers what changed.
+ */
+export async function runTransfer(store: TenantStore, incoming: Incoming[], problems: Problem[], mode: Mode, dryRun: boolean): Promise<TransferSummary> {
+  // the valid definitions are checked against the store too, so that one answer lists every problem
+  const plan = await planAgainstStore(store, incoming, mode);
+  const all = [...problems, ...plan.problems];
+  if (all.length) throw problemsError(all);
+  if (dryRun) return summarize(plan);
+  const claimed = await claimPaths(store, plan);
+  const outcomes = await mapLimit(plan.steps, CONCURRENCY, async (s) => {
+    try {
+      const obj = store.trigger(s.name);
+      if (s.register === "create" || s.register === "update") {
+        let r: { previousPath: string | null };
+        try {
+          r = await rpc(obj.register(store.tenant, s.name, s.def, null));
+        } catch (e) {
+          if (claimed.has(s.name)) await store.paths.release(claimed.get(s.name)!, s.name);
+          throw e;
+        }
+        if (r.previousPath && r.previousPath !== s.path) await store.paths.release(r.previousPath, s.name);
+      }
+      for (const x of s.subscriptions) if (x.change === "create" || x.change === "update") await rpc(obj.putSubscription(x.flow, x.body));
+      if (s.status === "retire") await rpc(obj.retire(s.retireReason, null));
+      if (s.status === "reactivate") await rpc(obj.reactivate(null));
+      return null;
+    } catch (e) {
+      return e;
+    }
+  });
+  const pruned = await mapLimit(plan.prune, CONCURRENCY, (n) => rpc(store.trigger(n).retire(plan.pruneReason, null)).then(() => null, (e: unknown) => e));
+  const failure = [...outcomes, ...pruned].find((e) => e !== null);
+  if (failure) throw failure;
+  return summarize(plan);
+}
