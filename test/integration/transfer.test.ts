@@ -226,10 +226,15 @@ describe("POST /v1/import with format legacy-docs", () => {
     const stream = (await call("GET", "/v1/triggers/user.created/events")).body.events.map((e: any) => e.type);
     expect(stream).toContain("checkpoint.reset");
 
+    // one subscription gets its target; a re-run keeps it (and no longer lists it as needing one)
+    const target = { type: "http", url: "https://flows.example/welcome", secret: SECRET };
+    expect((await call("PUT", "/v1/triggers/user.created/subscriptions/welcome-flow", { target })).status).toBe(200);
     const before = await versions(names, KEYS.acme);
     const again = await call("POST", "/v1/import", fixture);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ created: [], updated: [], unchanged: names, subscriptions: { created: [], updated: [] } });
+    expect(again.body.needsTarget).toEqual(mapped.needsTarget.filter((k) => k !== "user.created/welcome-flow"));
+    expect((await call("GET", "/v1/triggers/user.created")).body.subscriptions["welcome-flow"].target).toMatchObject({ type: "http", url: target.url });
     expect(again.body.subscriptions.unchanged.sort()).toEqual([...mapped.needsTarget].sort());
     expect(await versions(names, KEYS.acme)).toEqual(before);
     // the legacy doc carries plain secrets: a dry re-run asks the objects, and also finds nothing to change

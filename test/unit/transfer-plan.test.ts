@@ -57,6 +57,18 @@ describe("planTransfer", () => {
     expect(summarize(diff).subscriptions).toEqual({ created: ["a/q"], updated: ["a/p"], unchanged: [] });
   });
 
+  it("legacy import (keepTargets): an existing subscription keeps its stored target and retry, only the mode comes from the document", () => {
+    const http = { mode: "auto", target: { type: "http", url: "https://x.example/", secret: R }, retry: { ...RETRY, maxAttempts: 2 } };
+    const cur = stored("a", { type: "event" }, { subscriptions: { f: http, g: { mode: "auto", target: { type: "pull", startFrom: "now" }, retry: RETRY } } });
+    const legacy = { mode: "auto", target: { type: "pull", startFrom: "now" } };
+    const entries = [{ name: "a", type: "event", subscriptions: { f: legacy, g: { ...legacy, mode: "manual" } } }];
+    const { incoming } = validateDefinitions(entries, { source: "import" });
+    const p = planTransfer({ incoming, current: new Map([["a", cur]]), mode: { kind: "import", keepTargets: true } });
+    expect(p.problems).toEqual([]);
+    expect(p.steps[0].subscriptions.map((s) => [s.flow, s.change, s.body.target.type])).toEqual([["f", "none", "http"], ["g", "update", "pull"]]);
+    expect(summarize(p).keptTargets).toEqual(["a/f"]);
+  });
+
   it("a plain secret needs the object's preview, and plans exactly with it", () => {
     const cur = stored("w", { type: "webhook", webhook: { path: "w", auth: { type: "bearer", token: R } } });
     const entries = [{ name: "w", type: "webhook", webhook: { path: "w", auth: { type: "bearer", token: "plain" } } }];
