@@ -20,8 +20,9 @@ import * as awaits from "./awaits.mjs";
 import * as scale from "./scale.mjs";
 import * as live from "./live.mjs";
 import * as polls from "./polls.mjs";
+import * as operations from "./operations.mjs";
 
-const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live, polls];
+const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live, polls, operations];
 /** A whole benchmark (start, warm-up, measure, stop) must finish within this (a module may export a longer `timeoutMs`). */
 const BENCH_TIMEOUT_MS = 120_000;
 const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));

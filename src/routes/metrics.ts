@@ -27,6 +27,7 @@ metrics.openapi(
     const [triggers, awaits] = await Promise.all([store.metrics.triggers(), store.metrics.awaits()]);
     const text = renderExposition(tenantFamilies(triggers, awaits, Date.now()));
     c.header("cache-control", "no-store");
+    c.header("x-signalbox-d1-rows-read", String(store.metrics.rowsRead));
     return c.text(text, 200, { "content-type": EXPOSITION_CONTENT_TYPE });
   },
 );
