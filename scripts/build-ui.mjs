@@ -10,7 +10,7 @@
  * every change (wrangler dev picks the new files up by itself).
  */
 import { build, context } from "esbuild";
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -59,7 +59,9 @@ function gzippedSize(dir) {
 function copyPublic() {
   cpSync(join(ROOT, "ui/public"), OUT, { recursive: true });
   mkdirSync(DOCS_OUT, { recursive: true });
-  cpSync(join(ROOT, "node_modules/@scalar/api-reference/dist/browser/standalone.js"), join(DOCS_OUT, "scalar.js"));
+  const scalar = readFileSync(join(ROOT, "node_modules/@scalar/api-reference/dist/browser/standalone.js"), "utf8");
+  // Its @font-face rules load fonts from Scalar's own host: use the local fonts instead, so the page needs no other origin.
+  writeFileSync(join(DOCS_OUT, "scalar.js"), scalar.replace(/url\(https:\/\/fonts\.scalar\.com\/[A-Za-z0-9._-]+\)( format\("woff2"\))?/g, "local(system-ui)"));
 }
 
 if (watch) {

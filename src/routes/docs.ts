@@ -25,6 +25,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Signalbox API</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <div id="api-reference" data-url="/openapi.json"></div>
@@ -34,10 +35,12 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-// No fonts, proxy or telemetry from Scalar's servers: everything stays on this origin.
+// No fonts (build-ui.mjs rewrites the bundle's @font-face to local fonts), proxy, telemetry or
+// developer tools (Share uploads the document to Scalar): everything stays on this origin.
 const INIT = `Scalar.createApiReference("#api-reference", {
   url: "/openapi.json", withDefaultFonts: false, hideClientButton: false, telemetry: false,
-  hideDownloadButton: false, metaData: { title: "Signalbox API" }, theme: "default"
+  hideDownloadButton: false, metaData: { title: "Signalbox API" }, theme: "default", showDeveloperTools: "never",
+  customCss: ":root, .light-mode, .dark-mode { --scalar-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; --scalar-font-code: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }"
 });
 `;
 

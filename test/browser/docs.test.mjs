@@ -1,0 +1,39 @@
+/**
+ * /docs in Chromium on a real `wrangler dev`: the API reference renders the
+ * document's operations with every request on this origin (nothing from a
+ * CDN or Scalar's font host), and without console errors: it works offline.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { startWrangler } from "../e2e/lib/wrangler.mjs";
+import { launchBrowser, shot, watchConsole } from "./lib/browser.mjs";
+
+let sb;
+let browser;
+
+before(async () => {
+  sb = await startWrangler();
+  browser = await launchBrowser();
+}, { timeout: 120_000 });
+
+after(async () => {
+  await browser?.close();
+  await sb?.stop();
+}, { timeout: 30_000 });
+
+test("the API reference renders from same-origin assets only", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const console = watchConsole(page);
+  const foreign = [];
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(`${sb.baseUrl}/`) && !/^(data|blob):/.test(url)) foreign.push(url);
+  });
+  await page.goto(`${sb.baseUrl}/docs`, { waitUntil: "networkidle" });
+  await page.getByText("Webhook signature presets").first().waitFor({ timeout: 20_000 });
+  for (const tag of ["Triggers", "Subscriptions", "Fires", "Awaits"]) assert.ok(await page.getByText(tag, { exact: true }).count(), `tag ${tag} listed`);
+  assert.match(await page.innerText("body"), /Webhook ingress/);
+  assert.deepEqual(foreign, [], "requests to other origins");
+  console.assertClean([], "/docs");
+  await shot(page, "docs");
+});

@@ -1,0 +1,193 @@
+/**
+ * The CLI (bin/signalbox.mjs) against a real `wrangler dev`: exit codes,
+ * ls, fire, tail --json seeing a fire, listen --forward-to delivering signed
+ * requests to a local receiver (and acking them), and sync from a JSON file
+ * and a TypeScript module (dry run, apply, no-op, prune, local validation).
+ * Every process is bounded in time; everything listens on 127.0.0.1.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT, startReceiver, startWrangler, verifyWebhook } from "./lib/wrangler.mjs";
+
+const BIN = join(REPO_ROOT, "bin", "signalbox.mjs");
+let sb;
+let receiver;
+let dir;
+
+/** Starts the CLI; `lines` collects stdout lines; `done` resolves to {code, stdout, stderr}; killed after timeoutMs. */
+function spawnCli(args, { env = {}, timeoutMs = 30_000 } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SIGNALBOX_URL: sb.baseUrl, SIGNALBOX_API_KEY: sb.apiKey, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const lines = [];
+  const waiters = new Set();
+  child.stdout.on("data", (c) => {
+    stdout += c;
+    const parts = stdout.split("\n");
+    lines.length = 0;
+    lines.push(...parts.slice(0, -1));
+    for (const w of waiters) w();
+  });
+  child.stderr.on("data", (c) => (stderr += c));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const done = new Promise((res) => child.on("close", (code, signal) => (clearTimeout(timer), res({ code: code ?? signal, stdout, stderr }))));
+  /** Resolves with the first stdout line matching `pred`. */
+  const waitLine = (pred, ms = 20_000) =>
+    new Promise((res, rej) => {
+      const check = () => {
+        const l = lines.find(pred);
+        if (l === undefined) return;
+        waiters.delete(check);
+        clearTimeout(t);
+        res(l);
+      };
+      const t = setTimeout(() => (waiters.delete(check), rej(new Error(`no matching CLI line within ${ms} ms; stdout: ${stdout} stderr: ${stderr}`))), ms);
+      waiters.add(check);
+      check();
+    });
+  return { child, lines, done, waitLine };
+}
+
+const cli = (args, opts) => spawnCli(args, opts).done;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "signalbox-cli-"));
+  receiver = await startReceiver();
+  sb = await startWrangler();
+}, { timeout: 120_000 });
+
+after(async () => {
+  await sb?.stop();
+  await receiver?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+}, { timeout: 30_000 });
+
+test("exit codes: usage 2, API error 1, help 0", { timeout: 60_000 }, async () => {
+  assert.equal((await cli([])).code, 2);
+  assert.equal((await cli(["frobnicate"])).code, 2);
+  assert.equal((await cli(["fire"])).code, 2, "missing <trigger>");
+  assert.equal((await cli(["ls", "--bogus"])).code, 2, "unknown option");
+  assert.equal((await cli(["ls"], { env: { SIGNALBOX_URL: "" } })).code, 2, "no server configured");
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Exit codes:[\s\S]*3 +validation failed/);
+  const unknown = await cli(["fire", "no.such.trigger", "{}"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /HTTP 404 not_found/);
+  assert.equal((await cli(["ls"], { env: { SIGNALBOX_API_KEY: "wrong" } })).code, 1, "401");
+});
+
+test("ls lists triggers (table and --json), --type filters", { timeout: 60_000 }, async () => {
+  assert.equal((await sb.api("PUT", "/v1/triggers/cli.ls.event", { body: { type: "event" } })).status, 201);
+  assert.equal((await sb.api("PUT", "/v1/triggers/cli.ls.manual", { body: { type: "manual" } })).status, 201);
+  const table = await cli(["ls"]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^NAME +TYPE +STATUS/m);
+  assert.match(table.stdout, /^cli\.ls\.event +event +active/m);
+  const json = await cli(["ls", "--type", "manual", "--json"]);
+  assert.equal(json.code, 0, json.stderr);
+  const names = JSON.parse(json.stdout).map((t) => t.name);
+  assert.ok(names.includes("cli.ls.manual") && !names.includes("cli.ls.event"), names.join(","));
+});
+
+test("fire: accepted with its deliveries; a payload failing the schema exits 3", { timeout: 60_000 }, async () => {
+  const schema = { type: "object", required: ["n"], properties: { n: { type: "number" } } };
+  assert.equal((await sb.api("PUT", "/v1/triggers/cli.fire", { body: { type: "event", schema } })).status, 201);
+  const r = await cli(["fire", "cli.fire", '{"n": 1}', "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const answer = JSON.parse(r.stdout);
+  assert.equal(answer.status, "accepted");
+  const fire = await sb.api("GET", `/v1/triggers/cli.fire/fires/${answer.eventId}`);
+  assert.deepEqual(fire.json.data, { n: 1 });
+  const human = await cli(["fire", "cli.fire", '{"n": 2}']);
+  assert.match(human.stdout, /^accepted: \S+ seq \d+, 0 deliveries/m);
+  const bad = await cli(["fire", "cli.fire", '{"n": "one"}']);
+  assert.equal(bad.code, 3, bad.stderr);
+  assert.equal((await cli(["fire", "cli.fire", "{not json"])).code, 2);
+});
+
+test("tail --json sees a fire on the live stream", { timeout: 60_000 }, async () => {
+  assert.equal((await sb.api("PUT", "/v1/triggers/cli.tail", { body: { type: "event" } })).status, 201);
+  const tail = spawnCli(["tail", "cli.tail", "--json", "--types", "trigger.fired", "--count", "1"]);
+  await new Promise((r) => setTimeout(r, 500));
+  const f = await sb.api("POST", "/v1/triggers/cli.tail/fire", { body: { data: { hello: "tail" } } });
+  assert.equal(f.status, 202);
+  const { code, stdout, stderr } = await tail.done;
+  assert.equal(code, 0, stderr);
+  const ev = JSON.parse(stdout.trim().split("\n")[0]);
+  assert.equal(ev.type, "trigger.fired");
+  assert.equal(ev.id, f.json.eventId);
+  assert.deepEqual(ev.data.payload, { hello: "tail" });
+});
+
+test("listen --forward-to delivers signed fires to a local URL and acks them", { timeout: 90_000 }, async () => {
+  assert.equal((await sb.api("PUT", "/v1/triggers/cli.listen", { body: { type: "event" } })).status, 201);
+  const listen = spawnCli(["listen", "cli.listen", "--forward-to", `${receiver.url}/local`, "--json", "--count", "2"], { timeoutMs: 60_000 });
+  const ready = JSON.parse(await listen.waitLine((l) => l.includes('"ready"')));
+  assert.equal(ready.flow, "cli");
+  assert.equal(ready.created, true);
+  const sub = await sb.api("GET", "/v1/triggers/cli.listen");
+  assert.equal(sub.json.subscriptions.cli.target.type, "pull");
+  const fired = [];
+  for (const i of [1, 2]) fired.push((await sb.api("POST", "/v1/triggers/cli.listen/fire", { body: { data: { i } } })).json.eventId);
+  const got = (await receiver.waitFor((rs) => rs.filter((r) => r.path === "/local").length >= 2, 30_000)).filter((r) => r.path === "/local");
+  for (const [i, r] of got.entries()) {
+    assert.ok(verifyWebhook(ready.secret, r.headers, r.body), "the forwarded request carries a valid Standard Webhooks signature");
+    assert.equal(r.json.type, "trigger.fired");
+    assert.equal(r.json.eventId, fired[i]);
+    assert.equal(r.json.trigger, "cli.listen");
+    assert.deepEqual(r.json.data, { i: i + 1 });
+    assert.equal(r.headers["webhook-id"], r.json.deliveryId);
+  }
+  const { code, stderr } = await listen.done;
+  assert.equal(code, 0, stderr);
+  const pending = await sb.api("GET", "/v1/triggers/cli.listen/subscriptions/cli/events");
+  assert.equal(pending.json.events.length, 0, "both fires were acked");
+});
+
+test("sync: local validation, dry run, apply, no-op, prune; a .ts module with defineTrigger", { timeout: 90_000 }, async () => {
+  const file = join(dir, "triggers.json");
+  const bad = join(dir, "bad.json");
+  await writeFile(bad, JSON.stringify([{ name: "cli.sync.bad", type: "nope" }, { name: "cli.sync.a", type: "event", filter: { "": 1 } }]));
+  const invalid = await cli(["sync", bad]);
+  assert.equal(invalid.code, 3);
+  assert.match(invalid.stderr, /cli\.sync\.bad type:/);
+  assert.match(invalid.stderr, /cli\.sync\.a filter/);
+
+  const defs = [
+    { name: "cli.sync.a", type: "event", subscriptions: { billing: { target: { type: "pull" } } } },
+    { name: "cli.sync.b", type: "manual", description: "from code" },
+  ];
+  await writeFile(file, JSON.stringify(defs));
+  const dry = await cli(["sync", file, "--dry-run", "--json"]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual(JSON.parse(dry.stdout).created.sort(), ["cli.sync.a", "cli.sync.b"]);
+  assert.equal((await sb.api("GET", "/v1/triggers/cli.sync.a")).status, 404, "a dry run changes nothing");
+
+  const applied = await cli(["sync", file]);
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.match(applied.stdout, /\+ created +cli\.sync\.a, cli\.sync\.b|\+ created +cli\.sync\.b, cli\.sync\.a/);
+  assert.equal((await sb.api("GET", "/v1/triggers/cli.sync.a")).json.source, "code");
+  const again = JSON.parse((await cli(["sync", file, "--json"])).stdout);
+  assert.deepEqual(again.unchanged.sort(), ["cli.sync.a", "cli.sync.b"]);
+
+  const ts = join(dir, "triggers.ts");
+  await writeFile(ts, `import { defineTrigger } from "signalbox";
+const a = defineTrigger({ name: "cli.sync.a", type: "event", subscriptions: { billing: { target: { type: "pull" } } } });
+export default [a];
+`);
+  const pruned = await cli(["sync", ts, "--prune", "--json"]);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  const r = JSON.parse(pruned.stdout);
+  assert.deepEqual(r.retired, ["cli.sync.b"]);
+  assert.deepEqual(r.unchanged, ["cli.sync.a"]);
+  assert.equal((await sb.api("GET", "/v1/triggers/cli.sync.b")).json.status, "retired");
+});
