@@ -41,7 +41,15 @@ export async function buildDocument() {
     const file = join(dir, "app.mjs");
     await writeFile(file, out.outputFiles[0].text);
     const { createApp } = await import(pathToFileURL(file).href);
-    const res = await createApp().request("http://signalbox.local/openapi.json");
+    // the app logs each request as a JSON line: keep it off stdout, where the document goes
+    const log = console.log;
+    console.log = () => {};
+    let res;
+    try {
+      res = await createApp().request("http://signalbox.local/openapi.json");
+    } finally {
+      console.log = log;
+    }
     if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}`);
     return await res.json();
   } finally {
