@@ -38,6 +38,8 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
+      // the structured log lines (src/observability/log.ts) are for operators, not test output
+      onConsoleLog: (log: string) => (log.startsWith('{"msg":') ? false : undefined),
     },
   };
 });

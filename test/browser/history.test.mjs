@@ -1,10 +1,6 @@
 /**
- * PENDING (not in `npm run test:browser`): the trigger view's chart from the
- * real `history` of `GET /v1/triggers/{name}/stats` (bucketMs 600000, the last
- * 12 h), which main adds. Once merged, rename this file to history.test.mjs.
- * (views.test.mjs already checks the chart against an answer of that
- * shape, and the empty state while the field is absent.)
- * Run by hand: node --test test/browser/history.pending.mjs
+ * The trigger view's chart from the real `history` of
+ * `GET /v1/triggers/{name}/stats` (bucketMs 600000, the last 12 h).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";

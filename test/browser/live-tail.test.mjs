@@ -1,8 +1,5 @@
 /**
- * PENDING (not in `npm run test:browser`): the live tail against the real
- * `GET /v1/triggers/{name}/events/live` (SSE), which main is building. Once
- * that endpoint is merged, rename this file to live-tail.test.mjs.
- * Run by hand: node --test test/browser/live-tail.pending.mjs
+ * The live tail in a real browser against `GET /v1/triggers/{name}/events/live` (SSE).
  *
  * What it checks: stored events arrive first, in seq order; a fire shows up
  * live; pause then resume misses nothing and repeats nothing (Last-Event-ID);

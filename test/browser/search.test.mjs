@@ -1,8 +1,7 @@
 /**
- * PENDING (not in `npm run test:browser`): search against the real
- * `GET /v1/fires/{eventId}` and `GET /v1/deliveries/{deliveryId}` that main
- * adds to the contract. Once both are merged, rename this file to
- * search.test.mjs. Run by hand: node --test test/browser/search.pending.mjs
+ * Search in a real browser against `GET /v1/fires/{eventId}` and
+ * `GET /v1/deliveries/{deliveryId}`: an event id and a delivery id open their
+ * fire; another tenant's ids are "not found" for it.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
