@@ -1,6 +1,7 @@
-/** `signalbox tail <trigger>`: the live stream, one line per event (or JSON lines). */
+/** `signalbox tail <trigger>`: the live stream, one line per event (or JSON lines); reconnects after the last seq when the stream ends. */
 import { intFlag, type Command } from "./types";
 import type { StreamEvent } from "../../../client/client";
+import { SignalboxError } from "../../../client/errors";
 
 /** `12:00:01.123  #42  trigger.fired  evt_…  {"order":1}` */
 export function eventLine(ev: StreamEvent): string {
@@ -22,12 +23,20 @@ export const tailCommand: Command = {
     signal.addEventListener("abort", () => ctrl.abort(), { once: true });
     if (!out.json) out.err(`Tailing ${args[0]}${types ? ` (${types.join(", ")})` : ""}. Ctrl-C to stop.`);
     let seen = 0;
-    for await (const ev of client.live(args[0], { after: intFlag(flags.after, "after"), types, signal: ctrl.signal })) {
-      out.log(out.json ? JSON.stringify(ev) : eventLine(ev));
-      if (count !== undefined && ++seen >= count) {
-        ctrl.abort();
-        break;
+    let after = intFlag(flags.after, "after");
+    // The stream can end (a deploy, an idle proxy): continue after the last seq seen, like an EventSource.
+    while (!ctrl.signal.aborted) {
+      try {
+        for await (const ev of client.live(args[0], { after, types, signal: ctrl.signal })) {
+          after = ev.seq;
+          out.log(out.json ? JSON.stringify(ev) : eventLine(ev));
+          if (count !== undefined && ++seen >= count) ctrl.abort();
+        }
+      } catch (e) {
+        if (e instanceof SignalboxError && e.status !== 0) throw e; // an answer (404, 401 …), not a lost connection
+        out.err(`tail: ${(e as Error).message}; reconnecting`);
       }
+      if (!ctrl.signal.aborted) await new Promise((r) => setTimeout(r, 1_000));
     }
     return 0;
   },
