@@ -17,6 +17,7 @@ import { deleteMember, listMembers } from "./poll/members";
 import { drainFanOut, nextFanOutDue, pendingFanOut } from "./poll/fanout";
 import { pollOnce } from "./poll/poll";
 import { seenCount } from "./poll/seen";
+import { configureLogs } from "../src/observability/log";
 
 /** How often an awake group asks its members whether they still belong (orphans: triggers gone without a leave). */
 export const VERIFY_EVERY_MS = 3_600_000;
@@ -31,6 +32,7 @@ export class PollGroupObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogs(env.LOG_LEVEL);
     this.core = new PollCore(ctx.storage, env);
   }
 

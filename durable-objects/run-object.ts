@@ -17,6 +17,7 @@ import { Ledger, type OutcomeItem } from "./ledger/ledger";
 import { queueAwaitCounts } from "./run/await-counts";
 import { queueOp, drainRunOutbox, nextRunOutboxDue, applyWait, removeOp } from "./run/outbox";
 import type { DeliveryControl, OutcomesAnswer } from "../src/contracts/rpc";
+import { configureLogs } from "../src/observability/log";
 
 const guard = rpcGuard;
 const ALARM_GAP_MS = 200;
@@ -26,6 +27,7 @@ export class RunObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogs(env.LOG_LEVEL);
     this.core = new RunCore(ctx.storage, env);
     // A run that never awaited anything stays empty: reads and probes create no storage.
     this.ready = hasSchema(this.core.sql);

@@ -45,6 +45,7 @@ import { drainPollSync, pollStateOf, receiveFanOut } from "./trigger/poll-member
 import type { PollFanOut, PollFanOutAnswer } from "../src/contracts/rpc";
 import type { DeletedItem, RetiredItem } from "../src/contracts/cleanup";
 import { dropStaleRows, finishPurge, purge, purgePending, retireIfIdle, retiredBefore, PURGE_RETRY_MS } from "./trigger/cleanup";
+import { configureLogs } from "../src/observability/log";
 
 const INBOX_BATCH = 100;
 
@@ -59,6 +60,7 @@ export class TriggerObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    configureLogs(env.LOG_LEVEL);
     this.core = this.boot();
     // listeners' pings are answered by the runtime: an idle listener never wakes the object
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));

@@ -17,6 +17,8 @@ export interface Env {
   PUBLIC_BASE_URL?: string;
   /** Origins allowed to call /v1 from a browser (comma-separated, or `*`); empty: none (no CORS headers). */
   CORS_ORIGINS?: string;
+  /** lowest structured log level written: info (default), warn, error, none */
+  LOG_LEVEL?: string;
   /** Workers static assets (dist/): the dashboard, and the API reference's script under /docs/. */
   ASSETS?: Fetcher;
   [binding: string]: unknown;

@@ -3,6 +3,7 @@ import { createApp } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
 import { cleanupAllTenants } from "./maintenance/cleanup";
 import type { DeliveryMessage, Env } from "./env";
+import { configureLogs } from "./observability/log";
 
 export { TriggerObject } from "../durable-objects/trigger-object";
 export { RunObject } from "../durable-objects/run-object";
@@ -12,8 +13,8 @@ export { verifyDelivery } from "./receiver/verify-delivery";
 const app = createApp();
 
 export default {
-  fetch: (req, env, ctx) => app.fetch(req, env, ctx),
-  queue: (batch, env) => consumeDeliveries(batch, env),
+  fetch: (req, env, ctx) => (configureLogs(env.LOG_LEVEL), app.fetch(req, env, ctx)),
+  queue: (batch, env) => (configureLogs(env.LOG_LEVEL), consumeDeliveries(batch, env)),
   // the daily cleanup of every tenant (wrangler.toml [triggers])
-  scheduled: (controller, env, ctx) => ctx.waitUntil(cleanupAllTenants(env, controller.scheduledTime)),
+  scheduled: (controller, env, ctx) => (configureLogs(env.LOG_LEVEL), ctx.waitUntil(cleanupAllTenants(env, controller.scheduledTime))),
 } satisfies ExportedHandler<Env, DeliveryMessage>;

@@ -18,6 +18,18 @@ export type LogEvent =
   | "request" | "fire" | "schedule.fired" | "schedule.missed" | "delivery" | "callback" | "webhook.refused" | "poll" | "await";
 
 type Level = "info" | "warn" | "error";
+const RANK: Record<string, number> = { info: 0, warn: 1, error: 2, none: 3 };
+let threshold = 0;
+
+/**
+ * The lowest level written, from the `LOG_LEVEL` variable (`info` by
+ * default; `warn`, `error`, `none`). Called at every entry point (the
+ * Worker's handlers, each object's constructor): cheap, and an isolate may
+ * run either.
+ */
+export function configureLogs(level: string | undefined): void {
+  threshold = RANK[level ?? "info"] ?? 0;
+}
 const pending: Record<Level, string[]> = { info: [], warn: [], error: [] };
 let buffered = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -52,6 +64,7 @@ export function flushLogs(): void {
  * out of file descriptors and stalled).
  */
 export function logEvent(msg: LogEvent, fields: LogFields, level: Level = "info"): void {
+  if (RANK[level] < threshold) return;
   pending[level].push(JSON.stringify({ msg, ...fields }));
   if (++buffered >= GATHER_MAX) flushLogs();
   else if (timer === null) timer = setTimeout(flushLogs, GATHER_MS);
