@@ -58,3 +58,37 @@ export function applyMigrations(sql: Sql, storage: DurableObjectStorage, migrati
 export function hasSchema(sql: Sql): boolean {
   return sql.one(`SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'`) !== null;
 }
+
+/**
+ * Re-entrant transactions over `transactionSync` with commit hooks: an inner
+ * call joins the outer one; hooks registered with onCommit run after the
+ * outermost commit and are dropped (with `onRollback` called) if it throws.
+ * Every object's core keeps one.
+ */
+export class TxScope {
+  private readonly commits: (() => void)[][] = [];
+
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  run<T>(fn: () => T, onRollback?: () => void): T {
+    if (this.commits.length > 0) return fn();
+    this.commits.push([]);
+    let result: T;
+    try {
+      result = this.storage.transactionSync(fn);
+    } catch (e) {
+      this.commits.pop();
+      onRollback?.();
+      throw e;
+    }
+    for (const hook of this.commits.pop()!) hook();
+    return result;
+  }
+
+  /** Runs `hook` once the current transaction commits (at once outside a transaction). */
+  onCommit(hook: () => void): void {
+    const top = this.commits[this.commits.length - 1];
+    if (top) top.push(hook);
+    else hook();
+  }
+}

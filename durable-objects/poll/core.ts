@@ -5,7 +5,7 @@
  */
 import type { Env } from "../../src/env";
 import type { PollState } from "../../src/domain/poll";
-import { Sql, hasSchema } from "../sql";
+import { Sql, TxScope, hasSchema } from "../sql";
 import { migratePoll } from "./schema";
 
 export type GroupState = {
@@ -35,7 +35,7 @@ export class PollCore {
   readonly sql: Sql;
   ready: boolean;
   private cached: GroupState | null | undefined;
-  private readonly commits: (() => void)[][] = [];
+  private readonly txs: TxScope;
 
   constructor(
     readonly storage: DurableObjectStorage,
@@ -44,6 +44,7 @@ export class PollCore {
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);
+    this.txs = new TxScope(storage);
     // a group that was never joined (a state read, a stale leave) stays empty
     this.ready = hasSchema(this.sql);
     if (this.ready) migratePoll(this.sql, storage);
@@ -83,17 +84,6 @@ export class PollCore {
 
   /** One transaction (re-entrant); the cached state is dropped if it throws; hooks run after commit. */
   tx<T>(fn: () => T): T {
-    if (this.commits.length > 0) return fn();
-    this.commits.push([]);
-    let result: T;
-    try {
-      result = this.storage.transactionSync(fn);
-    } catch (e) {
-      this.commits.pop();
-      this.cached = undefined;
-      throw e;
-    }
-    for (const hook of this.commits.pop()!) hook();
-    return result;
+    return this.txs.run(fn, () => void (this.cached = undefined));
   }
 }

@@ -1,13 +1,13 @@
 /** The RunObject's shared context: storage, identity (tenant, run id), clock, transactions, callback queueing. */
 import type { Env } from "../../src/env";
-import { Sql } from "../sql";
+import { Sql, TxScope } from "../sql";
 import type { Ledger } from "../ledger/ledger";
 
 export class RunCore {
   readonly sql: Sql;
   /** The callbacks' delivery ledger (set by the object once the core exists). */
   ledger!: Ledger;
-  private readonly commits: (() => void)[][] = [];
+  private readonly txs: TxScope;
 
   constructor(
     readonly storage: DurableObjectStorage,
@@ -15,6 +15,7 @@ export class RunCore {
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);
+    this.txs = new TxScope(storage);
   }
 
   now(): number {
@@ -42,23 +43,11 @@ export class RunCore {
 
   /** One transaction (re-entrant); hooks from onCommit run after the outermost one commits. */
   tx<T>(fn: () => T): T {
-    if (this.commits.length > 0) return fn();
-    this.commits.push([]);
-    let result: T;
-    try {
-      result = this.storage.transactionSync(fn);
-    } catch (e) {
-      this.commits.pop();
-      throw e;
-    }
-    for (const hook of this.commits.pop()!) hook();
-    return result;
+    return this.txs.run(fn);
   }
 
   onCommit(hook: () => void): void {
-    const top = this.commits[this.commits.length - 1];
-    if (top) top.push(hook);
-    else hook();
+    this.txs.onCommit(hook);
   }
 
   /** Writes the one callback delivery of a settled await (inside the settling transaction). */

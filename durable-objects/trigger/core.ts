@@ -8,7 +8,7 @@ import type { Env } from "../../src/env";
 import type { TriggerDef } from "../../src/schemas/trigger";
 import type { RetryPolicy } from "../../src/domain/backoff";
 import type { TargetDef } from "../../src/schemas/subscription";
-import { Sql, hasSchema } from "../sql";
+import { Sql, TxScope, hasSchema } from "../sql";
 import { migrate } from "./schema";
 import type { Ledger } from "../ledger/ledger";
 
@@ -77,7 +77,7 @@ export class Core {
   alarmAt: number | null | undefined = undefined;
   /** Loaded lazily by ./stats.ts (kept here so every module shares one book). */
   book: unknown = undefined;
-  private readonly commits: (() => void)[][] = [];
+  private readonly txs: TxScope;
 
   constructor(
     readonly storage: DurableObjectStorage,
@@ -86,6 +86,7 @@ export class Core {
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);
+    this.txs = new TxScope(storage);
     // An object that was never written stays empty: reads (a 404, a probe) must not create storage.
     this.ready = hasSchema(this.sql);
     if (this.ready) migrate(this.sql, storage);
@@ -124,24 +125,11 @@ export class Core {
    * and are dropped, with the caches, if it throws.
    */
   tx<T>(fn: () => T): T {
-    if (this.commits.length > 0) return fn();
-    this.commits.push([]);
-    let result: T;
-    try {
-      result = this.storage.transactionSync(fn);
-    } catch (e) {
-      this.commits.pop();
-      this.invalidate();
-      throw e;
-    }
-    for (const hook of this.commits.pop()!) hook();
-    return result;
+    return this.txs.run(fn, () => this.invalidate());
   }
 
   /** Runs `hook` once the current transaction commits (at once outside a transaction). */
   onCommit(hook: () => void): void {
-    const top = this.commits[this.commits.length - 1];
-    if (top) top.push(hook);
-    else hook();
+    this.txs.onCommit(hook);
   }
 }
