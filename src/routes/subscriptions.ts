@@ -6,21 +6,16 @@ import { AppError, isRpcFailure, type RpcFailure } from "../errors";
 import { FlowParam, TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
 import { SubscriptionBody, SubscriptionView } from "../schemas/subscription";
 import { reply, rpc, type TriggerViewJson } from "./http";
+import { queueTargetProblem } from "./queue-target";
 
 export const subscriptions = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
 const params = TriggerNameParam.extend({ flow: FlowParam });
 
-/** The service's own queues: a subscription may not feed deliveries back into them. */
-const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_DLQ"]);
-
 /** A queue target must name a producer binding this deployment declares (and not one of the service's own). */
 function checkQueueTarget(env: Record<string, unknown>, name: string): void {
-  if (OWN_QUEUES.has(name)) throw new AppError(400, "reserved_queue", `Queue '${name}' is Signalbox's own delivery queue; name a queue of your flow`);
-  const b = env[name] as { send?: unknown; sendBatch?: unknown } | undefined;
-  if (typeof b !== "object" || b === null || typeof b.send !== "function" || typeof b.sendBatch !== "function") {
-    throw new AppError(400, "unknown_queue", `No queue producer binding named '${name}' in this deployment`);
-  }
+  const problem = queueTargetProblem(env, name);
+  if (problem) throw new AppError(400, problem.code, problem.message[0].toUpperCase() + problem.message.slice(1));
 }
 
 subscriptions.openapi(

@@ -11,11 +11,10 @@ import type { DefinitionPreview } from "../contracts/rpc";
 import { currentOf, needsPreview, planTransfer, summarize, type Current, type Incoming, type Mode, type Plan, type Problem, type TransferSummary } from "../domain/transfer";
 import { claimWebhookPath } from "./webhook-path-claim";
 import { rpc, type TriggerViewJson } from "./http";
+import { queueTargetProblem } from "./queue-target";
 
 /** How many objects are asked at once. */
 const CONCURRENCY = 8;
-/** The service's own queues: a subscription may not feed deliveries back into them (as PUT …/subscriptions). */
-const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_DLQ"]);
 
 /** Runs fn over items, at most `limit` at a time; results in input order. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -35,9 +34,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 export function queueTargetCheck(env: Record<string, unknown>) {
   return function checkTarget(target: TargetDef): string | null {
     if (target.type !== "queue") return null;
-    if (OWN_QUEUES.has(target.queue)) return `queue '${target.queue}' is Signalbox's own delivery queue; name a queue of your flow`;
-    const b = env[target.queue] as { send?: unknown; sendBatch?: unknown } | undefined;
-    return typeof b === "object" && b !== null && typeof b.send === "function" && typeof b.sendBatch === "function" ? null : `no queue producer binding named '${target.queue}' in this deployment`;
+    return queueTargetProblem(env, target.queue)?.message ?? null;
   };
 }
 
