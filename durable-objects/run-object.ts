@@ -34,15 +34,24 @@ export class RunObject extends DurableObject<Env> {
     if (this.ready) migrateRun(this.core.sql, ctx.storage);
     const c = this.core;
     c.ledger = new Ledger(
-      { now: () => c.now(), tx: (fn) => c.tx(fn), queue: () => c.env.DELIVERIES, probe: (id) => ({ k: "run", t: c.tenant(), n: c.runId(), d: id, a: 0, p: 1 }) },
+      {
+        now: () => c.now(), tx: (fn) => c.tx(fn),
+        queue: (q) => (q === "slow" ? c.env.DELIVERIES_SLOW : c.env.DELIVERIES),
+        probe: (id) => ({ k: "run", t: c.tenant(), n: c.runId(), d: id, a: 0, p: 1 }),
+      },
       runCallbackStore(c, () => this.ready),
     );
   }
 
   private ready: boolean;
 
-  /** After a change: apply its outbox, hand its callbacks to the queue, re-arm the alarm. */
+  /**
+   * The one post-commit path: the alarm first (before any awaited I/O, so a
+   * reset after the commit still finds the work due), then the outbox and the
+   * callbacks' hand-over, then the alarm again for what they changed.
+   */
   private async settleEffects(): Promise<void> {
+    await this.rearm();
     await drainRunOutbox(this.core);
     await this.core.ledger.handOver();
     await this.rearm();
@@ -176,8 +185,8 @@ export class RunObject extends DurableObject<Env> {
   async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
     if (!this.ready) return null;
     const answers = this.core.ledger.recordOutcomes(items);
-    // a delivered callback changes no due time; a retry needs the alarm
-    if (this.core.ledger.retriesScheduled) this.ctx.waitUntil(this.rearm());
+    await this.rearm();
+    this.ctx.waitUntil(this.core.ledger.handOver().then(() => this.rearm()));
     // callbacks carry their targets in their messages: the consumer keeps no control for a run
     return { answers, control: { version: 1, retired: false, targets: {}, skipped: [] } };
   }

@@ -20,28 +20,26 @@ import { getDelivery } from "./trigger/delivery-lookup";
 import { payloadFingerprint } from "../src/domain/idempotency";
 import { previewDefinition } from "./trigger/transfer";
 import { fire } from "./trigger/pipeline";
-import { afterFire, afterFires, afterPollFires } from "./trigger/effects";
+import { afterCommit, type Committed } from "./trigger/after-commit";
 import { preview, backfill, releaseIfSettled, scheduleOf } from "./trigger/schedule";
 import { readEvents } from "./trigger/reads";
 import { getFire, listFires } from "./trigger/fire-views";
 import { replayFire, skipFire, reportStatus } from "./trigger/operator";
 import { triggerDeliveryStore, deliveryControl, deliveryBody, recordDeadLetter } from "./trigger/delivery-store";
-import { drainProjection } from "./trigger/projection";
-import { armAlarm } from "./trigger/arm";
-import { runAlarm, rearm, INBOX_RETRY_MS } from "./trigger/alarm";
+import { runAlarm } from "./trigger/alarm";
 import { ingest } from "./trigger/webhook-ingest";
 import { processInbox } from "./trigger/webhook-inbox";
 import { pendingFor, ack, reset, waitForFire, MAX_WAIT_MS } from "./trigger/pull";
 import { addWaiter, removeWaiter } from "./trigger/waiters";
-import { currentStats, STATS_COALESCE_MS } from "./trigger/stats-flush";
+import { currentStats } from "./trigger/stats-flush";
 import { book, bump } from "./trigger/stats";
 import { loadEntry, requireEntry } from "./trigger/tables/entry";
 import { deliveryById } from "./trigger/tables/deliveries";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
-import { drainFlowNotices, type FlowNotice } from "./trigger/chain";
+import type { FlowNotice } from "./trigger/chain";
 import { fireFromFlow } from "./trigger/flow-fire";
-import { drainPollSync, pollStateOf, receiveFanOut } from "./trigger/poll-member";
+import { pollStateOf, receiveFanOut } from "./trigger/poll-member";
 import type { PollFanOut, PollFanOutAnswer } from "../src/contracts/rpc";
 import type { DeletedItem, RetiredItem } from "../src/contracts/cleanup";
 import { dropStaleRows, finishPurge, purge, purgePending, retireIfIdle, retiredBefore, PURGE_RETRY_MS } from "./trigger/cleanup";
@@ -73,7 +71,7 @@ export class TriggerObject extends DurableObject<Env> {
       {
         now: () => core.now(),
         tx: (fn) => core.tx(fn),
-        queue: () => core.env.DELIVERIES,
+        queue: (q) => (q === "slow" ? core.env.DELIVERIES_SLOW : core.env.DELIVERIES),
         probe: (id) => ({ t: loadEntry(core)?.tenant ?? "", n: loadEntry(core)?.name ?? "", d: id, a: 0, p: 1 }),
       },
       triggerDeliveryStore(core),
@@ -108,6 +106,7 @@ export class TriggerObject extends DurableObject<Env> {
     if (!hasListeners(this.ctx)) {
       this.core.onEventsCommitted = undefined;
       this.core.recentEvents = [];
+      this.core.recentBytes = 0;
     }
   }
 
@@ -115,11 +114,14 @@ export class TriggerObject extends DurableObject<Env> {
     await this.webSocketClose(ws, 1011);
   }
 
+  /** The one post-commit path (./trigger/after-commit.ts). */
+  private settle(c: Committed): Promise<void> {
+    return afterCommit(this.core, (p) => this.ctx.waitUntil(p), c);
+  }
+
   /** Applies the D1 projection now (so a list right after a write shows it); the alarm retries failures. */
-  private async project(): Promise<void> {
-    await drainProjection(this.core);
-    await drainPollSync(this.core);
-    await rearm(this.core);
+  private project(): Promise<void> {
+    return this.settle({ project: true });
   }
 
   async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null) {
@@ -195,7 +197,7 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(async () => {
       const { created, secret, sub } = putSubscription(this.core, flow, body);
       await this.project();
-      return { created, subscription: { ...subscriptionView(sub), trigger: requireEntry(this.core).name, ...(secret ? { secret } : {}) } };
+      return { created, subscription: { ...subscriptionView(this.core, sub), trigger: requireEntry(this.core).name, ...(secret ? { secret } : {}) } };
     });
   }
 
@@ -212,7 +214,7 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(async () => {
       const { secret, sub, previousSecretExpiresAt } = rotateSecret(this.core, flow, overlapHours);
       await this.project();
-      return { ...subscriptionView(sub), trigger: requireEntry(this.core).name, secret, previousSecretExpiresAt };
+      return { ...subscriptionView(this.core, sub), trigger: requireEntry(this.core).name, secret, previousSecretExpiresAt };
     });
   }
 
@@ -229,7 +231,7 @@ export class TriggerObject extends DurableObject<Env> {
         flows: input.flows, onSchemaFail: "reject", rateLimit: true,
         meta: input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : undefined,
       });
-      await afterFire(this.core, outcome);
+      await this.settle({ fires: [outcome] });
       return outcome.answer;
     });
   }
@@ -280,8 +282,7 @@ export class TriggerObject extends DurableObject<Env> {
   async replay(eventId: string, flows: string[] | null) {
     return guard(async () => {
       const r = replayFire(this.core, eventId, flows);
-      await this.core.ledger.handOver();
-      await armAlarm(this.core, Math.min(this.core.now() + STATS_COALESCE_MS, this.core.ledger.nextDue() ?? Infinity));
+      await this.settle({ deliveries: true });
       return { eventId, deliveries: r.deliveries };
     });
   }
@@ -289,7 +290,7 @@ export class TriggerObject extends DurableObject<Env> {
   async skip(eventId: string, reason: string) {
     return guard(async () => {
       const r = skipFire(this.core, eventId, reason);
-      await afterFires(this.core, releaseIfSettled(this.core));
+      await this.settle({ fires: releaseIfSettled(this.core), deliveries: true });
       return { eventId, ...r };
     });
   }
@@ -297,9 +298,7 @@ export class TriggerObject extends DurableObject<Env> {
   async reportStatus(deliveryId: string, status: "processing" | "completed" | "failed", output: unknown, error: string | null) {
     return guard(async () => {
       const { repeated: _, ...r } = reportStatus(this.core, deliveryId, status, output, error);
-      await afterFires(this.core, releaseIfSettled(this.core));
-      await drainFlowNotices(this.core);
-      await rearm(this.core);
+      await this.settle({ fires: releaseIfSettled(this.core), deliveries: true, flowNotices: true });
       return r;
     });
   }
@@ -308,7 +307,7 @@ export class TriggerObject extends DurableObject<Env> {
   async fireFromFlow(notice: FlowNotice) {
     return guard(async () => {
       const outcome = fireFromFlow(this.core, notice);
-      await afterFire(this.core, outcome);
+      await this.settle({ fires: [outcome] });
       return outcome.answer;
     });
   }
@@ -317,7 +316,7 @@ export class TriggerObject extends DurableObject<Env> {
   async pollFanOut(p: PollFanOut): Promise<PollFanOutAnswer | RpcFailure> {
     return guard(async () => {
       const { answer, outcomes } = await receiveFanOut(this.core, p);
-      if (outcomes.length) await afterPollFires(this.core, outcomes);
+      await this.settle({ fires: outcomes });
       return answer;
     });
   }
@@ -335,11 +334,8 @@ export class TriggerObject extends DurableObject<Env> {
   async recordOutcomes(items: OutcomeItem[]): Promise<OutcomesAnswer | null> {
     if (!this.core.ready || !loadEntry(this.core)) return null;
     const answers = this.core.ledger.recordOutcomes(items);
-    // the consumer waits for this answer before its next batch: hand over (a freed window, due retries) after it
-    this.ctx.waitUntil(this.core.ledger.handOver());
-    await armAlarm(this.core, Math.min(this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS, this.core.ledger.nextDue() ?? Infinity));
-    const released = releaseIfSettled(this.core);
-    if (released.length) this.ctx.waitUntil(afterFires(this.core, released));
+    // the consumer waits for this answer before its next batch: the freed room is handed over after it
+    await this.settle({ fires: releaseIfSettled(this.core), deliveries: true });
     return { answers, control: deliveryControl(this.core) };
   }
 
@@ -352,7 +348,7 @@ export class TriggerObject extends DurableObject<Env> {
   /** Consumer: a probe this object sent came back through the queue. */
   async probeReturned(probeId: string): Promise<void> {
     this.core.ledger.probeReturned(probeId);
-    await armAlarm(this.core, this.core.ledger.nextDue() ?? this.core.now() + STATS_COALESCE_MS);
+    await this.settle({});
   }
 
   /**
@@ -366,13 +362,12 @@ export class TriggerObject extends DurableObject<Env> {
         answer = await ingest(this.core, req);
       } catch (e) {
         // a refusal is counted in memory: make sure the stats flush runs
-        if (this.core.statsDueAt !== null) await armAlarm(this.core, this.core.statsDueAt);
+        await this.settle({});
         throw e;
       }
-      if (answer.kind === "stored" && answer.status === "accepted") {
-        await armAlarm(this.core, this.core.now() + INBOX_RETRY_MS);
-        this.scheduleDrain();
-      }
+      const stored = answer.kind === "stored" && answer.status === "accepted";
+      await this.settle({ inbox: stored });
+      if (stored) this.scheduleDrain();
       return answer;
     });
   }
@@ -381,7 +376,7 @@ export class TriggerObject extends DurableObject<Env> {
   async countWebhookRefusal(outcome: "too_large"): Promise<void> {
     if (!this.core.ready || !loadEntry(this.core)) return;
     bump(this.core, "rejected", outcome);
-    await armAlarm(this.core, this.core.statsDueAt ?? this.core.now() + STATS_COALESCE_MS);
+    await this.settle({});
   }
 
   /** Starts an inbox drain after the current answer (waitUntil keeps this object's context alive for it). */
@@ -405,7 +400,7 @@ export class TriggerObject extends DurableObject<Env> {
       do {
         this.drainAgain = false;
         const outcomes = processInbox(this.core, INBOX_BATCH);
-        await afterFires(this.core, outcomes);
+        await this.settle({ fires: outcomes });
         if (outcomes.length === INBOX_BATCH) this.drainAgain = true;
       } while (this.drainAgain);
     } finally {
@@ -420,7 +415,7 @@ export class TriggerObject extends DurableObject<Env> {
   async backfill(fromMs: number, toMs: number) {
     return guard(async () => {
       const r = backfill(this.core, fromMs, toMs);
-      await afterFires(this.core, r.outcomes);
+      await this.settle({ fires: r.outcomes });
       return { fired: r.fired.length, alreadyFired: r.alreadyFired, eventIds: r.fired };
     });
   }
@@ -442,6 +437,6 @@ export class TriggerObject extends DurableObject<Env> {
       });
       return;
     }
-    await runAlarm(this.core, () => this.drainInbox(), (outcomes) => afterFires(this.core, outcomes));
+    await runAlarm(this.core, () => this.drainInbox());
   }
 }

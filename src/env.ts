@@ -9,7 +9,10 @@ export interface Env {
   RUNS: DurableObjectNamespace<RunObject>;
   POLL_GROUPS: DurableObjectNamespace<PollGroupObject>;
   DB: D1Database;
+  /** first attempts of lanes that answer at once */
   DELIVERIES: Queue<DeliveryMessage>;
+  /** retries, breaker probes and lanes that answer slowly */
+  DELIVERIES_SLOW: Queue<DeliveryMessage>;
   DELIVERIES_DLQ: Queue<DeliveryMessage>;
   /** JSON array of API keys, see API.md. A secret: never log it. */
   API_KEYS?: string;

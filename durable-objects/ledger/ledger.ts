@@ -1,261 +1,368 @@
 /**
  * The one delivery ledger, shared by trigger deliveries and await callbacks.
- * Its rows live in the owner's SQLite (the LedgerStore says how); this class
- * keeps what needs no row written:
+ * Its rows live in the owner's SQLite (the LedgerStore says how); memory
+ * holds only a window: per lane (a subscription, or a run's callbacks) the
+ * deliveries in flight (at most the lane's cap, 32 by default), a cursor
+ * into the first attempts (key order, SQLite reads them a page at a time)
+ * and when its next retry is due (a partial index finds due retries). A
+ * backlog of any size stays in SQLite and costs a fire nothing.
  *
- * - the send outbox: every queued delivery, due when, and whether it has been
- *   handed to the queue (and which attempt). The alarm hands over what is due
- *   and not handed; a failed send is simply not handed.
- * - one retry scheduler: a retryable outcome sets the row's next attempt time
- *   and the ledger hands the next attempt over when it is due (the queue never
- *   holds delayed messages).
- * - recovery without storms: what was handed is the queue's (its redelivery
- *   covers a crashed consumer). Only when handed deliveries stay unsettled for
- *   PROBE_AFTER_MS, or after a restart (when this memory is gone), the ledger
- *   sends a probe message through the same queue; a queue is first in, first
- *   out, so when the probe comes back, whatever was handed before it and is
- *   still unsettled after its attempt timeout was lost, and only that is sent
- *   again. A message merely waiting in a backlog is never sent twice.
+ * A lane only hands over while its breaker is closed and no Retry-After
+ * holds it; an open breaker lets one probe through per cooldown and its
+ * waiting deliveries keep their attempts. First attempts of a lane that
+ * answers at once go to the fast queue; retries, probes and slow lanes use
+ * the slow queue, so a slow flow never holds up the others. Lost messages
+ * are found by barriers (./barriers.ts).
  */
-import { decideAttempt, type AttemptDecision, type RetryPolicy } from "../../src/domain/backoff";
-import type { DeliveryMessage } from "../../src/contracts/messages";
-import type { AttemptResult } from "../../src/contracts/rpc";
+import { decideAttempt } from "../../src/domain/backoff";
+import { afterAttempt, breakerView, FRESH_LANE, isHeld, probeDueAt, smooth, standingFor, type BreakerPolicy, type LaneState } from "../../src/domain/delivery-lane";
+import { Barriers, PROBE_AFTER_MS, QUEUES, type Handed } from "./barriers";
+import { advance, compareKeys, newLane, rewind, type Lane } from "./lane";
+import type { LedgerDecision, LedgerHost, LedgerRow, LedgerStore, OutcomeItem, QueueName } from "./types";
 
-/** Handed deliveries unsettled this long make the ledger send a probe. */
-export const PROBE_AFTER_MS = 10_000;
-/** A probe not back after this long is given up (another may be sent). */
-export const PROBE_TIMEOUT_MS = 60_000;
-/** Margin after an attempt's own timeout before a delivery handed before a returned probe counts as lost. */
-export const LOST_GRACE_MS = 2_000;
+export { PROBE_AFTER_MS, PROBE_TIMEOUT_MS, LOST_GRACE_MS } from "./barriers";
+export type { LedgerRow, LedgerStore, LedgerHost, OutcomeItem, LedgerDecision } from "./types";
+
 /** A failed queue send is tried again after this long. */
 export const SEND_RETRY_MS = 1_000;
-/** At most this many deliveries are handed over per pass (the rest on the next pass, at once). */
-export const HAND_OVER_BATCH = 500;
-/**
- * Flow control: at most this many deliveries of one owner are in the queue
- * (handed, outcome not back) at a time; the rest wait here, due, and go as
- * outcomes come back. A burst or a recovery never floods the queue, and
- * what waits costs nothing (no message, no timer, no row).
- */
-export const IN_FLIGHT_WINDOW = 1_000;
+/** First attempts read per page, and pages per pass (a pass that stops at the budget comes back at once). */
+const SCAN_PAGE = 500;
+const SCAN_PAGES = 4;
+/** Queued rows of a gone lane skipped per pass. */
+const GONE_CHUNK = 200;
 
-/** A ledger row as the store gives it; `raw` is the store's own row, handed back to it (no second read). */
-export type LedgerRow = { id: string; status: string; attempts: number; nextAttemptAt: number | null; timeoutMs: number; raw?: unknown };
+type Pick = { lane: Lane; row: LedgerRow; probe: boolean };
 
-/** An attempt's decision, or a delivery the consumer did not attempt (its flow unsubscribed, its trigger retired, it was skipped). */
-export type LedgerDecision = AttemptDecision | { status: "skipped"; reason: string };
+/** A lane without a breaker (a run's callbacks): it never opens. */
+const NO_BREAKER: BreakerPolicy = { failureThreshold: Number.POSITIVE_INFINITY, cooldownSeconds: 30 };
 
-export interface LedgerStore {
-  /** Every queued row (to rebuild after a restart); bounded by the owner's open window. */
-  openRows(): LedgerRow[];
-  row(id: string): LedgerRow | null;
-  /** The queue message of one attempt (with the body to send, unless too large). */
-  message(row: LedgerRow, attempt: number): DeliveryMessage;
-  policy(row: LedgerRow): RetryPolicy;
-  /** Writes an attempt's outcome (inside the ledger's transaction). */
-  write(row: LedgerRow, attempt: number, decision: LedgerDecision, result: AttemptResult, at: number): void;
-}
-
-export interface LedgerHost {
-  now(): number;
-  tx<T>(fn: () => T): T;
-  queue(): Queue<DeliveryMessage>;
-  probe(id: string): DeliveryMessage;
-}
-
-/** handedOrder: the order of the send that handed it, against the probes' order (the queue's order, not the clock's). */
-type Entry = { dueAt: number; handed: number | null; handedAt: number; handedOrder: number; lostAt: number | null; timeoutMs: number };
-
-export type OutcomeItem = { id: string; attempt: number; result: AttemptResult };
+/** The fast queue's consumer gives an attempt this long before it finds its lane slow (src/delivery/consumer.ts). */
+export const FAST_LANE_BUDGET_MS = 1_000;
 
 export class Ledger {
-  private entries: Map<string, Entry> | undefined;
-  /** Ids not handed over (due now or later), a subset of the entries. */
-  private readonly waiting = new Set<string>();
-  /** Handed entries from this instance's own sends (they hold the window). */
-  private inFlight = 0;
-  private probeInFlight: { id: string; sentAt: number; order: number } | null = null;
-  private sends = 0;
-  /** Counts for tests and the log: re-sent because a probe showed them lost. */
+  private lanes: Map<string, Lane> | undefined;
+  private readonly barriers = new Barriers();
+  private sendRetryAt: number | null = null;
+  /** Counts for tests and the log: re-sent because a barrier showed them lost. */
   resentLost = 0;
-  /** Whether the last recordOutcomes scheduled a retry (the owner must make sure its alarm comes for it). */
-  retriesScheduled = false;
+
+  /** When this instance started: only what became due before it can have been handed by an earlier one. */
+  private readonly startedAt: number;
 
   constructor(
     private readonly host: LedgerHost,
     private readonly store: LedgerStore,
-  ) {}
+  ) {
+    this.startedAt = host.now();
+  }
 
-  /** The open set, rebuilt from storage on first use: what was handed before a restart is unknown until a probe returns. */
-  private open(): Map<string, Entry> {
-    if (this.entries) return this.entries;
+  /**
+   * The lanes, in step with the store's configuration. The first call after a
+   * start treats what may have been in flight before it (per lane the first
+   * `cap` first attempts and due retries that were due before the start) as
+   * handed to either queue: barriers through both decide what was lost.
+   */
+  private sync(): Map<string, Lane> {
+    const first = this.lanes === undefined;
+    const lanes = (this.lanes ??= new Map());
     const now = this.host.now();
-    this.entries = new Map();
-    for (const r of this.store.openRows()) {
-      const future = r.nextAttemptAt !== null && r.nextAttemptAt > now;
-      // a future retry cannot have been handed yet; anything else may be in the queue, or lost
-      if (future) this.wait(r.id, { dueAt: r.nextAttemptAt!, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs });
-      else this.entries.set(r.id, { dueAt: now, handed: r.attempts + 1, handedAt: now - PROBE_AFTER_MS, handedOrder: 0, lostAt: null, timeoutMs: r.timeoutMs });
+    const seen = new Set<string>();
+    for (const config of this.store.lanes()) {
+      seen.add(config.lane);
+      const have = lanes.get(config.lane);
+      if (have) {
+        have.config = config;
+        continue;
+      }
+      const lane = newLane(config, this.store.loadLane(config.lane) ?? FRESH_LANE);
+      lanes.set(config.lane, lane);
+      if (first && !config.gone) this.markInDoubt(lane, now);
     }
-    return this.entries;
+    for (const [name, lane] of lanes) if (!seen.has(name) && lane.inFlight.size === 0) lanes.delete(name);
+    return lanes;
   }
 
-  // transitions (the only places that change `handed`, keeping `waiting` and `inFlight` in step)
-  private wait(id: string, e: Entry): void {
-    this.release(id);
-    e.handed = null;
-    e.lostAt = null;
-    this.entries!.set(id, e);
-    this.waiting.add(id);
+  private markInDoubt(lane: Lane, now: number): void {
+    const rows = [...this.store.fresh(null, [lane.config.lane], lane.config.cap), ...this.store.dueRetries(lane.config.lane, now, lane.config.cap)];
+    for (const r of rows.filter((x) => x.dueAt < this.startedAt)) {
+      lane.inFlight.set(r.id, { attempt: r.attempts + 1, key: r.key, fresh: r.attempts === 0, probe: false, at: now - PROBE_AFTER_MS, order: 0, timeoutMs: r.timeoutMs, awaiting: [...QUEUES], lostAt: null });
+      if (r.attempts === 0) advance(lane, r.key);
+    }
   }
 
-  private hand(id: string, e: Entry, attempt: number, at: number, order: number): void {
-    this.waiting.delete(id);
-    Object.assign(e, { handed: attempt, handedAt: at, handedOrder: order, lostAt: null });
-    if (order > 0) this.inFlight++;
+  private laneOf(id: string): Lane | undefined {
+    for (const lane of (this.lanes ?? this.sync()).values()) if (lane.inFlight.has(id)) return lane;
+    return undefined;
   }
 
-  private release(id: string): void {
-    const e = this.entries?.get(id);
-    if (e && e.handed !== null && e.handedOrder > 0) this.inFlight--;
+  private breakerOf(lane: Lane): BreakerPolicy {
+    return lane.config.breaker ?? NO_BREAKER;
   }
 
-  private remove(id: string): void {
-    this.release(id);
-    this.waiting.delete(id);
-    this.entries?.delete(id);
+  /** A delivery was created queued (call after its transaction commits): a cursor past it goes back. */
+  track(lane: string, key: readonly [number, number]): void {
+    const l = this.sync().get(lane);
+    if (l) rewind(l, key);
   }
 
-  get size(): number {
-    return this.open().size;
-  }
-
-  /** The ids of every queued delivery. */
-  openIds(): IterableIterator<string> {
-    return this.open().keys();
-  }
-
-  /** A delivery was created queued (call after its transaction commits). */
-  track(id: string, dueAt: number, timeoutMs: number): void {
-    this.open();
-    this.wait(id, { dueAt, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs });
+  /** The lane's target changed: it starts closed, unheld and fast again (its kept state is deleted with it). */
+  resetLane(lane: string): void {
+    const l = this.lanes?.get(lane);
+    if (!l) return;
+    l.state = FRESH_LANE;
+    l.smoothedMs = null;
+    l.retryCheckAt = 0;
   }
 
   /** A delivery settled outside the ledger (skipped, reported, dead-lettered). */
   forget(id: string): void {
-    if (this.entries) this.remove(id);
+    const lane = this.lanes ? this.laneOf(id) : undefined;
+    if (lane) this.release(lane, id);
   }
 
-  /** Whether a queued delivery is in the queue or being attempted (the `delivering` status). */
+  /** Whether a queued delivery is in a queue or being attempted (the `delivering` status). */
   isHanded(id: string): boolean {
-    return (this.entries?.get(id)?.handed ?? null) !== null;
+    return this.laneOf(id) !== undefined;
+  }
+
+  /** The delivery state of a lane as its subscription shows it. */
+  laneView(lane: string): { breaker: "closed" | "open" | "half_open"; breakerOpenedAt: number | null; heldUntil: number | null; inFlight: number } {
+    const l = this.sync().get(lane);
+    const s: LaneState = l?.state ?? this.store.loadLane(lane) ?? FRESH_LANE;
+    const now = this.host.now();
+    return { breaker: breakerView(s, !!l?.probeOut), breakerOpenedAt: s.openedAt, heldUntil: isHeld(s, now) ? s.heldUntil : null, inFlight: l?.inFlight.size ?? 0 };
+  }
+
+  private release(lane: Lane, id: string): Handed | undefined {
+    const h = lane.inFlight.get(id);
+    lane.inFlight.delete(id);
+    if (lane.probeOut === id) lane.probeOut = null;
+    return h;
+  }
+
+  /** Puts an unsettled delivery back to waiting (not attempted, lost, or its send failed). */
+  private putBack(lane: Lane, id: string): void {
+    const h = this.release(lane, id);
+    if (!h) return;
+    if (h.fresh) rewind(lane, h.key);
+    else lane.retryCheckAt = 0;
+  }
+
+  /** Hands over what is due now, within each lane's room. Entries are claimed before the send, so concurrent calls never send one twice. */
+  async handOver(): Promise<void> {
+    const now = this.host.now();
+    const picks: Pick[] = [];
+    const room = new Map<Lane, number>();
+    const retries = new Map<Lane, LedgerRow[]>();
+    for (const lane of this.sync().values()) {
+      if (lane.config.gone) {
+        this.skipGone(lane);
+        continue;
+      }
+      if (isHeld(lane.state, now)) continue;
+      if (lane.state.breaker === "open") {
+        if (lane.probeOut === null && now >= (probeDueAt(lane.state, this.breakerOf(lane)) ?? 0)) {
+          const row = this.firstDue(lane, now);
+          if (row) picks.push({ lane, row, probe: true });
+        }
+        continue;
+      }
+      const r = lane.config.cap - lane.inFlight.size;
+      if (r <= 0) continue;
+      room.set(lane, r);
+      if (lane.retryCheckAt <= now) {
+        const limit = r + lane.inFlight.size;
+        const due = this.store.dueRetries(lane.config.lane, now, limit);
+        retries.set(lane, due.filter((x) => !lane.inFlight.has(x.id)));
+        lane.retryCheckAt = due.length === limit ? now : this.store.nextRetryAt(lane.config.lane, now) ?? Infinity;
+      }
+    }
+    const fresh = this.scanFresh(room);
+    for (const [lane, r] of room) picks.push(...this.take(lane, r, retries.get(lane) ?? [], fresh.get(lane) ?? [], now));
+    await this.send(picks, now);
   }
 
   /**
-   * Hands over what is due now. Entries are claimed synchronously before the
-   * send, so concurrent calls never send one twice and none waits for
-   * another's send; a failed send puts its entries back, due again shortly.
-   * Answers whether a send failed (the caller arms the alarm for the retry).
+   * Up to `room` of a lane's candidates in the order they became due; first
+   * attempts stay in key order (a cursor only passes what was taken).
    */
-  async handOver(limit = HAND_OVER_BATCH): Promise<{ failed: boolean }> {
-    const open = this.open();
-    const now = this.host.now();
-    // entries from before a restart (order 0) may be in the queue or lost: the probe decides; they do not hold the window
-    const room = Math.min(limit, IN_FLIGHT_WINDOW - this.inFlight);
-    if (room <= 0 || this.waiting.size === 0) return { failed: false };
-    const due: [string, Entry][] = [];
-    for (const id of this.waiting) {
-      const e = open.get(id)!;
-      if (e.dueAt <= now) due.push([id, e]);
+  private take(lane: Lane, room: number, retries: LedgerRow[], fresh: LedgerRow[], now: number): Pick[] {
+    const out: Pick[] = [];
+    let i = 0;
+    let j = 0;
+    while (out.length < room && (i < retries.length || j < fresh.length)) {
+      const useRetry = j >= fresh.length || (i < retries.length && retries[i].dueAt <= fresh[j].dueAt);
+      out.push({ lane, row: useRetry ? retries[i++] : fresh[j++], probe: false });
     }
-    if (due.length > room) due.sort((a, b) => a[1].dueAt - b[1].dueAt).splice(room);
-    const items: { id: string; entry: Entry; msg: DeliveryMessage }[] = [];
-    for (const [id, entry] of due) {
-      const row = this.store.row(id);
-      if (!row || row.status !== "queued") {
-        this.remove(id);
-        continue;
+    if (i < retries.length) lane.retryCheckAt = now;
+    return out;
+  }
+
+  /** First attempts for the lanes with room, from the lowest of their cursors, a page at a time. */
+  private scanFresh(room: Map<Lane, number>): Map<Lane, LedgerRow[]> {
+    const out = new Map<Lane, LedgerRow[]>();
+    if (room.size === 0) return out;
+    const byName = new Map([...room.keys()].map((l) => [l.config.lane, l]));
+    const need = (l: Lane) => (out.get(l)?.length ?? 0) < room.get(l)!;
+    const cursors = [...room.keys()].map((l) => l.cursor);
+    let after = cursors.includes(null) ? null : cursors.reduce((a, b) => (compareKeys(a!, b!) <= 0 ? a : b));
+    for (let page = 0; page < SCAN_PAGES; page++) {
+      const rows = this.store.fresh(after, [...byName.keys()], SCAN_PAGE);
+      for (const row of rows) {
+        const lane = byName.get(row.lane);
+        if (!lane || !need(lane) || lane.inFlight.has(row.id) || (lane.cursor !== null && compareKeys(row.key, lane.cursor) <= 0)) continue;
+        out.set(lane, [...(out.get(lane) ?? []), row]);
       }
-      items.push({ id, entry, msg: this.store.message(row, row.attempts + 1) });
+      if (rows.length < SCAN_PAGE || ![...room.keys()].some(need)) {
+        for (const l of room.keys()) l.scanMore = false;
+        return out;
+      }
+      after = rows[rows.length - 1].key;
     }
-    let failed = false;
-    const sends: Promise<void>[] = [];
-    for (let i = 0; i < items.length; i += 100) {
-      const chunk = items.slice(i, i + 100);
-      const order = ++this.sends;
-      const at = this.host.now();
+    for (const l of room.keys()) l.scanMore = need(l);
+    return out;
+  }
+
+  /** The lane's delivery due first: its breaker probe. */
+  private firstDue(lane: Lane, now: number): LedgerRow | null {
+    const retry = this.store.dueRetries(lane.config.lane, now, lane.inFlight.size + 1).find((r) => !lane.inFlight.has(r.id));
+    const fresh = this.store.fresh(lane.cursor, [lane.config.lane], lane.inFlight.size + 1).find((r) => !lane.inFlight.has(r.id));
+    if (!retry || !fresh) return retry ?? fresh ?? null;
+    return retry.dueAt <= fresh.dueAt ? retry : fresh;
+  }
+
+  /** A gone lane's queued rows are skipped (`unsubscribed`), a chunk per pass. */
+  private skipGone(lane: Lane): void {
+    const rows = [...this.store.fresh(null, [lane.config.lane], GONE_CHUNK), ...this.store.dueRetries(lane.config.lane, Infinity, GONE_CHUNK)]
+      .filter((r) => !lane.inFlight.has(r.id));
+    if (!rows.length) return;
+    const now = this.host.now();
+    this.host.tx(() => {
+      for (const r of rows) this.store.write(r, r.attempts, { status: "skipped", reason: "unsubscribed" }, { statusCode: null, error: null, retryAfterSeconds: null, skipped: "unsubscribed" }, now);
+    });
+    lane.scanMore = rows.length >= GONE_CHUNK;
+  }
+
+  private queueFor(p: Pick): QueueName {
+    return p.probe || p.row.attempts > 0 || p.lane.state.standing === "slow" ? "slow" : "fast";
+  }
+
+  private async send(picks: Pick[], now: number): Promise<void> {
+    const byQueue = new Map<QueueName, { pick: Pick; msg: ReturnType<LedgerStore["message"]> }[]>();
+    for (const p of picks) {
+      const attempt = p.row.attempts + 1;
+      const msg = this.store.message(p.row, attempt);
+      const q = this.queueFor(p);
       // claimed now (before the await), so a concurrent call does not take them too
-      for (const it of chunk) this.hand(it.id, it.entry, it.msg.a, at, order);
-      sends.push(
-        this.host.queue().sendBatch(chunk.map((it) => ({ body: it.msg }))).then(
-          () => undefined,
-          () => {
-            failed = true;
-            const retryAt = this.host.now() + SEND_RETRY_MS;
-            for (const it of chunk) {
-              if (it.entry.handedOrder === order && this.entries?.get(it.id) === it.entry) this.wait(it.id, { ...it.entry, dueAt: retryAt });
-            }
-          },
-        ),
-      );
+      p.lane.inFlight.set(p.row.id, { attempt, key: p.row.key, fresh: p.row.attempts === 0, probe: p.probe, at: now, order: 0, timeoutMs: p.row.timeoutMs, awaiting: [q], lostAt: null });
+      if (p.probe) p.lane.probeOut = p.row.id;
+      if (p.row.attempts === 0) advance(p.lane, p.row.key);
+      byQueue.set(q, [...(byQueue.get(q) ?? []), { pick: p, msg }]);
+    }
+    const sends: Promise<void>[] = [];
+    for (const [q, items] of byQueue) {
+      for (let i = 0; i < items.length; i += 100) {
+        const chunk = items.slice(i, i + 100);
+        const order = this.barriers.next();
+        for (const it of chunk) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;
+        sends.push(
+          this.host.queue(q).sendBatch(chunk.map((it) => ({ body: it.msg }))).then(
+            () => undefined,
+            () => {
+              this.sendRetryAt = this.host.now() + SEND_RETRY_MS;
+              for (const it of chunk) if (it.pick.lane.inFlight.get(it.pick.row.id)?.order === order) this.putBack(it.pick.lane, it.pick.row.id);
+            },
+          ),
+        );
+      }
     }
     await Promise.all(sends);
-    return { failed };
   }
 
   /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing. */
   recordOutcomes(items: OutcomeItem[], random: () => number = Math.random): ("recorded" | "stale")[] {
     const now = this.host.now();
-    this.retriesScheduled = false;
+    const lanes = this.sync();
     const after: (() => void)[] = [];
+    const states = new Map<Lane, LaneState>();
     const answers = this.host.tx(() =>
       items.map((it) => {
         const row = this.store.row(it.id);
         if (!row || row.status !== "queued" || it.attempt !== row.attempts + 1) return "stale" as const;
-        const decision: LedgerDecision = it.result.skipped
-          ? { status: "skipped", reason: it.result.skipped }
-          : decideAttempt(it.result.statusCode, it.result.retryAfterSeconds, it.attempt, this.store.policy(row), random());
-        this.store.write(row, it.attempt, decision, it.result, now);
-        if (decision.status === "retry") this.retriesScheduled = true;
+        const lane = lanes.get(row.lane);
+        const handed = lane?.inFlight.get(it.id);
+        const res = it.result;
+        if (res.deferred) {
+          // not attempted (the fast queue's budget, or no room in the consumer): back to waiting, no attempt counted
+          if (lane) after.push(() => (this.putBack(lane, it.id), res.deferred === "slow" && this.demote(lane)));
+          return "recorded" as const;
+        }
+        const probe = handed?.probe === true;
+        const decision: LedgerDecision = res.skipped
+          ? { status: "skipped", reason: res.skipped }
+          : decideAttempt(res.statusCode, res.retryAfterSeconds, it.attempt, this.store.policy(row), random());
+        const ok = decision.status === "delivered";
+        if (probe && !ok && !res.skipped) this.store.writeProbeFailure(row, it.attempt, res, now);
+        else this.store.write(row, it.attempt, decision, res, now);
+        if (lane && !res.skipped) {
+          const { state, events } = afterAttempt(states.get(lane) ?? lane.state, { ok, probe, statusCode: res.statusCode, error: res.error, retryAfterSeconds: res.retryAfterSeconds }, this.breakerOf(lane), now);
+          const standing = res.ms === undefined ? state.standing : standingFor(state.standing, smooth(lane.smoothedMs, res.ms));
+          const next = { ...state, standing };
+          const prev = states.get(lane) ?? lane.state;
+          if (JSON.stringify(next) !== JSON.stringify(prev) || events.length) this.store.saveLane(lane.config.lane, next, events, now);
+          states.set(lane, next);
+        }
         after.push(() => {
-          if (decision.status === "retry") this.wait(it.id, { dueAt: now + decision.delaySeconds * 1000, handed: null, handedAt: 0, handedOrder: 0, lostAt: null, timeoutMs: row.timeoutMs });
-          else this.remove(it.id);
+          if (!lane) return;
+          this.release(lane, it.id);
+          if (res.ms !== undefined) lane.smoothedMs = smooth(lane.smoothedMs, res.ms);
+          if (decision.status === "retry" || (probe && !ok)) lane.retryCheckAt = Math.min(lane.retryCheckAt, probe && !ok ? now : now + ("delaySeconds" in decision ? decision.delaySeconds * 1000 : 0));
+          if (probe && !ok && handed?.fresh) rewind(lane, handed.key);
         });
         return "recorded" as const;
       }),
     );
-    this.open();
+    for (const [lane, s] of states) lane.state = s;
     for (const f of after) f();
     return answers;
   }
 
-  /** A probe came back: what was handed before it and is still open is lost once its attempt could have ended. */
-  probeReturned(id: string): void {
-    if (!this.probeInFlight || this.probeInFlight.id !== id) return;
-    const order = this.probeInFlight.order;
-    this.probeInFlight = null;
-    const now = this.host.now();
-    for (const e of this.open().values()) {
-      if (e.handed !== null && e.handedOrder < order && e.lostAt === null) e.lostAt = now + e.timeoutMs + LOST_GRACE_MS;
-    }
+  /** The fast queue's consumer found the lane slow: its first attempts take the slow queue from now on. */
+  private demote(lane: Lane): void {
+    if (lane.state.standing === "slow") return;
+    const next: LaneState = { ...lane.state, standing: "slow" };
+    this.host.tx(() => this.store.saveLane(lane.config.lane, next, [], this.host.now()));
+    lane.state = next;
+    lane.smoothedMs = Math.max(lane.smoothedMs ?? 0, FAST_LANE_BUDGET_MS);
   }
 
-  /** The alarm's part: lost deliveries become due again, a probe goes out if one is needed, then hand over. */
+  /** A barrier came back through its queue. */
+  probeReturned(id: string): void {
+    this.barriers.returned(id, this.allHanded(), this.host.now());
+  }
+
+  private *allHanded(): Iterable<Handed> {
+    for (const lane of this.sync().values()) yield* lane.inFlight.values();
+  }
+
+  /** The alarm's part: lost deliveries go back to waiting, barriers go out where needed, then hand over. */
   async tick(): Promise<void> {
     const now = this.host.now();
-    for (const [id, e] of this.open()) {
-      if (e.handed !== null && e.lostAt !== null && e.lostAt <= now) {
-        this.wait(id, { ...e, dueAt: now });
-        this.resentLost++;
+    if (this.sendRetryAt !== null && this.sendRetryAt <= now) this.sendRetryAt = null;
+    for (const lane of this.sync().values()) {
+      for (const [id, h] of lane.inFlight) {
+        if (h.lostAt !== null && h.lostAt <= now) {
+          this.putBack(lane, id);
+          this.resentLost++;
+        }
       }
     }
-    if (this.probeInFlight && now - this.probeInFlight.sentAt > PROBE_TIMEOUT_MS) this.probeInFlight = null;
-    if (!this.probeInFlight && this.needsProbe(now)) {
+    for (const q of this.barriers.needed(this.allHanded(), now)) {
       const id = `prb_${now.toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      const order = ++this.sends;
+      const order = this.barriers.next();
       try {
-        await this.host.queue().send(this.host.probe(id));
-        this.probeInFlight = { id, sentAt: this.host.now(), order };
+        await this.host.queue(q).send(this.host.probe(id));
+        this.barriers.sent(q, id, this.host.now(), order);
       } catch {
         // the next alarm tries again
       }
@@ -263,23 +370,24 @@ export class Ledger {
     await this.handOver();
   }
 
-  private needsProbe(now: number): boolean {
-    for (const e of this.open().values()) if (e.handed !== null && e.lostAt === null && now - e.handedAt >= PROBE_AFTER_MS) return true;
-    return false;
-  }
-
-  /** When the ledger needs the alarm next (null: nothing open). */
+  /** When the ledger needs the alarm next (null: nothing to do). */
   nextDue(): number | null {
-    let next: number | null = null;
-    const min = (t: number) => (next = next === null ? t : Math.min(next, t));
-    const full = this.inFlight >= IN_FLIGHT_WINDOW;
-    for (const e of this.open().values()) {
-      if (e.handed === null) {
-        if (!full) min(e.dueAt); // a full window moves when outcomes come back, not by the clock
-      } else if (e.lostAt !== null) min(e.lostAt);
-      else if (!this.probeInFlight) min(e.handedAt + PROBE_AFTER_MS); // a probe in flight: its timeout below
+    const now = this.host.now();
+    let next = this.sendRetryAt;
+    const min = (t: number | null) => {
+      if (t !== null && Number.isFinite(t)) next = next === null ? t : Math.min(next, t);
+    };
+    for (const lane of this.sync().values()) {
+      for (const h of lane.inFlight.values()) min(this.barriers.nextDue(h));
+      if (lane.config.gone || lane.scanMore) {
+        min(now);
+        continue;
+      }
+      if (isHeld(lane.state, now)) min(lane.state.heldUntil);
+      else if (lane.state.breaker === "open") {
+        if (lane.probeOut === null) min(probeDueAt(lane.state, this.breakerOf(lane)));
+      } else if (lane.inFlight.size < lane.config.cap && lane.retryCheckAt > now) min(lane.retryCheckAt); // due now: the pass that set it hands over
     }
-    if (this.probeInFlight) min(this.probeInFlight.sentAt + PROBE_TIMEOUT_MS);
     return next;
   }
 }

@@ -6,12 +6,18 @@
 import { DEFAULT_RETRY } from "../../src/domain/backoff";
 import type { DeliveryMessage } from "../../src/contracts/messages";
 import type { DeliveryControl } from "../../src/contracts/rpc";
-import type { LedgerRow, LedgerStore } from "../ledger/ledger";
+import type { LedgerRow, LedgerStore } from "../ledger/types";
+import { DEFAULT_IN_FLIGHT, type LaneState } from "../../src/domain/delivery-lane";
 import type { RunCore } from "./core";
 import { getAwait, view } from "./awaits";
 import { logEvent } from "../../src/observability/log";
 
-type CallbackRow = { id: string; step: string; type: string; status: string; attempts: number; next_attempt_at: number | null };
+type CallbackRow = { id: string; step: string; type: string; status: string; attempts: number; created_at: number; next_attempt_at: number | null; seq: number | null };
+
+const COLS = `id, step, type, status, attempts, created_at, next_attempt_at, seq`;
+
+/** A run's callbacks are one lane: no breaker (each callback is its own endpoint), the default in-flight cap. */
+export const CALLBACK_LANE = "callbacks";
 
 function target(core: RunCore, step: string): Record<string, unknown> | null {
   const a = getAwait(core, step);
@@ -23,14 +29,16 @@ export function timeoutOfCallback(core: RunCore, step: string): number {
   return typeof t?.timeoutMs === "number" ? t.timeoutMs : 10_000;
 }
 
-const asLedgerRow = (core: RunCore, c: CallbackRow): LedgerRow => ({ id: c.id, status: c.status, attempts: c.attempts, nextAttemptAt: c.next_attempt_at, timeoutMs: timeoutOfCallback(core, c.step) });
+const asLedgerRow = (core: RunCore, c: CallbackRow): LedgerRow => ({
+  id: c.id, lane: CALLBACK_LANE, key: [c.seq ?? 0, 0], status: c.status, attempts: c.attempts, dueAt: c.next_attempt_at ?? c.created_at, timeoutMs: timeoutOfCallback(core, c.step),
+});
 
 function callbackRow(core: RunCore, id: string): CallbackRow | null {
-  return core.sql.one<CallbackRow>(`SELECT id, step, type, status, attempts, next_attempt_at FROM callbacks WHERE id = ?`, id);
+  return core.sql.one<CallbackRow>(`SELECT ${COLS} FROM callbacks WHERE id = ?`, id);
 }
 
 /** The callback body (API.md "Awaits"). */
-export function callbackBody(core: RunCore, c: CallbackRow, attempt: number): Record<string, unknown> | null {
+export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type">, attempt: number): Record<string, unknown> | null {
   const a = getAwait(core, c.step);
   if (!a) return null;
   const v = view(core, a);
@@ -38,10 +46,20 @@ export function callbackBody(core: RunCore, c: CallbackRow, attempt: number): Re
 }
 
 export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerStore {
+  const lanes = new Map<string, LaneState>();
   return {
-    openRows() {
+    lanes: () => (ready() ? [{ lane: CALLBACK_LANE, cap: DEFAULT_IN_FLIGHT, breaker: null }] : []),
+    fresh(after, _lanes, limit) {
       if (!ready()) return [];
-      return core.sql.all<CallbackRow>(`SELECT id, step, type, status, attempts, next_attempt_at FROM callbacks WHERE status = 'queued'`).map((c) => asLedgerRow(core, c));
+      return core.sql.all<CallbackRow>(`SELECT ${COLS} FROM callbacks WHERE status = 'queued' AND attempts = 0 AND seq > ? ORDER BY seq LIMIT ?`, after?.[0] ?? 0, limit).map((c) => asLedgerRow(core, c));
+    },
+    dueRetries(_lane, now, limit) {
+      if (!ready()) return [];
+      return core.sql.all<CallbackRow>(`SELECT ${COLS} FROM callbacks WHERE status = 'queued' AND attempts > 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, Math.min(now, Number.MAX_SAFE_INTEGER), limit).map((c) => asLedgerRow(core, c));
+    },
+    nextRetryAt(_lane, now) {
+      if (!ready()) return null;
+      return core.sql.one<{ t: number | null }>(`SELECT min(next_attempt_at) AS t FROM callbacks WHERE status = 'queued' AND attempts > 0 AND next_attempt_at > ?`, now)?.t ?? null;
     },
     row(id) {
       const c = ready() ? callbackRow(core, id) : null;
@@ -65,6 +83,12 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
         core.sql.run(`UPDATE callbacks SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?`, status, ...base, r.id);
       }
     },
+    writeProbeFailure(r, _attempt, result) {
+      core.sql.run(`UPDATE callbacks SET last_status_code = ?, last_error = ? WHERE id = ?`, result.statusCode, result.error, r.id);
+    },
+    // a run keeps no lane state across restarts (its callbacks are few, and each its own endpoint)
+    loadLane: (lane) => lanes.get(lane) ?? null,
+    saveLane: (lane, state) => void lanes.set(lane, state),
   };
 }
 

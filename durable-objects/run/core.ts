@@ -2,6 +2,7 @@
 import type { Env } from "../../src/env";
 import { Sql, TxScope } from "../sql";
 import type { Ledger } from "../ledger/ledger";
+import { CALLBACK_LANE } from "./callbacks";
 
 export class RunCore {
   readonly sql: Sql;
@@ -54,13 +55,12 @@ export class RunCore {
   queueCallback(step: string, type: string): void {
     const now = this.now();
     const id = `cb_${btoa(this.runId()).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${btoa(step).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}`;
+    const seq = (this.sql.one<{ s: number | null }>(`SELECT max(seq) AS s FROM callbacks`)?.s ?? 0) + 1;
     const written = this.sql.run(
-      `INSERT OR IGNORE INTO callbacks (id, step, type, status, attempts, created_at, next_attempt_at) VALUES (?, ?, ?, 'queued', 0, ?, ?)`,
-      id, step, type, now, now,
+      `INSERT OR IGNORE INTO callbacks (id, step, type, status, attempts, created_at, next_attempt_at, seq) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?)`,
+      id, step, type, now, now, seq,
     );
-    const cb = this.sql.one<{ callback: string | null }>(`SELECT callback FROM awaits WHERE step = ?`, step)?.callback;
-    const timeoutMs = (cb ? (JSON.parse(cb) as { timeoutMs?: number }).timeoutMs : undefined) ?? 10_000;
-    if (written > 0) this.onCommit(() => this.ledger.track(id, now, timeoutMs));
+    if (written > 0) this.onCommit(() => this.ledger.track(CALLBACK_LANE, [seq, 0]));
   }
 
   /** Constant-time comparison of two hex digests. */

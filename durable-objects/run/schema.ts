@@ -1,7 +1,14 @@
 /** The RunObject's SQLite schema: ordered migrations gated by the stored schema version. */
-import { applyMigrations, type Sql } from "../sql";
+import { applyMigrations, type Migration, type Sql } from "../sql";
 
-export const RUN_MIGRATIONS: readonly string[] = [
+/** Callbacks get their order (the ledger reads first attempts by it): existing rows numbered by age. */
+function numberCallbacks(sql: Sql): void {
+  sql.run(`ALTER TABLE callbacks ADD COLUMN seq INTEGER`);
+  const rows = sql.all<{ id: string }>(`SELECT id FROM callbacks ORDER BY created_at, id`);
+  rows.forEach((r, i) => sql.run(`UPDATE callbacks SET seq = ? WHERE id = ?`, i + 1, r.id));
+}
+
+export const RUN_MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE awaits (
      step TEXT PRIMARY KEY, kind TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
@@ -12,6 +19,7 @@ export const RUN_MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL, next_attempt_at INTEGER, lease_until INTEGER, last_status_code INTEGER, last_error TEXT,
      delivered_at INTEGER) WITHOUT ROWID`,
   `CREATE TABLE outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID`,
+  numberCallbacks,
 ];
 
 /** Brings this object's SQLite up to date. */

@@ -16,22 +16,23 @@ import { drainNotices } from "./notices";
 import { drainFlowNotices } from "./chain";
 import { drainPollSync } from "./poll-member";
 import { runSchedule, nextScheduleDue } from "./schedule";
-import type { FireOutcome } from "./pipeline";
 
 /** How soon the alarm retries an inbox row that was stored but not processed. */
 export const INBOX_RETRY_MS = 2_000;
 
-export async function runAlarm(core: Core, drainInbox: () => Promise<void>, send: (o: FireOutcome[]) => Promise<void>): Promise<void> {
+export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Promise<void> {
   core.alarmAt = null;
   if (!loadEntry(core)) return;
   const now = core.now();
-  await send(runSchedule(core));
+  const fired = runSchedule(core);
+  if (fired.some((o) => o.answer.status !== "deduplicated")) for (const wake of [...core.fireWaiters]) wake();
+  // deliveries first (a scheduled fire's lateness), then the inbox and the drains to D1 and other objects
+  await core.ledger.tick();
   if (hasOpenInbox(core)) await drainInbox();
   await drainProjection(core);
   await drainNotices(core);
   await drainFlowNotices(core);
   await drainPollSync(core);
-  await core.ledger.tick();
   const hk = nextHousekeepingDue(core);
   if (hk !== null && hk <= now) {
     runHousekeeping(core);

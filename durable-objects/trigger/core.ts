@@ -11,6 +11,7 @@ import type { TargetDef } from "../../src/schemas/subscription";
 import { Sql, TxScope, hasSchema } from "../sql";
 import { migrate } from "./schema";
 import type { Ledger } from "../ledger/ledger";
+import { BodyCache } from "./body-cache";
 
 export type TriggerStatus = "active" | "retired" | "deprecated";
 
@@ -59,12 +60,14 @@ export class Core {
   /** The last number given to a delivered outcome without a stream event (undefined: from the book). */
   settledSeq: number | undefined;
   /** The newest committed events, shaped for readers, kept while live listeners exist (bounded). */
-  recentEvents: { seq: number; id: string; type: string; ts: number; data: unknown }[] = [];
+  recentEvents: { seq: number; id: string; type: string; ts: number; data: unknown; bytes: number }[] = [];
+  /** The data bytes of recentEvents (bounded by ./journal.ts). */
+  recentBytes = 0;
   /** Called after events commit (the object pumps its live listeners); unset: none. */
   onEventsCommitted: (() => void) | undefined;
   livePumpQueued = false;
-  /** First-attempt bodies of deliveries just created, taken by their hand-over (bounded by the open set). */
-  readonly freshBodies = new Map<string, Record<string, unknown>>();
+  /** First-attempt bodies of deliveries just created, taken by their hand-over (bounded in bytes). */
+  readonly freshBodies = new BodyCache();
   /** Deliveries skipped lately, for the consumer's control snapshot (bounded). */
   readonly recentlySkipped = new Set<string>();
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */

@@ -9,11 +9,12 @@
 import { DEFAULT_RETRY, type RetryPolicy } from "../../src/domain/backoff";
 import { MAX_MESSAGE_BODY, type DeliveryMessage } from "../../src/contracts/messages";
 import type { AttemptResult } from "../../src/contracts/rpc";
-import { deliveryKey } from "../../src/contracts/ids";
-import type { LedgerDecision, LedgerRow, LedgerStore } from "../ledger/ledger";
+import type { LaneConfig, LedgerDecision, LedgerRow, LedgerStore } from "../ledger/types";
+import { DEFAULT_BREAKER, DEFAULT_IN_FLIGHT, type LaneEvent } from "../../src/domain/delivery-lane";
+import { loadLaneState, saveLaneState } from "./tables/lanes";
 import type { Core } from "./core";
 import { loadEntry, requireEntry } from "./tables/entry";
-import { deliveryById, patchDelivery, queuedAfter, type DeliveryRow } from "./tables/deliveries";
+import { deliveryById, dueRetriesOf, freshAfter, lowestQueuedFrom, nextRetryOf, patchDelivery, type DeliveryRow } from "./tables/deliveries";
 import { eventAt, headSeq } from "./tables/events";
 import { allSubscriptions, findSubscription } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
@@ -21,7 +22,6 @@ import { book, foldSettledOnCommit } from "./stats";
 import { liveRotation } from "./rotate-secret";
 import { logEvent } from "../../src/observability/log";
 
-const CHUNK = 1000;
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
 
 export function timeoutOf(core: Core, flow: string): number {
@@ -29,7 +29,9 @@ export function timeoutOf(core: Core, flow: string): number {
   return t?.type === "http" ? t.timeoutMs ?? 10_000 : 10_000;
 }
 
-const asLedgerRow = (core: Core, d: DeliveryRow): LedgerRow => ({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.next_attempt_at, timeoutMs: timeoutOf(core, d.flow), raw: d });
+const asLedgerRow = (core: Core, d: DeliveryRow): LedgerRow => ({
+  id: d.id, lane: d.flow, key: [d.event_seq, d.n], status: d.status, attempts: d.attempts, dueAt: d.next_attempt_at ?? d.fired_at, timeoutMs: timeoutOf(core, d.flow), raw: d,
+});
 const rawOf = (core: Core, r: LedgerRow): DeliveryRow | null => (r.raw as DeliveryRow | undefined) ?? deliveryById(core, r.id);
 
 /** The body a flow receives for one attempt (API.md "Deliveries"). */
@@ -45,32 +47,46 @@ export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Recor
   };
 }
 
+/**
+ * The ledger's lanes: one per subscription with an http or queue target, and
+ * a gone lane for a flow that still has queued deliveries but no such
+ * subscription any more (they are skipped as `unsubscribed`).
+ */
+function lanesOf(core: Core): LaneConfig[] {
+  if (!core.ready || !loadEntry(core)) return [];
+  const subs = allSubscriptions(core).filter((s) => s.target.type !== "pull");
+  const lanes: LaneConfig[] = subs.map((s) => ({ lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER }));
+  for (const [flow, c] of Object.entries(book(core).flows)) {
+    if ((c.pending ?? 0) > 0 && !subs.some((s) => s.flow === flow)) lanes.push({ lane: flow, cap: DEFAULT_IN_FLIGHT, breaker: null, gone: true });
+  }
+  return lanes;
+}
+
 export function triggerDeliveryStore(core: Core): LedgerStore {
   return {
-    openRows() {
-      if (!core.ready || !loadEntry(core)) return [];
-      const out: LedgerRow[] = [];
-      let key: [number, number] = [book(core).openLow, -1];
-      for (;;) {
-        const rows = queuedAfter(core, key[0], key[1], CHUNK);
-        for (const r of rows) out.push(asLedgerRow(core, r));
-        if (rows.length < CHUNK) return out;
-        key = [rows[rows.length - 1].event_seq, rows[rows.length - 1].n];
-      }
+    lanes: () => lanesOf(core),
+    fresh(after, lanes, limit) {
+      if (!core.ready || lanes.length === 0) return [];
+      const from = after ?? [book(core).openLow, -1];
+      return freshAfter(core, from[0], from[1], lanes, limit).map((d) => asLedgerRow(core, d));
     },
+    dueRetries(lane, now, limit) {
+      return core.ready ? dueRetriesOf(core, lane, Math.min(now, Number.MAX_SAFE_INTEGER), limit).map((d) => asLedgerRow(core, d)) : [];
+    },
+    nextRetryAt: (lane, now) => (core.ready ? nextRetryOf(core, lane, now) : null),
     row(id) {
       const d = core.ready ? deliveryById(core, id) : null;
       return d ? asLedgerRow(core, d) : null;
     },
     message(r, attempt): DeliveryMessage {
       const entry = requireEntry(core);
-      const fresh = core.freshBodies.get(r.id);
-      core.freshBodies.delete(r.id);
-      if (fresh && attempt === 1) return { t: entry.tenant, n: entry.name, d: r.id, a: attempt, f: fresh.flow as string, v: entry.version, b: fresh };
+      const fresh = core.freshBodies.take(r.id);
+      const gen = { t: entry.tenant, n: entry.name, d: r.id, a: attempt, v: entry.version, g: entry.registeredAt };
+      if (fresh && attempt === 1) return { ...gen, f: fresh.flow as string, b: fresh };
       const d = rawOf(core, r)!;
       const body = deliveryBody(core, d, attempt);
       const small = body !== null && JSON.stringify(body).length <= MAX_MESSAGE_BODY;
-      return { t: entry.tenant, n: entry.name, d: r.id, a: attempt, f: d.flow, v: entry.version, ...(small ? { b: body } : {}) };
+      return { ...gen, f: d.flow, ...(small ? { b: body } : {}) };
     },
     policy(r) {
       const d = rawOf(core, r);
@@ -79,7 +95,33 @@ export function triggerDeliveryStore(core: Core): LedgerStore {
     write(r, attempt, decision, result, now) {
       writeOutcome(core, rawOf(core, r)!, attempt, decision, result, now);
     },
+    writeProbeFailure(r, attempt, result, now) {
+      const d = rawOf(core, r)!;
+      patchDelivery(core, d, { last_status_code: result.statusCode, last_error: result.error }, now);
+      recordEvent(core, "delivery.failed", { deliveryId: d.id, flow: d.flow, attempt, statusCode: result.statusCode, ...(result.error ? { error: result.error } : {}), willRetry: true, probe: true });
+    },
+    loadLane: (lane) => (core.ready ? loadLaneState(core, lane) : null),
+    saveLane(lane, state, events, now) {
+      saveLaneState(core, lane, state, now);
+      for (const e of events) {
+        const data = laneEventData(lane, e, now);
+        recordEvent(core, `subscription.${e.type}`, data);
+        const entry = loadEntry(core);
+        core.onCommit(() => logEvent("lane", { tenant: entry?.tenant, trigger: entry?.name, flow: lane, event: e.type, failures: state.failures, until: state.heldUntil }, e.type === "breaker_closed" ? "info" : "warn"));
+      }
+    },
   };
+}
+
+function laneEventData(flow: string, e: LaneEvent, now: number): Record<string, unknown> {
+  switch (e.type) {
+    case "breaker_opened":
+      return { flow, failures: e.failures, lastStatusCode: e.statusCode, ...(e.error ? { lastError: e.error } : {}) };
+    case "breaker_closed":
+      return { flow, openedAt: e.openedAt, openForMs: e.openedAt === null ? null : now - e.openedAt };
+    case "held":
+      return { flow, until: e.until };
+  }
 }
 
 function writeOutcome(core: Core, d: DeliveryRow, attempt: number, decision: LedgerDecision, result: AttemptResult, now: number): void {
@@ -142,14 +184,9 @@ export function deliveryControl(core: Core) {
   return { version: row.version, retired: row.status === "retired", targets, skipped: [...core.recentlySkipped] };
 }
 
-/** The oldest fire seq with a queued delivery (head + 1 when none): where a restart starts looking. */
+/** The oldest fire seq with a queued delivery (head + 1 when none): where a restart starts looking. Reads from the last mark on. */
 export function openLowWater(core: Core): number {
-  let low = headSeq(core) + 1;
-  for (const id of core.ledger.openIds()) {
-    const key = deliveryKey(id);
-    if (key && key.seq < low) low = key.seq;
-  }
-  return low;
+  return lowestQueuedFrom(core, book(core).openLow) ?? headSeq(core) + 1;
 }
 
 /** A message that reached the dead-letter queue: the delivery is dead unless already settled. */

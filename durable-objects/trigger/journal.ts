@@ -26,12 +26,24 @@ export function recordEvent(core: Core, type: string, data: unknown, id?: string
   return ev;
 }
 
+/** The newest events kept for live listeners: at most this many, and at most this many bytes of their data. */
 const RECENT = 1_000;
+export const RECENT_BYTES = 2 * 1024 * 1024;
 
-/** A committed event for the live listeners: kept in memory (bounded), and one pump per turn of the event loop. */
+/** A committed event for the live listeners: kept in memory (bounded in count and bytes), and one pump per turn of the event loop. */
 function keepForListeners(core: Core, row: EventRow): void {
-  core.recentEvents.push(shapeEvent(core, row));
-  if (core.recentEvents.length > RECENT) core.recentEvents.splice(0, core.recentEvents.length - RECENT);
+  const bytes = row.data?.length ?? 0;
+  if (bytes > RECENT_BYTES) {
+    // too large to keep: memory starts after it (readers behind it read the stream)
+    core.recentEvents = [];
+    core.recentBytes = 0;
+  } else {
+    core.recentEvents.push({ ...shapeEvent(core, row), bytes });
+    core.recentBytes += bytes;
+  }
+  let drop = 0;
+  while (core.recentEvents.length - drop > RECENT || core.recentBytes > RECENT_BYTES) core.recentBytes -= core.recentEvents[drop++].bytes;
+  if (drop) core.recentEvents.splice(0, drop);
   if (core.livePumpQueued) return;
   core.livePumpQueued = true;
   queueMicrotask(() => {

@@ -57,7 +57,7 @@ export function pump(core: Core, ws: WebSocket, cursor: LiveCursor = ws.deserial
 }
 
 function recentAfter(core: Core, after: number, budget: number): { events: StreamEvent[]; scannedTo: number } {
-  const events = core.recentEvents.filter((e) => e.seq > after).slice(0, budget);
+  const events = core.recentEvents.filter((e) => e.seq > after).slice(0, budget).map(({ bytes: _, ...e }) => e);
   return { events, scannedTo: events.length ? events[events.length - 1].seq : after };
 }
 

@@ -8,15 +8,13 @@ import { allSubscriptions, markReports } from "./tables/subscriptions";
 import { deliveriesOfFire, deliveryById, insertDelivery, nextDeliveryNumber, patchDelivery } from "./tables/deliveries";
 import { recordEvent } from "./journal";
 import { requireFire } from "./fire-views";
-import { timeoutOf } from "./delivery-store";
 import { queueFlowNotice } from "./chain";
-import type { SendItem } from "./pipeline";
 
 /**
  * Delivers a fire again to its subscribed flows (or a subset) with new
  * delivery ids. Replay ignores manual mode: it is how manual deliveries are released.
  */
-export function replayFire(core: Core, eventId: string, flows: string[] | null): { deliveries: DeliveryRef[]; send: SendItem[] } {
+export function replayFire(core: Core, eventId: string, flows: string[] | null): { deliveries: DeliveryRef[] } {
   const row = requireActiveEntry(core);
   const ev = requireFire(core, eventId);
   const subs = allSubscriptions(core).filter((s) => s.target.type !== "pull");
@@ -33,12 +31,12 @@ export function replayFire(core: Core, eventId: string, flows: string[] | null):
     const deliveries: DeliveryRef[] = [];
     for (const s of wanted) {
       const id = newDeliveryId(row.name, ev.seq, n);
-      insertDelivery(core, { id, seq: ev.seq, n: n++, flow: s.flow, status: "queued", at: now, reason: "replay", timeoutMs: timeoutOf(core, s.flow) });
+      insertDelivery(core, { id, seq: ev.seq, n: n++, flow: s.flow, status: "queued", at: now, reason: "replay" });
       deliveries.push({ deliveryId: id, flow: s.flow, status: "queued" });
     }
     const replaced = existing.filter((d) => wanted.some((s) => s.flow === d.flow)).map((d) => d.id);
     recordEvent(core, "delivery.replayed", { eventId, seq: ev.seq, deliveries: deliveries.map((d) => ({ deliveryId: d.deliveryId, flow: d.flow })), replaces: replaced });
-    return { deliveries, send: deliveries.map((d) => ({ id: d.deliveryId, attempt: 1 })) };
+    return { deliveries };
   });
 }
 

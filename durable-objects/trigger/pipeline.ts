@@ -26,7 +26,6 @@ import { headSeq } from "./tables/events";
 import { recordEvent } from "./journal";
 import { bump, bumpSkipped } from "./stats";
 import { matchWaiters } from "./waiters";
-import { timeoutOf } from "./delivery-store";
 import { logEvent } from "../../src/observability/log";
 
 /** One log line per recorded fire (a schedule's fire is its occurrence's line); no payload. */
@@ -76,8 +75,7 @@ export type FireSpec = {
   alsoWrite?: (answer: FireAnswer) => void;
 };
 
-export type SendItem = { id: string; attempt: number; delaySeconds?: number };
-export type FireOutcome = { answer: FireAnswer; send: SendItem[] };
+export type FireOutcome = { answer: FireAnswer };
 
 /** Whether an event's JSON would not fit one SQLite row. */
 function tooLarge(json: string): boolean {
@@ -85,15 +83,14 @@ function tooLarge(json: string): boolean {
 }
 
 /** The first attempt's body of each new delivery, kept in memory so the hand-over need not read the event back. */
-function keepFreshBodies(core: Core, row: TriggerRow, ev: { id: string; ts: number }, spec: FireSpec, refs: DeliveryRef[], small: boolean): void {
-  if (!small) return;
+function keepFreshBodies(core: Core, row: TriggerRow, ev: { id: string; ts: number }, spec: FireSpec, refs: DeliveryRef[], bytes: number): void {
+  if (bytes > MAX_MESSAGE_BODY) return;
   const common = { type: "trigger.fired", eventId: ev.id, trigger: row.name, tenant: row.tenant, firedAt: ev.ts, attempt: 1, source: spec.source, eventType: spec.meta?.eventType ?? null };
   const headers = spec.meta?.headers;
   core.onCommit(() => {
-    if (core.freshBodies.size > 10_000) core.freshBodies.clear(); // only a shortcut: the hand-over can always rebuild a body
     for (const d of refs) {
       if (d.status !== "queued") continue;
-      core.freshBodies.set(d.deliveryId, { ...common, deliveryId: d.deliveryId, flow: d.flow, ...(headers !== undefined ? { headers } : {}), data: spec.data ?? null });
+      core.freshBodies.put(d.deliveryId, { ...common, deliveryId: d.deliveryId, flow: d.flow, ...(headers !== undefined ? { headers } : {}), data: spec.data ?? null }, bytes);
     }
   });
 }
@@ -148,20 +145,18 @@ export function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source"
 }
 
 /** Writes a delivery per subscription in scope; manual-mode ones are recorded skipped. */
-function writeDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): { refs: DeliveryRef[]; send: SendItem[] } {
+function writeDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): { refs: DeliveryRef[] } {
   const now = core.now();
   const refs: DeliveryRef[] = [];
-  const send: SendItem[] = [];
   let n = 0;
   for (const s of allSubscriptions(core)) {
     if (s.target.type === "pull" || (flows && !flows.includes(s.flow))) continue;
     const id = newDeliveryId(row.name, seq, n);
     const manual = s.mode === "manual";
-    insertDelivery(core, { id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, reason: manual ? "manual_mode" : null, timeoutMs: timeoutOf(core, s.flow) });
+    insertDelivery(core, { id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, reason: manual ? "manual_mode" : null });
     refs.push({ deliveryId: id, flow: s.flow, status: manual ? "skipped" : "queued" });
-    if (!manual) send.push({ id, attempt: 1 });
   }
-  return { refs, send };
+  return { refs };
 }
 
 /**
@@ -176,13 +171,13 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       const dup = duplicateOf(core, spec.dedupKey, spec.fingerprint);
       if (dup) {
         if (spec.countDuplicate) bump(core, "deduplicated");
-        return { answer: dup, send: [] };
+        return { answer: dup };
       }
     }
     let skip = decide(core, row, spec);
     if (skip && spec.quietSkips?.includes(skip.reason)) {
       bumpSkipped(core, skip.reason);
-      return { answer: { eventId: spec.eventId ?? "", seq: 0, status: "skipped", skipReason: skip.reason, deliveries: [] }, send: [] };
+      return { answer: { eventId: spec.eventId ?? "", seq: 0, status: "skipped", skipReason: skip.reason, deliveries: [] } };
     }
     const persist = row.def.config?.persistData !== false;
     const base: Record<string, unknown> = {
@@ -190,7 +185,6 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       ...(spec.chainDepth ? { chainDepth: spec.chainDepth } : {}), payload: spec.data, ...(persist ? {} : { persistData: false }),
     };
     let answer: FireAnswer;
-    let send: SendItem[] = [];
     let fired: { data: Record<string, unknown>; json: string; d: ReturnType<typeof writeDeliveries> } | null = null;
     if (!skip) {
       const d = writeDeliveries(core, row, headSeq(core) + 1, spec.flows);
@@ -207,14 +201,13 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       const { data, json, d } = fired!;
       const ev = recordEvent(core, "trigger.fired", data, spec.eventId, json);
       matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: spec.data, source: spec.source, meta: spec.meta });
-      keepFreshBodies(core, row, ev, spec, d.refs, json.length <= MAX_MESSAGE_BODY);
+      keepFreshBodies(core, row, ev, spec, d.refs, json.length);
       answer = { eventId: ev.id, seq: ev.seq, status: "accepted", skipReason: null, deliveries: d.refs };
-      send = d.send;
     }
     if (spec.dedupKey) putKey(core, spec.dedupKey, answer.eventId, answer.seq, dedupExpiresAt(core.now(), spec.dedupWindowSeconds ?? row.def.dedup?.windowSeconds), spec.fingerprint ?? null);
     spec.alsoWrite?.(answer);
     const logged = answer;
     core.onCommit(() => logFire(row, spec, logged));
-    return { answer, send };
+    return { answer };
   });
 }

@@ -155,7 +155,7 @@ function releaseBuffer(core: Core, row: TriggerRow, s: Sched): FireOutcome[] {
     if (next === null) return out;
     const o = fireOccurrence(core, row, s, next, { buffered: true });
     if (o) out.push(o);
-    if (o?.send.length) return out; // wait for this one to settle before the next
+    if (o?.answer.deliveries.some((d) => d.status === "queued")) return out; // wait for this one to settle before the next
   }
 }
 

@@ -5,7 +5,8 @@
  * Write-cost notes: tables keyed by text are WITHOUT ROWID (no second index
  * row), nothing uses AUTOINCREMENT (it writes a sequence row), the events
  * table has no secondary index (ids encode where to find them), and the only
- * index on deliveries is partial (rows enter it when they fail or die).
+ * indexes on deliveries are partial (rows enter them when they fail, die or
+ * wait for a retry).
  */
 import { applyMigrations, type Migration, type Sql } from "../sql";
 import { parseDeliveryId } from "../../src/contracts/ids";
@@ -80,6 +81,10 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE dedup ADD COLUMN fingerprint TEXT`,
   // A secret rotation's overlap: the previous secret and until when deliveries are signed with it too (JSON, null: none).
   `ALTER TABLE subscriptions ADD COLUMN rotation TEXT`,
+  // The ledger's due retries: queued rows that have been attempted (a first attempt is in no index).
+  `CREATE INDEX deliveries_retry ON deliveries (flow, next_attempt_at) WHERE status = 'queued' AND attempts > 0`,
+  // Each delivery lane's kept state (breaker, Retry-After hold, standing), written only when it changes.
+  `CREATE TABLE lanes (lane TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
 ];
 
 /** Brings this object's SQLite up to date. */

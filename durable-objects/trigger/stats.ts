@@ -34,6 +34,8 @@ function load(core: Core): StatsState {
   if (!core.ready) return emptyStats(0);
   const saved = readMeta<StatsState>(core, CHECKPOINT_KEY);
   const s = saved && saved.v === 2 ? { ...emptyStats(), ...saved } : recount(core);
+  // checkpoints from before per-flow queued counts: counted once here, after the replay below
+  const countFlows = Object.values(s.flows).some((f) => f.pending === undefined);
   for (;;) {
     const rows = eventsSinceLight(core, s.seq, REPLAY_CHUNK);
     for (const r of rows) foldEvent(s, { seq: r.seq, type: r.type, ts: r.ts, data: JSON.parse(r.data) });
@@ -41,7 +43,19 @@ function load(core: Core): StatsState {
   }
   // delivered outcomes after the checkpoint that left no event: on rows of fires in the open window
   for (const d of settledAfter(core, s.openLow, s.settledSeq)) foldSettled(s, { settledSeq: d.settled_seq!, flow: d.flow, latencyMs: d.latency_ms ?? 0 });
+  if (countFlows) countQueuedByFlow(core, s);
   return s;
+}
+
+/** Sets each flow's queued count (and breaker fields) from the rows: the one-time upgrade of an older checkpoint. */
+function countQueuedByFlow(core: Core, s: StatsState): void {
+  const counts = new Map(core.sql.all<{ flow: string; n: number }>(`SELECT flow, count(*) AS n FROM deliveries WHERE status = 'queued' GROUP BY flow`).map((r) => [r.flow, r.n]));
+  for (const [name, f] of Object.entries(s.flows)) {
+    f.pending = counts.get(name) ?? 0;
+    f.breakerOpen ??= 0;
+    f.breakerOpened ??= 0;
+  }
+  for (const [name, n] of counts) if (!s.flows[name]) s.flows[name] = { delivered: 0, failed: 0, dead: 0, skipped: 0, attempts: 0, pending: n, breakerOpen: 0, breakerOpened: 0 };
 }
 
 /** Folds a delivered outcome written without a stream event, once its transaction commits. */
@@ -126,5 +140,6 @@ function recount(core: Core): StatsState {
   s.rejected = old.rejected ?? 0;
   s.authFailures = old.authFailures ?? 0;
   s.openLow = core.sql.one<{ s: number | null }>(`SELECT min(event_seq) AS s FROM deliveries WHERE status = 'queued'`)?.s ?? s.seq + 1;
+  countQueuedByFlow(core, s);
   return s;
 }

@@ -11,13 +11,24 @@ import { headSeq } from "./tables/events";
 import { allSubscriptions, deleteSubscription, findSubscription, saveSubscription } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
 import { queueSubscriptionProjection, touch } from "./projection";
+import { book } from "./stats";
+import { deleteLaneState } from "./tables/lanes";
 
-export function subscriptionView(s: Subscription) {
-  return { flow: s.flow, mode: s.mode, target: redactTarget(s.target as Record<string, unknown>), retry: s.retry, subscribedAt: s.subscribedAt };
+/**
+ * A subscription as readers see it: its definition (secrets redacted) and,
+ * for http and queue targets, its delivery state (API.md "Subscriptions"):
+ * the breaker, the latest opening, a Retry-After hold and how many of its
+ * deliveries wait.
+ */
+export function subscriptionView(core: Core, s: Subscription) {
+  const base = { flow: s.flow, mode: s.mode, target: redactTarget(s.target as Record<string, unknown>), retry: s.retry, subscribedAt: s.subscribedAt };
+  if (s.target.type === "pull") return base;
+  const lane = core.ledger.laneView(s.flow);
+  return { ...base, breaker: lane.breaker, breakerOpenedAt: lane.breakerOpenedAt, heldUntil: lane.heldUntil, waiting: Math.max(0, book(core).flows[s.flow]?.pending ?? 0), inFlight: lane.inFlight };
 }
 
 export function subscriptionViews(core: Core) {
-  return allSubscriptions(core).map(subscriptionView);
+  return allSubscriptions(core).map((s) => subscriptionView(core, s));
 }
 
 /**
@@ -66,6 +77,11 @@ export function putSubscription(core: Core, flow: string, body: SubscriptionDef)
     if (pullChanged) checkpoint = startFrom === "now" ? headSeq(core) : 0;
     const sub: Subscription = { flow, mode, target, retry, subscribedAt: old?.subscribedAt ?? now, checkpoint, reports: old?.reports ?? false };
     saveSubscription(core, sub, now);
+    // a new or changed target starts with a closed breaker and no hold (the user fixed the endpoint)
+    if (old && !sameJson(old.target, target)) {
+      deleteLaneState(core, flow);
+      core.onCommit(() => core.ledger.resetLane(flow));
+    }
     const version = touch(core);
     recordEvent(core, old ? "subscription.updated" : "subscription.added", { flow, mode, targetType: target.type, version });
     if (pullChanged && startFrom === "now") recordEvent(core, "checkpoint.reset", { flow, checkpoint, reason: "startFrom_now" });
@@ -79,6 +95,7 @@ export function removeSubscription(core: Core, flow: string): void {
     requireEntry(core);
     if (!findSubscription(core, flow)) throw new AppError(404, "not_found", `Flow '${flow}' is not subscribed`);
     deleteSubscription(core, flow);
+    deleteLaneState(core, flow);
     const version = touch(core);
     recordEvent(core, "subscription.removed", { flow, version });
     queueSubscriptionProjection(core, { op: "unsub", flow, version });

@@ -11,3 +11,16 @@ export const HARD_MAX_BODY = 1024 * 1024;
 
 /** A stream event's JSON above this many bytes is not stored with its payload. */
 export const MAX_EVENT_BYTES = 1_900_000;
+
+/**
+ * Outbound work of one queue consumer invocation: at most this many attempts
+ * (or RPCs) at a time, as a deployed Worker allows simultaneous connections.
+ */
+export const SEND_CONCURRENCY = 6;
+
+/**
+ * The fast delivery queue gives an attempt this long: an answer that takes
+ * longer is cut off, the delivery waits again without an attempt counted,
+ * and its lane takes the slow queue from then on.
+ */
+export const FAST_LANE_BUDGET_MS = 1_000;

@@ -24,6 +24,8 @@ export interface DeliveryMessage {
   f?: string;
   /** the owner's control version when handed over */
   v?: number;
+  /** the owner's registration the version belongs to (its registeredAt) */
+  g?: number;
   /** the body to send (JSON), unless too large */
   b?: unknown;
   /** the target itself, for a delivery whose target is its own (an await's callback: one-off, never cached) */

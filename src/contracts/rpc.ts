@@ -40,14 +40,22 @@ export type IngestAnswer =
 
 /**
  * What a target answered to one attempt (statusCode null: timeout or network
- * error), or why the consumer did not attempt it (`skipped`: the flow is no
- * longer subscribed, the trigger is retired, the delivery was skipped).
+ * error) and how long the attempt took (`ms`), or why the consumer did not
+ * attempt it: `skipped` (the flow is no longer subscribed, the trigger is
+ * retired, the delivery was skipped) settles the delivery; `deferred` hands
+ * it back to wait again without counting an attempt (`slow`: the fast queue
+ * gave up on its lane, which takes the slow queue from now on).
  */
-export type AttemptResult = { statusCode: number | null; error: string | null; retryAfterSeconds: number | null; skipped?: string };
+export type AttemptResult = {
+  statusCode: number | null; error: string | null; retryAfterSeconds: number | null;
+  ms?: number; skipped?: string; deferred?: "slow";
+};
 
 /** An owner's delivery targets as the consumer caches them, by flow (or await step). */
 export type DeliveryControl = {
   version: number;
+  /** the owner's registration (a trigger deleted and registered again starts over at version 1) */
+  generation?: number;
   /** a retired trigger: every attempt is skipped */
   retired: boolean;
   targets: Record<string, TargetDef>;

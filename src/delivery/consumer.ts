@@ -1,21 +1,30 @@
 /**
- * The DELIVERIES queue consumer. A message carries what an attempt needs;
- * the owner's targets come from a cache checked against the message's
- * control version (./control-cache.ts), so there is no call to the owner
- * before an attempt unless its targets changed. Attempts of a batch run in
- * parallel; outcomes go back to each owner in batches (./outcome-reporter.ts)
- * and a message is acknowledged once its outcome is recorded. Retries are the
- * owner's business (its ledger hands the next attempt over when due); a
- * probe is reported after every delivery before it in the batch.
- * Dead-lettered messages are reported so the delivery is marked dead.
+ * The delivery queues' consumer (DELIVERIES, the fast queue; DELIVERIES_SLOW;
+ * and their dead-letter queue). A message carries what an attempt needs; the
+ * owner's targets come from a cache checked against the message's control
+ * version (./control-cache.ts), so there is no call to the owner before an
+ * attempt unless its targets changed.
+ *
+ * Outbound work is bounded: at most SEND_CONCURRENCY attempts (and owner
+ * RPCs) at a time per invocation, taken in turns across lanes (owner + flow)
+ * so a quiet lane never waits behind a busy one, and each attempt's timeout
+ * starts when its request does. On the fast queue an attempt gets
+ * FAST_LANE_BUDGET_MS: a slower answer is cut off and handed back (no
+ * attempt counted), and the rest of that lane's batch with it; its lane moves
+ * to the slow queue. Outcomes go back to each owner in batches
+ * (./outcome-reporter.ts) and a message is acknowledged once its outcome is
+ * recorded; a barrier (`p`) is reported after every delivery of its owner in
+ * the batch. Dead-lettered messages are reported so the delivery is marked dead.
  */
 import type { Env } from "../env";
 import { isDeliveryMessage, type DeliveryMessage } from "../contracts/messages";
 import type { AttemptResult, DeliveryControl, OutcomesAnswer } from "../contracts/rpc";
+import { FAST_LANE_BUDGET_MS, SEND_CONCURRENCY } from "../contracts/limits";
 import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
 import { controlFor, remember } from "./control-cache";
 import { OutcomeReporter } from "./outcome-reporter";
+import { roundRobin, runBounded } from "./limiter";
 
 type Owner = {
   deliveryControl(): Promise<DeliveryControl | null>;
@@ -25,58 +34,102 @@ type Owner = {
   deadLetter(id: string): Promise<void>;
 };
 
+type Msg = Message<DeliveryMessage>;
+
 function ownerOf(env: Env, m: DeliveryMessage): Owner {
   const store = new TenantStore(env, m.t);
   return (m.k === "run" ? store.run(m.n) : store.trigger(m.n)) as unknown as Owner;
 }
 
 const skip = (reason: string): AttemptResult => ({ statusCode: null, error: null, retryAfterSeconds: null, skipped: reason });
+const deferred: AttemptResult = { statusCode: null, error: null, retryAfterSeconds: null, deferred: "slow" };
 
-async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, m: DeliveryMessage): Promise<AttemptResult> {
+async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, m: DeliveryMessage, budgetMs: number | undefined): Promise<AttemptResult> {
   if (control?.retired) return skip("trigger_retired");
   if (control?.skipped.includes(m.d)) return skip("skipped");
   const target = m.x ?? control?.targets[m.f ?? ""];
   if (!target || target.type === "pull") return skip("unsubscribed");
   const body = m.b ?? (await owner.deliveryBody(m.d, m.a));
   if (body === null || body === undefined) return skip("event_gone");
-  if (target.type === "http") return sendHttp(target, m.d, JSON.stringify(body), Date.now());
+  if (target.type === "http") return sendHttp(target, m.d, JSON.stringify(body), Date.now(), budgetMs);
   const q = env[target.queue] as Queue | undefined;
+  const started = Date.now();
   try {
     if (!q || typeof q.send !== "function") throw new Error(`no queue binding '${target.queue}'`);
     await q.send(body);
-    return { statusCode: 200, error: null, retryAfterSeconds: null };
+    return { statusCode: 200, error: null, retryAfterSeconds: null, ms: Date.now() - started };
   } catch (e) {
-    return { statusCode: null, error: `queue send failed: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
+    return { statusCode: null, error: `queue send failed: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null, ms: Date.now() - started };
   }
 }
 
-/** Delivers one owner's messages: parallel attempts, outcomes in batches, probes last. */
-async function deliverGroup(env: Env, key: string, msgs: Message<DeliveryMessage>[]): Promise<void> {
-  const owner = ownerOf(env, msgs[0].body);
-  const probes = msgs.filter((m) => m.body.p);
-  const deliveries = msgs.filter((m) => !m.body.p);
-  if (deliveries.length) {
-    // deliveries that carry their own target (callbacks) need no control; the others use the owner's, cached by version
-    const needControl = deliveries.some((m) => !m.body.x);
-    const minVersion = Math.max(...deliveries.map((m) => m.body.v ?? 0));
-    const control = needControl ? await controlFor(key, minVersion, [...new Set(deliveries.map((m) => m.body.f ?? ""))], () => owner.deliveryControl()) : null;
-    if (needControl && !control) {
-      deliveries.forEach((m) => m.ack()); // the owner no longer exists
-    } else {
-      const reporter = new OutcomeReporter((items) => owner.recordOutcomes(items), (a) => remember(key, a.control), deliveries.length);
-      await Promise.all(deliveries.map(async (m) => reporter.add(m, await attempt(env, owner, control, m.body))));
-      await reporter.drain();
+/** One owner's part of a batch: its control, its reporter, its lanes. */
+type Group = { key: string; owner: Owner; deliveries: Msg[]; probes: Msg[]; control: DeliveryControl | null; reporter: OutcomeReporter | null };
+
+async function prepare(env: Env, g: Group): Promise<void> {
+  // deliveries that carry their own target (callbacks) need no control; the others use the owner's, cached by version
+  const needControl = g.deliveries.some((m) => !m.body.x);
+  if (needControl) {
+    const minVersion = Math.max(...g.deliveries.map((m) => m.body.v ?? 0));
+    const generations = g.deliveries.map((m) => m.body.g).filter((x): x is number => x !== undefined);
+    const generation = generations.length ? Math.max(...generations) : undefined;
+    g.control = await controlFor(g.key, minVersion, generation, [...new Set(g.deliveries.map((m) => m.body.f ?? ""))], () => g.owner.deliveryControl());
+    if (!g.control) {
+      g.deliveries.forEach((m) => m.ack()); // the owner no longer exists
+      g.deliveries = [];
+      return;
     }
   }
-  for (const p of probes) {
-    await owner.probeReturned(p.body.d);
-    p.ack();
+  g.reporter = new OutcomeReporter((items) => g.owner.recordOutcomes(items), (a) => remember(g.key, a.control), g.deliveries.length);
+}
+
+/** Delivers a batch's groups: bounded, in turns across lanes, probes after their owner's deliveries. */
+async function deliver(env: Env, groups: Group[], fast: boolean): Promise<void> {
+  await runBounded(groups.map((g) => () => prepare(env, g).catch((e) => fail(g, e))), SEND_CONCURRENCY);
+  const slowLanes = new Set<string>();
+  const lanes = new Map<string, { g: Group; m: Msg }[]>();
+  for (const g of groups) for (const m of g.deliveries) {
+    const lane = `${g.key}|${m.body.f ?? ""}`;
+    lanes.set(lane, [...(lanes.get(lane) ?? []), { g, m }]);
   }
+  const tasks = roundRobin([...lanes.entries()].map(([lane, items]) => items.map(({ g, m }) => async () => {
+    if (!g.reporter) return;
+    let result: AttemptResult;
+    if (slowLanes.has(lane)) result = deferred;
+    else {
+      try {
+        result = await attempt(env, g.owner, g.control, m.body, fast ? FAST_LANE_BUDGET_MS : undefined);
+      } catch (e) {
+        result = { statusCode: null, error: `delivery error: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
+      }
+      if (result.deferred) slowLanes.add(lane);
+    }
+    g.reporter.add(m, result);
+  })));
+  await runBounded(tasks, SEND_CONCURRENCY);
+  await runBounded(groups.map((g) => async () => {
+    try {
+      await g.reporter?.drain();
+      for (const p of g.probes) {
+        await g.owner.probeReturned(p.body.d);
+        p.ack();
+      }
+    } catch (e) {
+      fail(g, e);
+    }
+  }), SEND_CONCURRENCY);
+}
+
+/** Unsettled messages come back later; settled ones were acked (a retry after an ack is ignored). */
+function fail(g: Group, e: unknown): void {
+  console.error(JSON.stringify({ msg: "delivery consumer error", error: String((e as Error)?.message ?? e).slice(0, 200) }));
+  [...g.deliveries, ...g.probes].forEach((m) => m.retry({ delaySeconds: 5 }));
+  g.reporter = null;
 }
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const dead = batch.queue.endsWith("-dlq");
-  const groups = new Map<string, Message<DeliveryMessage>[]>();
+  const byOwner = new Map<string, Msg[]>();
   for (const msg of batch.messages) {
     if (!isDeliveryMessage(msg.body)) {
       console.warn(JSON.stringify({ msg: "ignoring a queue message that is not a delivery" }));
@@ -84,23 +137,18 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
       continue;
     }
     const key = `${msg.body.k ?? "trigger"}|${msg.body.t}|${msg.body.n}`;
-    groups.set(key, [...(groups.get(key) ?? []), msg]);
+    byOwner.set(key, [...(byOwner.get(key) ?? []), msg]);
   }
-  await Promise.all(
-    [...groups].map(async ([key, msgs]) => {
-      try {
-        if (dead) {
-          const owner = ownerOf(env, msgs[0].body);
-          for (const m of msgs) if (!m.body.p) await owner.deadLetter(m.body.d);
-          msgs.forEach((m) => m.ack());
-        } else {
-          await deliverGroup(env, key, msgs);
-        }
-      } catch (e) {
-        console.error(JSON.stringify({ msg: "delivery consumer error", error: (e as Error).message.slice(0, 200) }));
-        // unsettled messages come back later; settled ones were acked (a retry after an ack is ignored)
-        msgs.forEach((m) => m.retry({ delaySeconds: 5 }));
-      }
-    }),
-  );
+  const groups: Group[] = [...byOwner].map(([key, msgs]) => ({
+    key, owner: ownerOf(env, msgs[0].body), deliveries: msgs.filter((m) => !m.body.p), probes: msgs.filter((m) => m.body.p), control: null, reporter: null,
+  }));
+  if (!dead) return deliver(env, groups, !batch.queue.endsWith("-slow"));
+  await runBounded(groups.map((g) => async () => {
+    try {
+      for (const m of g.deliveries) await g.owner.deadLetter(m.body.d);
+      [...g.deliveries, ...g.probes].forEach((m) => m.ack());
+    } catch (e) {
+      fail(g, e);
+    }
+  }), SEND_CONCURRENCY);
 }

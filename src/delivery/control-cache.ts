@@ -12,10 +12,16 @@ const MAX_OWNERS = 10_000;
 const cache = new Map<string, DeliveryControl>();
 const inflight = new Map<string, Promise<DeliveryControl | null>>();
 
-/** The owner's control at least as new as `minVersion` and naming `flows` (fetched when the cache is not). */
-export async function controlFor(key: string, minVersion: number, flows: string[], fetch: () => Promise<DeliveryControl | null>): Promise<DeliveryControl | null> {
+/**
+ * The owner's control at least as new as `minVersion` of registration
+ * `generation` (when the message says) and naming `flows` (fetched when the
+ * cache is not: a trigger deleted and registered again starts its versions
+ * over, so a cached control of the old registration never answers for it).
+ */
+export async function controlFor(key: string, minVersion: number, generation: number | undefined, flows: string[], fetch: () => Promise<DeliveryControl | null>): Promise<DeliveryControl | null> {
   const hit = cache.get(key);
-  if (hit && hit.version >= minVersion && (hit.retired || flows.every((f) => f in hit.targets))) return hit;
+  const sameRegistration = generation === undefined || hit?.generation === generation;
+  if (hit && sameRegistration && hit.version >= minVersion && (hit.retired || flows.every((f) => f in hit.targets))) return hit;
   let p = inflight.get(key);
   if (!p) {
     p = fetch().finally(() => inflight.delete(key));
@@ -27,10 +33,10 @@ export async function controlFor(key: string, minVersion: number, flows: string[
   return fresh;
 }
 
-/** Takes a control from an outcome answer (never an older one than cached). */
+/** Takes a control from an outcome answer (never an older one of the same registration than cached). */
 export function remember(key: string, control: DeliveryControl): void {
   const cur = cache.get(key);
-  if (cur && cur.version > control.version) return;
+  if (cur && cur.generation === control.generation && cur.version > control.version) return;
   if (cache.size >= MAX_OWNERS && !cur) cache.clear();
   cache.set(key, control);
 }

@@ -1,6 +1,10 @@
 /**
  * One HTTP delivery attempt: JSON body, Standard Webhooks signature, custom
- * headers, a timeout, no redirects followed. Returns what happened; never throws.
+ * headers, a timeout counted from when the request starts (the caller starts
+ * it only when a connection is free), no redirects followed. Returns what
+ * happened and how long it took; never throws. With `budgetMs` (the fast
+ * queue), an answer slower than the budget is cut off and reported as
+ * `deferred: "slow"` instead of as an attempt.
  */
 import { signStandardWebhook } from "../domain/standard-webhooks";
 import { parseRetryAfter } from "../domain/backoff";
@@ -20,13 +24,16 @@ async function signatureHeader(target: HttpTargetSpec, deliveryId: string, ts: n
   return sigs.join(" ");
 }
 
-export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body: string, nowMs: number): Promise<AttemptResult> {
+export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body: string, nowMs: number, budgetMs?: number): Promise<AttemptResult> {
   const ts = Math.floor(nowMs / 1000);
   const headers: Record<string, string> = { ...(target.headers ?? {}), "content-type": "application/json", "webhook-id": deliveryId, "webhook-timestamp": String(ts), "user-agent": "Signalbox/1" };
   const signature = await signatureHeader(target, deliveryId, ts, body, nowMs);
   if (signature) headers["webhook-signature"] = signature;
+  const timeoutMs = target.timeoutMs ?? 10_000;
+  const cut = budgetMs !== undefined && budgetMs < timeoutMs;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), target.timeoutMs ?? 10_000);
+  const started = Date.now();
+  const timer = setTimeout(() => controller.abort(), cut ? budgetMs : timeoutMs);
   try {
     const res = await fetch(target.url, { method: "POST", headers, body, redirect: "manual", signal: controller.signal });
     // The answer's body is not read: cancelling it closes the connection. (Reading it would leave the
@@ -38,10 +45,13 @@ export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body:
       statusCode: res.status,
       error: ok ? null : `HTTP ${res.status}`,
       retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after"), nowMs),
+      ms: Date.now() - started,
     };
   } catch (e) {
-    const aborted = controller.signal.aborted;
-    return { statusCode: null, error: aborted ? `timeout after ${target.timeoutMs ?? 10_000} ms` : `network error: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
+    const ms = Date.now() - started;
+    if (controller.signal.aborted && cut) return { statusCode: null, error: null, retryAfterSeconds: null, ms, deferred: "slow" };
+    const error = controller.signal.aborted ? `timeout after ${timeoutMs} ms` : `network error: ${(e as Error).message}`.slice(0, 300);
+    return { statusCode: null, error, retryAfterSeconds: null, ms };
   } finally {
     clearTimeout(timer);
   }

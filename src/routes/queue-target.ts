@@ -1,7 +1,7 @@
 /** The check a queue target passes (PUT …/subscriptions/{flow}, import, sync): a producer binding of this deployment, not Signalbox's own queues. */
 
 /** The service's own queues: a subscription may not feed deliveries back into them. */
-const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_DLQ"]);
+const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_SLOW", "DELIVERIES_DLQ"]);
 
 /** Why `name` cannot be a queue target (code and message), or null when it can. */
 export function queueTargetProblem(env: Record<string, unknown>, name: string): { code: "reserved_queue" | "unknown_queue"; message: string } | null {

@@ -1,56 +1,118 @@
-/** The delivery ledger against an in-memory store and queue: hand-over, retries, probes and recovery. */
+/**
+ * The delivery ledger against an in-memory store and two in-memory queues:
+ * lanes and their in-flight cap, first attempts in key order, due retries,
+ * the breaker and its probes, Retry-After holds, the fast/slow queues,
+ * barriers after a restart, and the window that keeps a backlog out of memory.
+ */
 import { describe, it, expect } from "vitest";
-import { Ledger, PROBE_AFTER_MS, LOST_GRACE_MS, SEND_RETRY_MS, IN_FLIGHT_WINDOW, type LedgerRow, type LedgerStore } from "../../durable-objects/ledger/ledger";
+import { Ledger, PROBE_AFTER_MS, LOST_GRACE_MS, SEND_RETRY_MS, type LedgerRow, type LedgerStore } from "../../durable-objects/ledger/ledger";
+import type { QueueName } from "../../durable-objects/ledger/types";
+import { DEFAULT_BREAKER, DEFAULT_IN_FLIGHT, type LaneEvent, type LaneState } from "../../src/domain/delivery-lane";
 import type { DeliveryMessage } from "../../src/contracts/messages";
+import type { AttemptResult } from "../../src/contracts/rpc";
 
+type Row = LedgerRow;
 type Harness = ReturnType<typeof harness>;
 
-function harness(rows: LedgerRow[] = []) {
-  const state = { now: 1_000_000, failSends: 0 };
-  const store = new Map(rows.map((r) => [r.id, { ...r }]));
-  const sent: DeliveryMessage[] = [];
-  const queue = {
+function harness(opts: { lanes?: string[]; gone?: string[] } = {}) {
+  const state = { now: 1_000_000, failSends: 0, freshReads: 0, maxFreshLimit: 0 };
+  const rows = new Map<string, Row>();
+  const laneStates = new Map<string, LaneState>();
+  const events: { lane: string; e: LaneEvent }[] = [];
+  const sent: { q: QueueName; m: DeliveryMessage }[] = [];
+  const probeFailures: string[] = [];
+  const queue = (q: QueueName) => ({
     async sendBatch(batch: { body: DeliveryMessage }[]) {
       if (state.failSends > 0) (state.failSends--, (() => { throw new Error("queue down"); })());
-      sent.push(...batch.map((b) => b.body));
+      sent.push(...batch.map((b) => ({ q, m: b.body })));
     },
     async send(body: DeliveryMessage) {
       if (state.failSends > 0) (state.failSends--, (() => { throw new Error("queue down"); })());
-      sent.push(body);
+      sent.push({ q, m: body });
     },
-  };
-  const ledgerStore: LedgerStore = {
-    openRows: () => [...store.values()].filter((r) => r.status === "queued"),
-    row: (id) => store.get(id) ?? null,
-    message: (r, attempt) => ({ t: "acme", n: "t", d: r.id, a: attempt, f: "flow", v: 1, b: { id: r.id } }),
+  });
+  const cmp = (a: Row["key"], b: Row["key"]) => a[0] - b[0] || a[1] - b[1];
+  const store: LedgerStore = {
+    lanes: () => [
+      ...(opts.lanes ?? ["flow"]).map((lane) => ({ lane, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER })),
+      ...(opts.gone ?? []).map((lane) => ({ lane, cap: DEFAULT_IN_FLIGHT, breaker: null, gone: true })),
+    ],
+    fresh(after, lanes, limit) {
+      state.freshReads++;
+      state.maxFreshLimit = Math.max(state.maxFreshLimit, limit);
+      return [...rows.values()]
+        .filter((r) => r.status === "queued" && r.attempts === 0 && lanes.includes(r.lane) && (after === null || cmp(r.key, after) > 0))
+        .sort((a, b) => cmp(a.key, b.key)).slice(0, limit).map((r) => ({ ...r }));
+    },
+    dueRetries: (lane, now, limit) =>
+      [...rows.values()].filter((r) => r.lane === lane && r.status === "queued" && r.attempts > 0 && r.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt).slice(0, limit).map((r) => ({ ...r })),
+    nextRetryAt: (lane, now) => {
+      const t = [...rows.values()].filter((r) => r.lane === lane && r.status === "queued" && r.attempts > 0 && r.dueAt > now).map((r) => r.dueAt);
+      return t.length ? Math.min(...t) : null;
+    },
+    row: (id) => (rows.has(id) ? { ...rows.get(id)! } : null),
+    message: (r, attempt) => ({ t: "acme", n: "t", d: r.id, a: attempt, f: r.lane, v: 1, b: { id: r.id } }),
     policy: () => ({ maxAttempts: 3, initialBackoffSeconds: 10, maxBackoffSeconds: 60 }),
     write: (r, attempt, decision, _result, at) => {
-      const row = store.get(r.id)!;
-      row.attempts = attempt;
-      if (decision.status === "retry") row.nextAttemptAt = at + decision.delaySeconds * 1000;
+      const row = rows.get(r.id)!;
+      row.attempts = decision.status === "skipped" ? row.attempts : attempt;
+      if (decision.status === "retry") row.dueAt = at + decision.delaySeconds * 1000;
       else row.status = decision.status;
     },
+    writeProbeFailure: (r) => void probeFailures.push(r.id),
+    loadLane: (lane) => laneStates.get(lane) ?? null,
+    saveLane: (lane, s, evs) => {
+      laneStates.set(lane, s);
+      for (const e of evs) events.push({ lane, e });
+    },
   };
-  const make = () => new Ledger({ now: () => state.now, tx: (fn) => fn(), queue: () => queue as any, probe: (id) => ({ t: "acme", n: "t", d: id, a: 0, p: 1 }) }, ledgerStore);
-  const add = (ledger: Ledger, id: string) => {
-    store.set(id, { id, status: "queued", attempts: 0, nextAttemptAt: state.now, timeoutMs: 1_000 });
-    ledger.track(id, state.now, 1_000);
+  let seq = 0;
+  const make = () => new Ledger({ now: () => state.now, tx: (fn) => fn(), queue: (q) => queue(q) as any, probe: (id) => ({ t: "acme", n: "t", d: id, a: 0, p: 1 }) }, store);
+  const add = (ledger: Ledger | null, id: string, lane = "flow") => {
+    const key = [++seq, 0] as const;
+    rows.set(id, { id, lane, key, status: "queued", attempts: 0, dueAt: state.now, timeoutMs: 1_000 });
+    ledger?.track(lane, key);
   };
-  return { state, store, sent, make, add, deliveries: () => sent.filter((m) => !m.p), probes: () => sent.filter((m) => m.p) };
+  const deliveries = () => sent.filter((s) => !s.m.p);
+  return { state, rows, laneStates, events, sent, probeFailures, make, add, deliveries, ids: () => deliveries().map((s) => s.m.d), probes: () => sent.filter((s) => s.m.p) };
 }
 
-const ok = { statusCode: 200, error: null, retryAfterSeconds: null };
-const down = { statusCode: 503, error: "HTTP 503", retryAfterSeconds: null };
+const ok: AttemptResult = { statusCode: 200, error: null, retryAfterSeconds: null, ms: 5 };
+const down: AttemptResult = { statusCode: 503, error: "HTTP 503", retryAfterSeconds: null, ms: 5 };
 
-async function handOverAll(h: Harness, ledger: Ledger, ids: string[]) {
-  for (const id of ids) h.add(ledger, id);
-  const before = h.deliveries().length;
-  await ledger.handOver();
-  expect(h.deliveries().length - before).toBe(ids.length);
+function addMany(h: Harness, ledger: Ledger | null, n: number, prefix = "d", lane = "flow"): string[] {
+  const ids = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  for (const id of ids) h.add(ledger, id, lane);
+  return ids;
 }
 
-describe("hand-over", () => {
-  it("sends what is due once, and a failed send again after a pause", async () => {
+const outcomes = (ledger: Ledger, ids: string[], result: AttemptResult, attempt = 1) => ledger.recordOutcomes(ids.map((id) => ({ id, attempt, result })), () => 0);
+
+describe("hand-over within a lane's room", () => {
+  it("sends first attempts in key order, at most the lane's cap at a time; outcomes free room for the next", async () => {
+    const h = harness();
+    const ledger = h.make();
+    const ids = addMany(h, ledger, DEFAULT_IN_FLIGHT + 10);
+    await ledger.handOver();
+    await ledger.handOver();
+    expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT));
+    expect(h.deliveries().every((s) => s.q === "fast" && s.m.a === 1)).toBe(true);
+    outcomes(ledger, ids.slice(0, 5), ok);
+    await ledger.handOver();
+    expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT + 5));
+  });
+
+  it("one lane's full window never holds up another lane", async () => {
+    const h = harness({ lanes: ["busy", "quiet"] });
+    const ledger = h.make();
+    addMany(h, ledger, 100, "b", "busy");
+    h.add(ledger, "q0", "quiet");
+    await ledger.handOver();
+    expect(h.ids()).toContain("q0");
+    expect(h.ids().filter((id) => id.startsWith("b"))).toHaveLength(DEFAULT_IN_FLIGHT);
+  });
+
+  it("a failed send puts its deliveries back, due again after a pause; never sent twice", async () => {
     const h = harness();
     const ledger = h.make();
     h.state.failSends = 1;
@@ -58,145 +120,236 @@ describe("hand-over", () => {
     await ledger.handOver();
     expect(ledger.isHanded("d1")).toBe(false);
     expect(ledger.nextDue()).toBe(h.state.now + SEND_RETRY_MS);
-    await ledger.handOver(); // not due yet
-    expect(h.deliveries()).toHaveLength(0);
     h.state.now += SEND_RETRY_MS;
+    await ledger.tick();
     await ledger.handOver();
-    await ledger.handOver(); // handed: never sent twice
-    expect(h.deliveries().map((m) => [m.d, m.a])).toEqual([["d1", 1]]);
+    expect(h.deliveries().map((s) => [s.m.d, s.m.a])).toEqual([["d1", 1]]);
     expect(ledger.isHanded("d1")).toBe(true);
   });
-});
 
-describe("one pass for concurrent callers", () => {
-  it("fires arriving during a send share the next one", async () => {
+  it("concurrent callers never hand one delivery twice", async () => {
     const h = harness();
     const ledger = h.make();
     h.add(ledger, "a");
     const first = ledger.handOver();
     h.add(ledger, "b");
-    h.add(ledger, "c");
     const second = ledger.handOver();
     await Promise.all([first, second]);
-    expect(h.deliveries().map((m) => m.d)).toEqual(["a", "b", "c"]);
+    expect(h.ids().sort()).toEqual(["a", "b"]);
+  });
+
+  it("a replayed delivery behind the cursor is found again", async () => {
+    const h = harness();
+    const ledger = h.make();
+    addMany(h, ledger, 3);
+    await ledger.handOver();
+    outcomes(ledger, ["d0", "d1", "d2"], ok);
+    h.rows.set("replay", { id: "replay", lane: "flow", key: [1, 5], status: "queued", attempts: 0, dueAt: h.state.now, timeoutMs: 1_000 });
+    ledger.track("flow", [1, 5]);
+    await ledger.handOver();
+    expect(h.ids()).toEqual(["d0", "d1", "d2", "replay"]);
   });
 });
 
-describe("flow control", () => {
-  it("at most IN_FLIGHT_WINDOW deliveries are in the queue; the rest go as outcomes come back", async () => {
+describe("a backlog stays in the store", () => {
+  it("with 10,000 queued the ledger holds at most its cap and reads pages, not the backlog", async () => {
     const h = harness();
+    addMany(h, null, 10_000);
     const ledger = h.make();
-    const ids = Array.from({ length: IN_FLIGHT_WINDOW + 250 }, (_, i) => `w${i}`);
-    for (const id of ids) h.add(ledger, id);
     await ledger.handOver();
-    await ledger.handOver();
-    expect(h.deliveries()).toHaveLength(IN_FLIGHT_WINDOW);
-    expect(ledger.nextDue()).toBe(h.state.now + PROBE_AFTER_MS); // no busy alarm while the window is full
-    ledger.recordOutcomes(ids.slice(0, 100).map((id) => ({ id, attempt: 1, result: ok })));
-    await ledger.handOver();
-    expect(h.deliveries()).toHaveLength(IN_FLIGHT_WINDOW + 100);
+    expect(h.deliveries()).toHaveLength(DEFAULT_IN_FLIGHT);
+    expect(h.state.maxFreshLimit).toBeLessThanOrEqual(500);
+    for (let i = 0; i < 5; i++) {
+      const inFlight = h.deliveries().slice(-DEFAULT_IN_FLIGHT).map((s) => s.m.d);
+      outcomes(ledger, inFlight.filter((id) => h.rows.get(id)!.status === "queued"), ok);
+      await ledger.handOver();
+    }
+    expect(h.deliveries()).toHaveLength(DEFAULT_IN_FLIGHT * 6);
   });
 });
 
-describe("outcomes and retries", () => {
-  it("a success settles; a retryable failure is handed over again when due, as the next attempt", async () => {
+describe("retries", () => {
+  it("a retryable failure goes back to the store and is handed again when due, through the slow queue", async () => {
     const h = harness();
     const ledger = h.make();
-    await handOverAll(h, ledger, ["a", "b"]);
-    expect(ledger.recordOutcomes([{ id: "a", attempt: 1, result: ok }, { id: "b", attempt: 1, result: down }], () => 0)).toEqual(["recorded", "recorded"]);
-    expect(ledger.size).toBe(1);
+    addMany(h, ledger, 2);
+    await ledger.handOver();
+    expect(outcomes(ledger, ["d0"], ok)).toEqual(["recorded"]);
+    outcomes(ledger, ["d1"], down);
     expect(ledger.nextDue()).toBe(h.state.now + 5_000); // 10 s backoff, half of it jittered away by random 0
     await ledger.handOver();
     expect(h.deliveries()).toHaveLength(2);
     h.state.now += 5_000;
-    await ledger.handOver();
-    expect(h.deliveries().map((m) => [m.d, m.a])).toEqual([["a", 1], ["b", 1], ["b", 2]]);
+    await ledger.tick();
+    expect(h.deliveries().map((s) => [s.m.d, s.m.a, s.q])).toEqual([["d0", 1, "fast"], ["d1", 1, "fast"], ["d1", 2, "slow"]]);
   });
 
   it("a repeated or stale outcome changes nothing", async () => {
     const h = harness();
     const ledger = h.make();
-    await handOverAll(h, ledger, ["a"]);
-    expect(ledger.recordOutcomes([{ id: "a", attempt: 1, result: ok }])).toEqual(["recorded"]);
-    expect(ledger.recordOutcomes([{ id: "a", attempt: 1, result: ok }, { id: "nope", attempt: 1, result: ok }])).toEqual(["stale", "stale"]);
+    h.add(ledger, "a");
+    await ledger.handOver();
+    expect(outcomes(ledger, ["a"], ok)).toEqual(["recorded"]);
+    expect(outcomes(ledger, ["a", "nope"], ok)).toEqual(["stale", "stale"]);
   });
 });
 
-describe("probes", () => {
-  it("handed deliveries unsettled for a while bring a probe; when it returns, only those still open are sent again", async () => {
+describe("the breaker", () => {
+  async function openIt(h: Harness, ledger: Ledger) {
+    const ids = addMany(h, ledger, 60);
+    await ledger.handOver();
+    outcomes(ledger, ids.slice(0, DEFAULT_BREAKER.failureThreshold), down);
+    return ids;
+  }
+
+  it("opens after 20 consecutive failures: nothing more is handed, waiting deliveries keep their attempts", async () => {
     const h = harness();
     const ledger = h.make();
-    await handOverAll(h, ledger, ["lost", "slow", "fine"]);
-    h.state.now += PROBE_AFTER_MS - 1;
+    const ids = await openIt(h, ledger);
+    expect(h.events.map((x) => x.e.type)).toEqual(["breaker_opened"]);
+    expect(ledger.laneView("flow")).toMatchObject({ breaker: "open", breakerOpenedAt: h.state.now });
+    const before = h.deliveries().length;
+    outcomes(ledger, ids.slice(20, 32), down); // the rest of the first window come back failed too
+    h.state.now += 20_000;
     await ledger.tick();
-    expect(h.probes()).toHaveLength(0);
-    h.state.now += 1;
-    await ledger.tick();
-    expect(h.probes()).toHaveLength(1);
-    await ledger.tick();
-    expect(h.probes()).toHaveLength(1); // one probe in flight at a time
-    ledger.recordOutcomes([{ id: "fine", attempt: 1, result: ok }]);
-    h.add(ledger, "later");
-    await ledger.handOver(); // handed after the probe: not judged by it
-    ledger.probeReturned(h.probes()[0].d);
-    ledger.recordOutcomes([{ id: "slow", attempt: 1, result: ok }]); // its attempt was still running
-    h.state.now += 1_000 + LOST_GRACE_MS - 1;
-    await ledger.tick();
-    expect(ledger.resentLost).toBe(0);
-    h.state.now += 1;
-    await ledger.tick();
-    expect(ledger.resentLost).toBe(1);
-    expect(h.deliveries().map((m) => m.d)).toEqual(["lost", "slow", "fine", "later", "lost"]);
+    expect(h.deliveries().length).toBe(before); // no retries, no new first attempts while open
+    expect(ids.slice(32).every((id) => h.rows.get(id)!.attempts === 0)).toBe(true);
   });
 
-  it("a backlog that drains before the probe returns is never sent twice", async () => {
+  it("lets one probe through per cooldown; a failed probe does not count an attempt and re-opens it", async () => {
     const h = harness();
     const ledger = h.make();
-    const ids = Array.from({ length: 300 }, (_, i) => `d${i}`);
-    await handOverAll(h, ledger, ids);
-    h.state.now += PROBE_AFTER_MS;
-    await ledger.tick(); // the probe goes behind the backlog
-    h.state.now += 50_000; // the queue works through the backlog
-    ledger.recordOutcomes(ids.map((id) => ({ id, attempt: 1, result: ok })));
-    ledger.probeReturned(h.probes()[0].d);
-    h.state.now += 60_000;
+    const ids = await openIt(h, ledger);
+    outcomes(ledger, ids.slice(20, 32), down); // nothing else in flight
+    const openedAt = h.state.now;
+    h.state.now = openedAt + DEFAULT_BREAKER.cooldownSeconds * 1000 - 1;
+    expect(ledger.nextDue()).toBe(openedAt + DEFAULT_BREAKER.cooldownSeconds * 1000);
     await ledger.tick();
-    expect(ledger.resentLost).toBe(0);
-    expect(h.deliveries()).toHaveLength(300);
-    expect(ledger.nextDue()).toBeNull();
+    const before = h.deliveries().length;
+    h.state.now += 1;
+    await ledger.tick();
+    await ledger.tick();
+    const probes = h.deliveries().slice(before);
+    expect(probes).toHaveLength(1);
+    expect(probes[0].q).toBe("slow");
+    expect(ledger.laneView("flow").breaker).toBe("half_open");
+    const probe = probes[0].m;
+    const attemptsBefore = h.rows.get(probe.d)!.attempts;
+    outcomes(ledger, [probe.d], down, probe.a);
+    expect(h.probeFailures).toEqual([probe.d]);
+    expect(h.rows.get(probe.d)!.attempts).toBe(attemptsBefore);
+    expect(ledger.laneView("flow")).toMatchObject({ breaker: "open", breakerOpenedAt: h.state.now });
   });
 
-  it("a probe that never returns is given up and another one sent, without a busy alarm meanwhile", async () => {
+  it("a 2xx closes it and the backlog drains within the lane's room", async () => {
     const h = harness();
     const ledger = h.make();
-    await handOverAll(h, ledger, ["a"]);
-    h.state.now += PROBE_AFTER_MS;
+    await openIt(h, ledger);
+    h.state.now += DEFAULT_BREAKER.cooldownSeconds * 1000;
     await ledger.tick();
-    expect(ledger.nextDue()).toBeGreaterThan(h.state.now); // waiting for the probe, not spinning
-    h.state.now += 60_001;
-    await ledger.tick();
-    expect(h.probes()).toHaveLength(2);
+    const probe = h.deliveries().at(-1)!.m;
+    const n = h.deliveries().length;
+    outcomes(ledger, [probe.d], ok, probe.a);
+    expect(h.events.map((x) => x.e.type)).toEqual(["breaker_opened", "breaker_closed"]);
+    await ledger.handOver();
+    expect(h.deliveries().length - n).toBeGreaterThan(0);
+    expect(ledger.laneView("flow").breaker).toBe("closed");
   });
 });
 
-describe("after a restart", () => {
-  it("what may have been handed is probed at once and re-sent if the queue lost it; a future retry waits until due", async () => {
-    const h = harness([
-      { id: "was-handed", status: "queued", attempts: 0, nextAttemptAt: 999_000, timeoutMs: 1_000 },
-      { id: "retry-later", status: "queued", attempts: 1, nextAttemptAt: 1_030_000, timeoutMs: 1_000 },
-      { id: "settled", status: "delivered", attempts: 1, nextAttemptAt: null, timeoutMs: 1_000 },
-    ]);
+describe("Retry-After", () => {
+  it("a 429 or 503 with Retry-After holds the whole lane until then", async () => {
+    const h = harness();
     const ledger = h.make();
-    expect(ledger.size).toBe(2);
+    const ids = addMany(h, ledger, 40);
+    await ledger.handOver();
+    outcomes(ledger, [ids[0]], { statusCode: 429, error: "HTTP 429", retryAfterSeconds: 30, ms: 3 });
+    expect(h.events.map((x) => x.e)).toEqual([{ type: "held", until: h.state.now + 30_000 }]);
+    outcomes(ledger, ids.slice(1, 10), ok);
+    await ledger.handOver();
+    expect(h.deliveries()).toHaveLength(DEFAULT_IN_FLIGHT); // room, but held
+    expect(ledger.laneView("flow").heldUntil).toBe(h.state.now + 30_000);
+    expect(ledger.nextDue()).toBeLessThanOrEqual(h.state.now + 30_000);
+    h.state.now += 30_000;
     await ledger.tick();
-    expect(h.probes()).toHaveLength(1);
-    expect(h.deliveries()).toHaveLength(0);
-    ledger.probeReturned(h.probes()[0].d);
+    expect(h.deliveries().length).toBeGreaterThan(DEFAULT_IN_FLIGHT);
+  });
+});
+
+describe("fast and slow queues", () => {
+  it("a lane the fast queue gives up on is not charged an attempt and moves to the slow queue", async () => {
+    const h = harness();
+    const ledger = h.make();
+    addMany(h, ledger, 3);
+    await ledger.handOver();
+    expect(outcomes(ledger, ["d0", "d1", "d2"], { statusCode: null, error: null, retryAfterSeconds: null, deferred: "slow", ms: 1000 })).toEqual(["recorded", "recorded", "recorded"]);
+    expect(h.rows.get("d0")!.attempts).toBe(0);
+    expect(h.laneStates.get("flow")!.standing).toBe("slow");
+    await ledger.handOver();
+    expect(h.deliveries().slice(3).map((s) => [s.m.d, s.m.a, s.q])).toEqual([["d0", 1, "slow"], ["d1", 1, "slow"], ["d2", 1, "slow"]]);
+  });
+
+  it("a slow lane that answers fast again comes back to the fast queue", async () => {
+    const h = harness();
+    h.laneStates.set("flow", { breaker: "closed", failures: 0, openedAt: null, heldUntil: null, standing: "slow" });
+    const ledger = h.make();
+    const ids = addMany(h, ledger, 5);
+    await ledger.handOver();
+    expect(h.deliveries().every((s) => s.q === "slow")).toBe(true);
+    outcomes(ledger, ids.slice(0, 4), { ...ok, ms: 20 });
+    expect(h.laneStates.get("flow")!.standing).toBe("fast");
+    h.add(ledger, "next");
+    await ledger.handOver();
+    expect(h.deliveries().at(-1)).toMatchObject({ q: "fast", m: { d: "next" } });
+  });
+});
+
+describe("barriers and restarts", () => {
+  it("handed deliveries unsettled for a while bring a barrier; when it returns, only those still open are sent again", async () => {
+    const h = harness();
+    const ledger = h.make();
+    addMany(h, ledger, 3);
+    await ledger.handOver();
+    h.state.now += PROBE_AFTER_MS;
+    await ledger.tick();
+    expect(h.probes().map((p) => p.q)).toEqual(["fast"]);
+    outcomes(ledger, ["d2"], ok);
+    ledger.probeReturned(h.probes()[0].m.d);
+    outcomes(ledger, ["d1"], ok); // its attempt was still running
     h.state.now += 1_000 + LOST_GRACE_MS;
     await ledger.tick();
-    expect(h.deliveries().map((m) => [m.d, m.a])).toEqual([["was-handed", 1]]);
-    h.state.now = 1_030_000;
+    expect(ledger.resentLost).toBe(1);
+    expect(h.ids()).toEqual(["d0", "d1", "d2", "d0"]);
+  });
+
+  it("after a restart, what may have been in flight (at most the cap per lane) waits for a barrier through each queue", async () => {
+    const h = harness();
+    const ids = addMany(h, null, 100);
+    h.rows.get(ids[50])!.attempts = 1; // a retry due later
+    h.rows.get(ids[50])!.dueAt = h.state.now + 60_000;
+    h.state.now += 1; // the restart comes after they were written
+    const ledger = h.make();
     await ledger.tick();
-    expect(h.deliveries().map((m) => [m.d, m.a])).toEqual([["was-handed", 1], ["retry-later", 2]]);
+    expect(h.probes().map((p) => p.q).sort()).toEqual(["fast", "slow"]);
+    expect(h.deliveries()).toHaveLength(0); // the cap is full of deliveries in doubt
+    ledger.probeReturned(h.probes().find((p) => p.q === "fast")!.m.d);
+    h.state.now += 1_000 + LOST_GRACE_MS;
+    await ledger.tick();
+    expect(h.deliveries()).toHaveLength(0); // the slow queue's barrier is not back yet
+    ledger.probeReturned(h.probes().find((p) => p.q === "slow")!.m.d);
+    h.state.now += 1_000 + LOST_GRACE_MS;
+    await ledger.tick();
+    expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT));
+  });
+});
+
+describe("a gone lane", () => {
+  it("skips what its unsubscribed flow still has queued, without sending it", async () => {
+    const h = harness({ lanes: [], gone: ["old"] });
+    addMany(h, null, 5, "o", "old");
+    const ledger = h.make();
+    await ledger.handOver();
+    expect(h.deliveries()).toHaveLength(0);
+    expect([...h.rows.values()].every((r) => r.status === "skipped")).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ describe("tenantFamilies", () => {
   const s = emptyStats();
   s.bySource = { schedule: 7, api: 2 };
   s.skipReasons = { overlap: 1 };
-  s.flows = { billing: { delivered: 5, failed: 1, dead: 1, skipped: 0, attempts: 9 } };
+  s.flows = { billing: { delivered: 5, failed: 1, dead: 1, skipped: 0, attempts: 9, pending: 2, breakerOpen: 1, breakerOpened: 3 } };
   s.webhook = {};
   s.pending = 2;
   s.scheduleMissed = 3;
@@ -36,6 +36,9 @@ describe("tenantFamilies", () => {
     expect(sample(text, "signalbox_delivery_pending_oldest_seconds", { trigger: "nightly" })).toBe(30);
     expect(sample(text, "signalbox_schedule_missed_total", { trigger: "nightly" })).toBe(3);
     expect(sample(text, "signalbox_awaits", { status: "waiting" })).toBe(4);
+    expect(sample(text, "signalbox_deliveries_waiting", { trigger: "nightly", flow: "billing" })).toBe(2);
+    expect(sample(text, "signalbox_subscription_breaker_open", { trigger: "nightly", flow: "billing" })).toBe(1);
+    expect(sample(text, "signalbox_subscription_breaker_opened_total", { trigger: "nightly", flow: "billing" })).toBe(3);
   });
 
   it("renders the lateness histogram with cumulative buckets, sum and count", () => {

@@ -1,28 +1,30 @@
 /**
  * The `deliveries` table, keyed by (fire seq, number): one row per delivery
- * of a fire to a subscribed flow, the ledger's durable half (its open set is
+ * of a fire to a subscribed flow, the ledger's durable half (its window is
  * in memory, ../../ledger/ledger.ts). A delivery id parses back to its key, so
- * every lookup is a primary-key read; failed and dead rows are also in a
- * partial index.
+ * every lookup is a primary-key read. Two partial indexes: failed and dead
+ * rows (for `fires?status=`), and queued rows waiting for a retry (the
+ * ledger's due retries); a first attempt enters neither, so a delivery that
+ * succeeds at once writes no index row.
  */
 import { deliveryKey } from "../../../src/contracts/ids";
 import type { Core } from "../core";
 
 export type DeliveryRow = {
   event_seq: number; n: number; id: string; flow: string; status: string; attempts: number; fired_at: number;
-  next_attempt_at: number | null; lease_until: number | null; last_status_code: number | null; last_error: string | null;
+  next_attempt_at: number | null; last_status_code: number | null; last_error: string | null;
   delivered_at: number | null; latency_ms: number | null; reason: string | null; output: string | null; updated_at: number;
   settled_seq: number | null;
 };
 
-export type NewDelivery = { id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; reason: string | null; timeoutMs: number };
+export type NewDelivery = { id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; reason: string | null };
 
 export function insertDelivery(core: Core, d: NewDelivery): void {
   core.sql.run(
     `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
     d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at,
   );
-  if (d.status === "queued") core.onCommit(() => core.ledger.track(d.id, d.at, d.timeoutMs));
+  if (d.status === "queued") core.onCommit(() => core.ledger.track(d.flow, [d.seq, d.n]));
 }
 
 /** The row of a delivery id, or null (also for a well-formed id that names no row). */
@@ -62,9 +64,32 @@ export function patchDelivery(core: Core, d: Pick<DeliveryRow, "event_seq" | "n"
   }
 }
 
-/** Queued deliveries after the key (seq, n), in key order (the open window after a restart). */
-export function queuedAfter(core: Core, seq: number, n: number, limit: number): DeliveryRow[] {
-  return core.sql.all<DeliveryRow>(`SELECT * FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' ORDER BY event_seq, n LIMIT ?`, seq, n, limit);
+/** Queued deliveries not attempted yet after the key (seq, n), of these flows, in key order (the ledger's first attempts). */
+export function freshAfter(core: Core, seq: number, n: number, flows: string[], limit: number): DeliveryRow[] {
+  return core.sql.all<DeliveryRow>(
+    `SELECT * FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' AND attempts = 0 AND flow IN (${flows.map(() => "?").join(", ")}) ORDER BY event_seq, n LIMIT ?`,
+    seq, n, ...flows, limit,
+  );
+}
+
+/** A flow's queued deliveries whose retry is due by `now`, earliest first (the partial index `deliveries_retry`). */
+export function dueRetriesOf(core: Core, flow: string, now: number, limit: number): DeliveryRow[] {
+  return core.sql.all<DeliveryRow>(
+    `SELECT * FROM deliveries WHERE flow = ? AND status = 'queued' AND attempts > 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+    flow, now, limit,
+  );
+}
+
+/** When a flow's earliest retry after `now` is due (null: none). */
+export function nextRetryOf(core: Core, flow: string, now: number): number | null {
+  return core.sql.one<{ t: number | null }>(
+    `SELECT min(next_attempt_at) AS t FROM deliveries WHERE flow = ? AND status = 'queued' AND attempts > 0 AND next_attempt_at > ?`, flow, now,
+  )?.t ?? null;
+}
+
+/** The lowest fire seq from `from` on with a queued delivery (null: none); reads the rows between. */
+export function lowestQueuedFrom(core: Core, from: number): number | null {
+  return core.sql.one<{ s: number }>(`SELECT event_seq AS s FROM deliveries WHERE event_seq >= ? AND status = 'queued' ORDER BY event_seq, n LIMIT 1`, from)?.s ?? null;
 }
 
 /** Delivered outcomes numbered after `settledSeq` among fires from `fromSeq` on (counted after a restart). */

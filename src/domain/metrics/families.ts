@@ -20,6 +20,9 @@ export const SIGNALBOX_FAMILIES = [
   { name: "signalbox_schedule_missed_total", type: "counter", labels: ["trigger"], help: "Scheduled occurrences missed (not caught up), by trigger." },
   { name: "signalbox_delivery_pending_oldest_seconds", type: "gauge", labels: ["trigger"], help: "Age of the oldest fire with a delivery not settled yet, by trigger (0 when none is pending)." },
   { name: "signalbox_awaits", type: "gauge", labels: ["status"], help: "Awaits by status." },
+  { name: "signalbox_deliveries_waiting", type: "gauge", labels: ["trigger", "flow"], help: "Deliveries queued for a flow and not settled yet (in flight or waiting), by trigger and flow." },
+  { name: "signalbox_subscription_breaker_open", type: "gauge", labels: ["trigger", "flow"], help: "1 while a subscription's breaker is open (its deliveries wait; one probe per cooldown), by trigger and flow." },
+  { name: "signalbox_subscription_breaker_opened_total", type: "counter", labels: ["trigger", "flow"], help: "Times a subscription's breaker opened, by trigger and flow." },
 ] as const satisfies readonly FamilySpec[];
 
 export type SignalboxFamilyName = (typeof SIGNALBOX_FAMILIES)[number]["name"];
@@ -28,7 +31,7 @@ export type SignalboxFamilyName = (typeof SIGNALBOX_FAMILIES)[number]["name"];
  * Every Signalbox family, with the series given for it (none for the
  * others). Throws when a series has other labels than its family declares,
  * so a typo in a label name cannot ship.
- * @example signalboxFamilies({ signalbox_awaits: [{ labels: { status: "waiting" }, value: 2 }] }).length // 12
+ * @example signalboxFamilies({ signalbox_awaits: [{ labels: { status: "waiting" }, value: 2 }] }).length // 15
  */
 export function signalboxFamilies(series: Partial<Record<SignalboxFamilyName, ScalarSeries[] | HistogramSeries[]>>): MetricFamily[] {
   for (const name of Object.keys(series)) {

@@ -20,7 +20,7 @@ function histogramSeries(trigger: string, h: Histogram): HistogramSeries | null 
 
 /**
  * The families for a tenant. `nowMs` dates the backlog age.
- * @example tenantFamilies([], {}, 0).length // 12
+ * @example tenantFamilies([], {}, 0).length // 15
  */
 export function tenantFamilies(triggers: TriggerFigures[], awaits: Record<string, number>, nowMs: number): MetricFamily[] {
   const out: Partial<Record<SignalboxFamilyName, (ScalarSeries | HistogramSeries)[]>> = {};
@@ -35,6 +35,9 @@ export function tenantFamilies(triggers: TriggerFigures[], awaits: Record<string
     for (const [flow, c] of Object.entries(m.flows)) {
       for (const status of DELIVERY_STATUSES) add("signalbox_deliveries_total", { labels: { trigger, flow, status }, value: Math.max(0, c[status]) });
       add("signalbox_delivery_attempts_total", { labels: { trigger, flow }, value: c.attempts });
+      add("signalbox_deliveries_waiting", { labels: { trigger, flow }, value: Math.max(0, c.pending ?? 0) });
+      add("signalbox_subscription_breaker_open", { labels: { trigger, flow }, value: c.breakerOpen ?? 0 });
+      add("signalbox_subscription_breaker_opened_total", { labels: { trigger, flow }, value: c.breakerOpened ?? 0 });
     }
     add("signalbox_deliveries_pending", { labels: { trigger }, value: m.pending });
     if (m.pendingOldestAt !== null) add("signalbox_delivery_pending_oldest_seconds", { labels: { trigger }, value: Math.max(0, (nowMs - m.pendingOldestAt) / 1000) });

@@ -7,7 +7,14 @@
  */
 import { observe, emptyHistogram, type Histogram, LATENCY_BOUNDS_S, LATENESS_BOUNDS_S } from "./histogram";
 
-export type FlowCounters = { delivered: number; failed: number; dead: number; skipped: number; attempts: number };
+/**
+ * Per flow: settled deliveries by status, attempts, deliveries still queued
+ * (`pending`), and the subscription's breaker (open now: 1, and how often it opened).
+ */
+export type FlowCounters = {
+  delivered: number; failed: number; dead: number; skipped: number; attempts: number;
+  pending: number; breakerOpen: number; breakerOpened: number;
+};
 
 export type StatsState = {
   v: 2;
@@ -59,7 +66,16 @@ export function emptyStats(seq = 0): StatsState {
 /** A stream event as folded: its data without the payload. */
 export type FoldedEvent = { seq: number; type: string; ts: number; data: Record<string, any> | null };
 
-const flow = (s: StatsState, f: unknown): FlowCounters => (s.flows[String(f)] ??= { delivered: 0, failed: 0, dead: 0, skipped: 0, attempts: 0 });
+const flow = (s: StatsState, f: unknown): FlowCounters =>
+  (s.flows[String(f)] ??= { delivered: 0, failed: 0, dead: 0, skipped: 0, attempts: 0, pending: 0, breakerOpen: 0, breakerOpened: 0 });
+
+/** One delivery of `f` left the queued state. */
+function settledOne(s: StatsState, f: unknown): FlowCounters {
+  s.pending--;
+  const c = flow(s, f);
+  c.pending--;
+  return c;
+}
 const inc = (m: Record<string, number>, k: unknown, n = 1) => void (m[String(k)] = (m[String(k)] ?? 0) + n);
 
 function push(ring: number[], v: number): void {
@@ -105,7 +121,7 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       inc(s.bySource, d.source ?? "api");
       countFire(s, e.ts);
       for (const dl of (d.deliveries ?? []) as { flow: string; status: string }[]) {
-        if (dl.status === "queued") s.pending++;
+        if (dl.status === "queued") (s.pending++, flow(s, dl.flow).pending++);
         else if (dl.status === "skipped") (s.skippedDeliveries++, flow(s, dl.flow).skipped++);
       }
       if (d.source === "schedule" && typeof d.latenessMs === "number" && !d.backfill && !d.buffered) {
@@ -120,8 +136,7 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       return;
     case "delivery.succeeded": {
       s.delivered++;
-      s.pending--;
-      const f = flow(s, d.flow);
+      const f = settledOne(s, d.flow);
       f.delivered++;
       f.attempts++;
       if (typeof d.latencyMs === "number") (push(s.latency, d.latencyMs), observe(s.latencyHist, d.latencyMs / 1000));
@@ -131,7 +146,7 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       const f = flow(s, d.flow);
       f.attempts++;
       if (d.willRetry === false && d.outcome !== "dead") {
-        s.pending--;
+        settledOne(s, d.flow);
         s.failed++;
         f.failed++;
         countFailure(s, e.ts);
@@ -139,23 +154,21 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       return;
     }
     case "delivery.dead":
-      s.pending--;
       s.dead++;
-      flow(s, d.flow).dead++;
+      settledOne(s, d.flow).dead++;
       countFailure(s, e.ts);
       return;
     case "delivery.skipped":
-      s.pending--;
       s.skippedDeliveries++;
-      flow(s, d.flow).skipped++;
+      settledOne(s, d.flow).skipped++;
       return;
     case "delivery.processing":
     case "delivery.completed":
-      if (d.from === "queued") (s.pending--, s.delivered++, flow(s, d.flow).delivered++);
+      if (d.from === "queued") (s.delivered++, settledOne(s, d.flow).delivered++);
       return;
     case "delivery.flow_failed": {
       const f = flow(s, d.flow);
-      if (d.from === "queued") s.pending--;
+      if (d.from === "queued") settledOne(s, d.flow);
       else (s.delivered--, f.delivered--);
       s.failed++;
       f.failed++;
@@ -163,11 +176,25 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       return;
     }
     case "delivery.replayed": {
-      const n = ((d.deliveries ?? []) as unknown[]).length;
+      const list = (d.deliveries ?? []) as { flow?: string }[];
+      const n = list.length;
       s.pending += n;
+      for (const x of list) flow(s, x.flow).pending++;
       if (n > 0 && typeof d.seq === "number") s.openLow = Math.min(s.openLow, d.seq);
       return;
     }
+    case "subscription.breaker_opened": {
+      const f = flow(s, d.flow);
+      f.breakerOpen = 1;
+      f.breakerOpened++;
+      return;
+    }
+    case "subscription.breaker_closed":
+      flow(s, d.flow).breakerOpen = 0;
+      return;
+    case "subscription.removed":
+      if (s.flows[String(d.flow)]) s.flows[String(d.flow)].breakerOpen = 0;
+      return;
     case "schedule.missed":
       s.scheduleMissed += typeof d.count === "number" ? d.count : 1;
       return;
@@ -189,8 +216,7 @@ export function foldSettled(s: StatsState, d: SettledDelivery): void {
   if (d.settledSeq <= s.settledSeq) return;
   s.settledSeq = d.settledSeq;
   s.delivered++;
-  s.pending--;
-  const f = flow(s, d.flow);
+  const f = settledOne(s, d.flow);
   f.delivered++;
   f.attempts++;
   push(s.latency, d.latencyMs);

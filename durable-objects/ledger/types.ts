@@ -1,0 +1,66 @@
+/** The delivery ledger's contracts with its owner: how it reads and writes rows, and how it reaches the queues. */
+import type { AttemptDecision, RetryPolicy } from "../../src/domain/backoff";
+import type { BreakerPolicy, LaneEvent, LaneState } from "../../src/domain/delivery-lane";
+import type { DeliveryMessage } from "../../src/contracts/messages";
+import type { AttemptResult } from "../../src/contracts/rpc";
+
+/** A row's place in the owner's order of first attempts (a trigger: fire seq and delivery number). */
+export type RowKey = readonly [number, number];
+
+/** A ledger row as the store gives it; `raw` is the store's own row, handed back to it (no second read). */
+export type LedgerRow = {
+  id: string;
+  lane: string;
+  key: RowKey;
+  status: string;
+  attempts: number;
+  /** when the next attempt is due (a first attempt: when it was created) */
+  dueAt: number;
+  timeoutMs: number;
+  raw?: unknown;
+};
+
+/** The two delivery queues: first attempts of lanes that answer at once, and everything else. */
+export type QueueName = "fast" | "slow";
+
+/**
+ * A lane as its owner configures it. `gone`: the lane's flow no longer takes
+ * deliveries (unsubscribed): what it still has queued is skipped, a chunk per pass.
+ */
+export type LaneConfig = { lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean };
+
+/** An attempt's decision, or a delivery the consumer did not attempt (its flow unsubscribed, its trigger retired, it was skipped). */
+export type LedgerDecision = AttemptDecision | { status: "skipped"; reason: string };
+
+export interface LedgerStore {
+  /** The lanes with deliveries (subscriptions of http and queue targets); read on every hand-over, so cheap. */
+  lanes(): LaneConfig[];
+  /** Queued rows not attempted yet, after `after` in key order (null: from the start), of these lanes. */
+  fresh(after: RowKey | null, lanes: string[], limit: number): LedgerRow[];
+  /** Queued rows waiting for a retry that is due by `now`, earliest first. */
+  dueRetries(lane: string, now: number, limit: number): LedgerRow[];
+  /** When the lane's earliest retry after `now` is due (null: none). */
+  nextRetryAt(lane: string, now: number): number | null;
+  row(id: string): LedgerRow | null;
+  /** The queue message of one attempt (with the body to send, unless too large). */
+  message(row: LedgerRow, attempt: number): DeliveryMessage;
+  policy(row: LedgerRow): RetryPolicy;
+  /** Writes an attempt's outcome (inside the ledger's transaction). */
+  write(row: LedgerRow, attempt: number, decision: LedgerDecision, result: AttemptResult, at: number): void;
+  /** Writes a failed breaker probe: the answer is kept, the attempt is not counted (inside the transaction). */
+  writeProbeFailure(row: LedgerRow, attempt: number, result: AttemptResult, at: number): void;
+  /** The lane's kept state (null: never written). */
+  loadLane(lane: string): LaneState | null;
+  /** Keeps the lane's state and records its events (inside the transaction). */
+  saveLane(lane: string, state: LaneState, events: LaneEvent[], at: number): void;
+}
+
+export interface LedgerHost {
+  now(): number;
+  tx<T>(fn: () => T): T;
+  queue(name: QueueName): Queue<DeliveryMessage>;
+  /** A barrier message (no delivery) for finding lost messages in a queue. */
+  probe(id: string): DeliveryMessage;
+}
+
+export type OutcomeItem = { id: string; attempt: number; result: AttemptResult };
