@@ -5,8 +5,9 @@
 export type Row = Record<string, SqlStorageValue>;
 
 export class Sql {
-  /** Running total of rowsWritten since the object started (exposed in stats). */
+  /** Running totals of rows written and read since the object started (exposed in stats). */
   rowsWritten = 0;
+  rowsRead = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -15,6 +16,7 @@ export class Sql {
     const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
     const rows = cursor.toArray() as T[];
     this.rowsWritten += cursor.rowsWritten;
+    this.rowsRead += cursor.rowsRead;
     return rows;
   }
 
@@ -28,6 +30,7 @@ export class Sql {
     const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
     for (const _ of cursor) void _;
     this.rowsWritten += cursor.rowsWritten;
+    this.rowsRead += cursor.rowsRead;
     return cursor.rowsWritten;
   }
 }

@@ -8,8 +8,10 @@
  *   /hook/retry-after/…  429 with Retry-After: 1 the first time, then 200
  *   /hook/slow/…         the first time waits 1.5 s before 200, then 200
  *   /hook/redirect/…     302 to /hook/ok (must not be followed)
- *   /hook/switch/<id>/…  the status set by POST /switch/<id> {"status": n} (default 500)
- * GET /log?contains=x lists recorded requests whose path contains x.
+ *   /hook/switch/<id>/…  the status set by POST /switch/<id> {"status": n, "retryAfter": s} (default 500)
+ *   /hook/delay/<ms>/…   200 after <ms>
+ * GET /log?contains=x lists recorded requests whose path contains x;
+ * GET /concurrency?contains=x the most requests of such paths open at once.
  * /provider/… is a scriptable poll source (test/lib/poll-provider.mjs).
  */
 import http from "node:http";
@@ -21,7 +23,9 @@ export type Received = { path: string; headers: Record<string, string>; body: st
 export function startReceiver(port = 0): Promise<{ port: number; close: () => Promise<void>; log: Received[] }> {
   const log: Received[] = [];
   const seen = new Map<string, number>();
-  const switches = new Map<string, number>();
+  const switches = new Map<string, { status: number; retryAfter?: number }>();
+  const open = new Map<string, number>();
+  const peak = new Map<string, number>();
   const provider = createProvider();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,8 +44,13 @@ export function startReceiver(port = 0): Promise<{ port: number; close: () => Pr
         return res.end(JSON.stringify(log.filter((r) => r.path.includes(c))));
       }
       if (req.method === "POST" && url.pathname.startsWith("/switch/")) {
-        switches.set(url.pathname.slice(8), JSON.parse(body).status);
+        switches.set(url.pathname.slice(8), JSON.parse(body));
         return reply(200);
+      }
+      if (req.method === "GET" && url.pathname === "/concurrency") {
+        const c = url.searchParams.get("contains") ?? "";
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ max: Math.max(0, ...[...peak].filter(([p]) => p.includes(c)).map(([, n]) => n)) }));
       }
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       log.push({ path: url.pathname, headers, body, at: Date.now() });
@@ -57,7 +66,16 @@ export function startReceiver(port = 0): Promise<{ port: number; close: () => Pr
         case "retry-after": return count === 1 ? reply(429, { "retry-after": "1" }) : reply(200);
         case "slow": return count === 1 ? void setTimeout(() => reply(200), 1500) : reply(200);
         case "redirect": return reply(302, { location: "/hook/ok/redirected" });
-        case "switch": return reply(switches.get(url.pathname.split("/")[3]) ?? 500);
+        case "switch": {
+          const sw = switches.get(url.pathname.split("/")[3]) ?? { status: 500 };
+          return reply(sw.status, sw.retryAfter !== undefined ? { "retry-after": String(sw.retryAfter) } : {});
+        }
+        case "delay": {
+          const key = url.pathname.split("/").slice(0, 5).join("/");
+          open.set(key, (open.get(key) ?? 0) + 1);
+          peak.set(key, Math.max(peak.get(key) ?? 0, open.get(key)!));
+          return void setTimeout(() => (open.set(key, open.get(key)! - 1), reply(200)), Number(url.pathname.split("/")[3]));
+        }
         default: return reply(404);
       }
     });

@@ -15,6 +15,7 @@
  * are found by barriers (./barriers.ts).
  */
 import { decideAttempt } from "../../src/domain/backoff";
+import { FAST_LANE_BUDGET_MS } from "../../src/contracts/limits";
 import { afterAttempt, breakerView, FRESH_LANE, isHeld, probeDueAt, smooth, standingFor, type BreakerPolicy, type LaneState } from "../../src/domain/delivery-lane";
 import { Barriers, PROBE_AFTER_MS, QUEUES, type Handed } from "./barriers";
 import { advance, compareKeys, newLane, rewind, type Lane } from "./lane";
@@ -36,8 +37,9 @@ type Pick = { lane: Lane; row: LedgerRow; probe: boolean };
 /** A lane without a breaker (a run's callbacks): it never opens. */
 const NO_BREAKER: BreakerPolicy = { failureThreshold: Number.POSITIVE_INFINITY, cooldownSeconds: 30 };
 
-/** The fast queue's consumer gives an attempt this long before it finds its lane slow (src/delivery/consumer.ts). */
-export const FAST_LANE_BUDGET_MS = 1_000;
+/** A lane that answers slowly has at most this many attempts in flight (they hold the slow queue while they run). */
+export const SLOW_IN_FLIGHT = 8;
+
 
 export class Ledger {
   private lanes: Map<string, Lane> | undefined;
@@ -82,12 +84,24 @@ export class Ledger {
     return lanes;
   }
 
+  /**
+   * What an earlier instance may have left in a queue: retries and probes
+   * only ever take the slow queue; first attempts of a lane that stands fast
+   * only the fast one (a slow or open lane's may have taken either).
+   */
   private markInDoubt(lane: Lane, now: number): void {
     const rows = [...this.store.fresh(null, [lane.config.lane], lane.config.cap), ...this.store.dueRetries(lane.config.lane, now, lane.config.cap)];
+    const fastOnly = lane.state.standing === "fast" && lane.state.breaker === "closed";
     for (const r of rows.filter((x) => x.dueAt < this.startedAt)) {
-      lane.inFlight.set(r.id, { attempt: r.attempts + 1, key: r.key, fresh: r.attempts === 0, probe: false, at: now - PROBE_AFTER_MS, order: 0, timeoutMs: r.timeoutMs, awaiting: [...QUEUES], lostAt: null });
+      const awaiting: QueueName[] = r.attempts > 0 ? ["slow"] : fastOnly ? ["fast"] : [...QUEUES];
+      lane.inFlight.set(r.id, { attempt: r.attempts + 1, key: r.key, fresh: r.attempts === 0, probe: false, at: now - PROBE_AFTER_MS, order: 0, timeoutMs: r.timeoutMs, awaiting, lostAt: null });
       if (r.attempts === 0) advance(lane, r.key);
     }
+  }
+
+  /** A lane's room: its cap, or fewer while it stands slow (its attempts hold the slow queue longer). */
+  private capOf(lane: Lane): number {
+    return lane.state.standing === "slow" ? Math.min(lane.config.cap, SLOW_IN_FLIGHT) : lane.config.cap;
   }
 
   private laneOf(id: string): Lane | undefined {
@@ -167,7 +181,7 @@ export class Ledger {
         }
         continue;
       }
-      const r = lane.config.cap - lane.inFlight.size;
+      const r = this.capOf(lane) - lane.inFlight.size;
       if (r <= 0) continue;
       room.set(lane, r);
       if (lane.retryCheckAt <= now) {
@@ -386,7 +400,7 @@ export class Ledger {
       if (isHeld(lane.state, now)) min(lane.state.heldUntil);
       else if (lane.state.breaker === "open") {
         if (lane.probeOut === null) min(probeDueAt(lane.state, this.breakerOf(lane)));
-      } else if (lane.inFlight.size < lane.config.cap && lane.retryCheckAt > now) min(lane.retryCheckAt); // due now: the pass that set it hands over
+      } else if (lane.inFlight.size < this.capOf(lane) && lane.retryCheckAt > now) min(lane.retryCheckAt); // due now: the pass that set it hands over
     }
     return next;
   }

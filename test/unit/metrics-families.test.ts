@@ -20,6 +20,9 @@ describe("signalboxFamilies", () => {
       signalbox_schedule_missed_total: "counter",
       signalbox_delivery_pending_oldest_seconds: "gauge",
       signalbox_awaits: "gauge",
+      signalbox_deliveries_waiting: "gauge",
+      signalbox_subscription_breaker_open: "gauge",
+      signalbox_subscription_breaker_opened_total: "counter",
     });
   });
 
