@@ -6,13 +6,14 @@
  *    runtime SIGKILLed twice. Every acknowledged fire is delivered; those
  *    acknowledged before a kill and not yet delivered arrive within 30 s of
  *    the restart; fires delivered twice (same webhook-id) are at most 1%.
- * 2. A backlog: 5,000 deliveries queued behind a receiver that hangs, the
- *    runtime SIGKILLed, the receiver back: all delivered within 120 s of the
- *    restart, at most 1% twice, at most 8 SQLite rows written per delivered
- *    fire over the whole run, and no `max active timeouts` in the runtime's log.
+ * 2. A backlog: 15,000 deliveries queued behind a receiver that hangs, the
+ *    runtime SIGKILLed, the receiver back: all delivered within 300 s of the
+ *    restart (measured 52 s), at most 1% twice, at most 8 SQLite rows written
+ *    per delivered fire over the whole run, and no `max active timeouts` in the
+ *    runtime's log.
  *
  * Everything is loopback, bounded in count and time, and stops by itself.
- * Knobs (env): RECOVERY_FIRES (3000), RECOVERY_BACKLOG (5000).
+ * Knobs (env): RECOVERY_FIRES (3000), RECOVERY_BACKLOG (15000).
  *
  * The under-load figures depend on where the kills land: fires delivered
  * twice are the deliveries posted but not yet recorded when the runtime dies
@@ -21,15 +22,10 @@
  * once more on a fresh runtime and both runs are printed; two misses in a
  * row fail the test.
  *
- * Why 5,000 and not the 15,000 of issue 16: since commit 95c0717 (first
- * attempts carry their body, so the consumer sends without a call to the
- * owner) a burst of more than ~6,000 deliveries makes wrangler dev's local
- * runtime open a connection per delivery to wrangler's Node process faster
- * than it accepts them; they pile up (ESTAB/CLOSE-WAIT to its loopback port)
- * until workerd hits the 20,000 descriptor limit and stalls. Measured with
- * 15,000: 340dfc7 peaks at ~1,700 descriptors and drains; 95c0717 and later
- * reach 20,000. It is the local toolchain's relay, not the deployed path;
- * RECOVERY_BACKLOG=15000 reproduces it.
+ * The backlog was 5,000 until issue 19: a burst of more than ~6,000
+ * deliveries sent every attempt at once, and wrangler dev's local runtime
+ * ran out of file descriptors. Since each subscription has at most 32
+ * attempts in flight (docs/delivery.md), 15,000 drain without it.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,7 +37,7 @@ import { newWebhookSecret, pool, startWrangler } from "../e2e/lib/wrangler.mjs";
 import { startScriptedReceiver } from "./lib/receiver.mjs";
 
 const FIRES = Number(process.env.RECOVERY_FIRES ?? 3_000);
-const BACKLOG = Number(process.env.RECOVERY_BACKLOG ?? 5_000);
+const BACKLOG = Number(process.env.RECOVERY_BACKLOG ?? 15_000);
 const RETRY = { maxAttempts: 20, initialBackoffSeconds: 1, maxBackoffSeconds: 5 };
 
 const cleanups = [];
@@ -152,7 +148,7 @@ test(`recovery under load: ${FIRES} fires at concurrency 24, SIGKILL twice`, { t
   assert.deepEqual(problems, [], problems.join("; "));
 });
 
-test(`recovery of a backlog: ${BACKLOG} queued deliveries, SIGKILL, the receiver comes back`, { timeout: 500_000 }, async () => {
+test(`recovery of a backlog: ${BACKLOG} queued deliveries, SIGKILL, the receiver comes back`, { timeout: 700_000 }, async () => {
   let down = true;
   const receiver = await startScriptedReceiver({ decide: () => (down ? "hang" : { status: 200 }), hangMaxMs: 30_000 });
   cleanups.push(() => receiver.close());
@@ -174,7 +170,7 @@ test(`recovery of a backlog: ${BACKLOG} queued deliveries, SIGKILL, the receiver
   const upAt = Date.now();
   down = false;
   // the objects wake by their alarms; nothing else touches them
-  const allIn = await waitDelivered(receiver, ids, upAt + 180_000);
+  const allIn = await waitDelivered(receiver, ids, upAt + 300_000);
   const tookMs = Date.now() - upAt;
   let stats = null;
   for (let i = 0; i < 30; i++) {
@@ -189,7 +185,7 @@ test(`recovery of a backlog: ${BACKLOG} queued deliveries, SIGKILL, the receiver
   const timeouts = (log.match(/max active timeouts/g) ?? []).length;
   console.log(`recovery of a backlog: ${ids.length} queued, ${first.size} delivered ${(tookMs / 1000).toFixed(1)} s after the restart, ${twice} twice (${((twice / Math.max(1, first.size)) * 100).toFixed(2)}%), rows written ${rows} (${(rows / Math.max(1, first.size)).toFixed(2)} per delivered fire), "max active timeouts" in the log ${timeouts}×, stats delivered ${stats.delivered} pending ${stats.pending}`);
   assert.ok(allIn, "every queued delivery is delivered after the restart");
-  assert.ok(tookMs <= 120_000, `took ${tookMs} ms (limit 120 s)`);
+  assert.ok(tookMs <= 300_000, `took ${tookMs} ms (limit 300 s)`);
   assert.ok(twice <= 0.01 * first.size, `${twice} delivered twice (limit 1%)`);
   assert.ok(rows / first.size <= 8, `${(rows / first.size).toFixed(2)} rows per delivered fire (limit 8)`);
   assert.equal(timeouts, 0, "no max active timeouts in the runtime log");
