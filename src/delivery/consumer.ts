@@ -24,7 +24,7 @@ import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
 import { controlFor, remember } from "./control-cache";
 import { OutcomeReporter } from "./outcome-reporter";
-import { roundRobin, runBounded } from "./limiter";
+import { roundRobin, runBounded } from "../domain/bounded";
 
 type Owner = {
   deliveryControl(): Promise<DeliveryControl | null>;

@@ -10,6 +10,7 @@ import { TenantStore } from "../data/tenant-store";
 import { listTenants, readCleanupStart, writeCleanupStart, type After, type Candidate } from "../data/trigger-removal";
 import { isRpcFailure, type RpcFailure } from "../errors";
 import type { DeletedItem, RetiredItem } from "../contracts/cleanup";
+import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 export const DAY_MS = 86_400_000;
 export const CLEANUP_DEFAULTS = { retireAfterDays: 30, deleteStreamsAfterDays: 90 } as const;
@@ -21,22 +22,14 @@ export const CRON_BUDGET = 4_000;
 /** Tenants one cron run visits at most (each costs two D1 reads even when it has nothing to clean). */
 export const CRON_MAX_TENANTS = 1_000;
 const PAGE = 100;
-/** Objects asked at once (a Worker keeps at most 6 connections open). */
-const CONCURRENCY = 6;
 
 export type CleanupOptions = { dryRun: boolean; retireAfterDays: number; deleteStreamsAfterDays: number; budget: number; now: number };
 export type CleanupReport = { dryRun: boolean; retired: RetiredItem[]; deleted: DeletedItem[]; more: boolean; examined: number };
 
 type Decide<T> = (name: string) => Promise<T | null | RpcFailure>;
 
-/** Runs `fn` over `items`, at most CONCURRENCY at a time. */
-async function pool<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
+/** Runs `fn` over `items`, at most FAN_OUT at a time. */
+const pool = <T>(items: T[], fn: (item: T) => Promise<void>) => mapBounded(items, FAN_OUT, fn);
 
 /**
  * One phase over a candidate list: pages until the list or the budget ends.

@@ -7,6 +7,7 @@ import { TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "..
 import { FireBody, FireAnswer, EventsBatchBody, BatchEvent } from "../schemas/fire";
 import { parseDeliveryId } from "../contracts/ids";
 import { reply, rpc } from "./http";
+import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 export const fires = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -51,8 +52,8 @@ fires.openapi(
   }),
   async (c) => {
     const { events } = c.req.valid("json");
-    const results = await Promise.all(
-      events.map(async (raw) => {
+    const results = await mapBounded(
+      events, FAN_OUT, async (raw) => {
         const parsed = BatchEvent.safeParse(raw);
         if (!parsed.success) {
           return { status: "error", error: { code: "invalid_request", message: "Invalid event", details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } };
@@ -71,7 +72,7 @@ fires.openapi(
           return { status: "error", error: { code, message, ...(details === undefined ? {} : { details }) } };
         }
         return r;
-      }),
+      },
     );
     return reply(c, { results }, 200);
   },

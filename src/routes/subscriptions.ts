@@ -7,6 +7,7 @@ import { FlowParam, TriggerNameParam, errorResponses, json, jsonBody, LimitQuery
 import { SubscriptionBody, SubscriptionView } from "../schemas/subscription";
 import { reply, rpc, type TriggerViewJson } from "./http";
 import { queueTargetProblem } from "./queue-target";
+import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 export const subscriptions = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -59,13 +60,13 @@ subscriptions.openapi(
     const { limit, cursor } = c.req.valid("query");
     const { names, nextCursor } = await c.var.store.index.flowSubscriptions(flow, limit, cursor);
     // The index says where to look; each object has the detail (and the index may lag a removal).
-    const detail = await Promise.all(
-      names.map(async (trigger) => {
+    const detail = await mapBounded(
+      names, FAN_OUT, async (trigger) => {
         const t = (await c.var.store.trigger(trigger).get()) as TriggerViewJson | RpcFailure;
         if (isRpcFailure(t)) return null;
         const s = t.subscriptions[flow] as Record<string, unknown> | undefined;
         return s ? { flow, trigger, ...s } : null;
-      }),
+      },
     );
     return reply(c, { subscriptions: detail.filter((d) => d !== null) as z.infer<typeof SubscriptionView>[], nextCursor }, 200);
   },

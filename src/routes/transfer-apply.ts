@@ -12,23 +12,12 @@ import { currentOf, needsPreview, planTransfer, summarize, type Current, type In
 import { claimWebhookPath } from "./webhook-path-claim";
 import { rpc, type TriggerViewJson } from "./http";
 import { queueTargetProblem } from "./queue-target";
+import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 /** How many objects are asked at once. */
-const CONCURRENCY = 8;
+const CONCURRENCY = FAN_OUT;
 
 /** Runs fn over items, at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** The queue-target check PUT …/subscriptions/{flow} makes, as a problem message. */
 export function queueTargetCheck(env: Record<string, unknown>) {
@@ -62,20 +51,20 @@ async function ownedBy(store: TenantStore, source: string, skip: Set<string>): P
     if (page.length < 500) break;
     after = page[page.length - 1];
   }
-  const views = await mapLimit(candidates, CONCURRENCY, (n) => readView(store, n));
+  const views = await mapBounded(candidates, CONCURRENCY, (n) => readView(store, n));
   return views.filter((v) => v && v.source === source && v.status === "active").map((v) => v!.name as string);
 }
 
 /** Plans against the objects' state: reads, previews plain-secret definitions, checks webhook paths (without claiming). */
 async function planAgainstStore(store: TenantStore, incoming: Incoming[], mode: Mode): Promise<Plan> {
-  const views = await mapLimit(incoming, CONCURRENCY, (t) => readView(store, t.name));
+  const views = await mapBounded(incoming, CONCURRENCY, (t) => readView(store, t.name));
   const current = new Map<string, Current | null>(incoming.map((t, i) => [t.name, views[i] ? currentOf(views[i] as never) : null]));
   const owned = mode.kind === "sync" && mode.prune ? await ownedBy(store, mode.source, new Set(incoming.map((t) => t.name))) : [];
   let plan = planTransfer({ incoming, current, owned, mode });
   const toPreview = needsPreview(plan);
   if (toPreview.length && plan.problems.length === 0) {
     const byName = new Map(incoming.map((t) => [t.name, t]));
-    const previews = await mapLimit(toPreview, CONCURRENCY, async (n) => {
+    const previews = await mapBounded(toPreview, CONCURRENCY, async (n) => {
       const t = byName.get(n)!;
       return [n, await rpc<DefinitionPreview>(store.trigger(n).previewDefinition(t.def, t.subscriptions.map((s) => ({ flow: s.flow, body: s.body }))))] as const;
     });
@@ -103,7 +92,7 @@ async function claimPaths(store: TenantStore, plan: Plan): Promise<Map<string, s
     }
   }
   if (problems.length) {
-    await Promise.all([...claimed].map(([name, path]) => store.paths.release(path, name)));
+    await mapBounded([...claimed], FAN_OUT, ([name, path]) => store.paths.release(path, name));
     throw problemsError(problems);
   }
   return claimed;
@@ -120,7 +109,7 @@ export async function runTransfer(store: TenantStore, incoming: Incoming[], prob
   if (all.length) throw problemsError(all);
   if (dryRun) return summarize(plan);
   const claimed = await claimPaths(store, plan);
-  const outcomes = await mapLimit(plan.steps, CONCURRENCY, async (s) => {
+  const outcomes = await mapBounded(plan.steps, CONCURRENCY, async (s) => {
     try {
       const obj = store.trigger(s.name);
       if (s.register === "create" || s.register === "update") {
@@ -141,7 +130,7 @@ export async function runTransfer(store: TenantStore, incoming: Incoming[], prob
       return e;
     }
   });
-  const pruned = await mapLimit(plan.prune, CONCURRENCY, (n) => rpc(store.trigger(n).retire(plan.pruneReason, null)).then(() => null, (e: unknown) => e));
+  const pruned = await mapBounded(plan.prune, CONCURRENCY, (n) => rpc(store.trigger(n).retire(plan.pruneReason, null)).then(() => null, (e: unknown) => e));
   const failure = [...outcomes, ...pruned].find((e) => e !== null);
   if (failure) throw failure;
   return summarize(plan);

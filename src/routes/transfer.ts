@@ -7,7 +7,8 @@ import { DryRunQuery, ExportDocument, ImportAnswer, ImportBody } from "../schema
 import { exportedTrigger, validateDefinitions, type Problem } from "../domain/transfer";
 import { mapLegacyDocs, type IgnoredField } from "../domain/legacy";
 import { reply } from "./http";
-import { mapLimit, queueTargetCheck, readView, runTransfer } from "./transfer-apply";
+import { queueTargetCheck, readView, runTransfer } from "./transfer-apply";
+import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 export const transfer = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -31,7 +32,7 @@ transfer.openapi(
     // the index says which triggers exist; each object holds the definition
     // by name, so that two exports of the same definitions diff cleanly
     names.sort();
-    const views = await mapLimit(names, 8, (n) => readView(store, n));
+    const views = await mapBounded(names, FAN_OUT, (n) => readView(store, n));
     const triggers = views.flatMap((v) => (v ? [exportedTrigger(v as never)] : []));
     return reply(c, { format: "signalbox.v1", tenant: store.tenant, exportedAt: Date.now(), triggers }, 200);
   },
