@@ -965,7 +965,18 @@ export interface components {
             type: string;
         };
         Subscription: {
+            /**
+             * @description The subscription's breaker: open after 20 consecutive failed attempts, one probe per 30 s, a 2xx closes it
+             * @enum {string}
+             */
+            breaker?: "closed" | "open" | "half_open";
+            /** @description The latest opening (a failed probe re-opens) */
+            breakerOpenedAt?: number | null;
             flow: string;
+            /** @description A 429/503 Retry-After holds every attempt of the subscription until then */
+            heldUntil?: number | null;
+            /** @description Attempts handed to a queue whose outcome has not come back (at most 32) */
+            inFlight?: number;
             /** @enum {string} */
             mode: "auto" | "manual";
             retry: {
@@ -977,6 +988,8 @@ export interface components {
             subscribedAt: number;
             target: components["schemas"]["TargetView"];
             trigger?: string;
+            /** @description Deliveries queued for this flow and not settled yet */
+            waiting?: number;
         };
         SubscriptionDefinition: {
             /** @enum {string} */

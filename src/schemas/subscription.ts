@@ -70,4 +70,10 @@ export const SubscriptionView = z.object({
   flow: z.string(), trigger: z.string().optional(), mode: z.enum(["auto", "manual"]), target: TargetView,
   retry: z.object({ maxAttempts: z.number(), initialBackoffSeconds: z.number(), maxBackoffSeconds: z.number() }),
   subscribedAt: z.number(), secret: z.string().optional(),
+  // delivery state of http and queue targets (docs/delivery.md)
+  breaker: z.enum(["closed", "open", "half_open"]).optional().openapi({ description: "The subscription's breaker: open after 20 consecutive failed attempts, one probe per 30 s, a 2xx closes it" }),
+  breakerOpenedAt: z.number().nullable().optional().openapi({ description: "The latest opening (a failed probe re-opens)" }),
+  heldUntil: z.number().nullable().optional().openapi({ description: "A 429/503 Retry-After holds every attempt of the subscription until then" }),
+  waiting: z.number().optional().openapi({ description: "Deliveries queued for this flow and not settled yet" }),
+  inFlight: z.number().optional().openapi({ description: "Attempts handed to a queue whose outcome has not come back (at most 32)" }),
 }).openapi("Subscription");
