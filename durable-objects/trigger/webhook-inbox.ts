@@ -46,10 +46,21 @@ function processRow(core: Core, r: InboxRow): FireOutcome {
   });
 }
 
+/** The meta of a row that could not be processed: its event type and headers when they can still be read. */
+function failedMeta(core: Core, r: InboxRow) {
+  try {
+    const headers = JSON.parse(r.headers) as Record<string, string>;
+    const parsed = parseBody(new Uint8Array(r.body), headers["content-type"]);
+    return meta(r, loadEntry(core)!.def, headers, parsed.ok ? parsed.value : undefined);
+  } catch {
+    return { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id }, eventType: null };
+  }
+}
+
 /** A row that keeps failing: recorded as a skipped fire without its payload, and the row failed. */
 function giveUp(core: Core, r: InboxRow, error: string): FireOutcome {
   return fire(core, {
-    source: "webhook", data: null, eventId: r.event_id, meta: { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id } },
+    source: "webhook", data: null, eventId: r.event_id, meta: failedMeta(core, r),
     skip: { reason: "processing_failed", details: error.slice(0, 500) }, onSchemaFail: "skip", requireActive: false,
     alsoWrite: (a) => {
       failInbox(core, r.id, error, a.seq, core.now());

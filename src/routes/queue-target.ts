@@ -9,7 +9,7 @@ import { queueTargetAllowed, queueTargetsOf } from "../policy/queue-targets";
 /** The service's own queues: a subscription may not feed deliveries back into them. */
 const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_DLQ"]);
 
-export type QueueTargetProblem = { code: "reserved_queue" | "invalid_target" | "unknown_queue"; message: string };
+type QueueTargetProblem = { code: "reserved_queue" | "invalid_target" | "unknown_queue"; message: string };
 
 /** Why `tenant` cannot name `name` as a queue target (code and message), or null when it can. */
 export function queueTargetProblem(env: Record<string, unknown>, tenant: string, name: string): QueueTargetProblem | null {

@@ -9,7 +9,7 @@ import { outboundUrlProblem } from "../policy/outbound-urls";
 import { queueTargetProblem } from "./queue-target";
 
 type Env = Record<string, unknown>;
-export type FieldProblem = { path: string; code: string; message: string };
+type FieldProblem = { path: string; code: string; message: string };
 type AnyTarget = { type: "http"; url: string } | { type: "queue"; queue: string } | { type: "pull" };
 
 /**
