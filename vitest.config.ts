@@ -16,7 +16,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // test/integration/api-behaviour.test.ts: one allowed browser origin
             CORS_ORIGINS: "https://dash.example.com",
-            // the tests' flow endpoints and poll sources listen on 127.0.0.1 (test/outbound-policy.test.ts proves the refusal without it)
+            // the tests' flow endpoints and poll sources listen on 127.0.0.1 (test/integration/outbound-policy.test.ts proves the refusal without it)
             ALLOW_PRIVATE_TARGETS: "true",
             // queue targets: acme may name FLOW_QUEUE, globex none (test/integration/queue-targets.test.ts)
             QUEUE_TARGETS: JSON.stringify({ acme: ["FLOW_QUEUE"] }),
