@@ -16,6 +16,10 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // test/integration/api-behaviour.test.ts: one allowed browser origin
             CORS_ORIGINS: "https://dash.example.com",
+            // the tests' flow endpoints and poll sources listen on 127.0.0.1 (test/integration/outbound-policy.test.ts proves the refusal without it)
+            ALLOW_PRIVATE_TARGETS: "true",
+            // queue targets: acme may name FLOW_QUEUE, globex none (test/integration/queue-targets.test.ts)
+            QUEUE_TARGETS: JSON.stringify({ acme: ["FLOW_QUEUE"] }),
             API_KEYS: JSON.stringify([
               { tenant: "acme", key: "acme-key" },
               { tenant: "acme", key: "acme-read", scopes: ["read"] },

@@ -1164,6 +1164,13 @@ export interface components {
             };
             webhook?: {
                 auth: components["schemas"]["WebhookAuth"];
+                /**
+                 * @description Where the event type is read (generic provider and non-HMAC auth): {"header": "<name>"} or {"pointer": "/json/pointer"}
+                 * @example {
+                 *       "header": "x-event-type"
+                 *     }
+                 */
+                eventType?: unknown;
                 ipAllowlist?: string[];
                 maxBodyBytes?: number;
                 methods?: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE")[];

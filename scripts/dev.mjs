@@ -2,12 +2,16 @@
 // `npm run dev`: create .dev.vars from the example when missing, build the
 // dashboard into dist/ (and keep rebuilding it on change), apply the local D1
 // migrations, then start `wrangler dev` (extra args are passed on).
-import { existsSync, copyFileSync } from "node:fs";
+import { existsSync, copyFileSync, readFileSync, appendFileSync } from "node:fs";
 import { spawnSync, spawn } from "node:child_process";
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example (dev key for tenant 'default')");
+} else if (!/^\s*ALLOW_PRIVATE_TARGETS\s*=/m.test(readFileSync(".dev.vars", "utf8"))) {
+  // a .dev.vars from before the outbound-address policy: local receivers on 127.0.0.1 keep working
+  appendFileSync(".dev.vars", "\n# local flows listen on 127.0.0.1 (docs/decisions.md, Outbound addresses)\nALLOW_PRIVATE_TARGETS=true\n");
+  console.log("added ALLOW_PRIVATE_TARGETS=true to .dev.vars (local receivers on 127.0.0.1)");
 }
 const ui = spawnSync(process.execPath, ["scripts/build-ui.mjs"], { stdio: "inherit" });
 if (ui.status !== 0) process.exit(ui.status ?? 1);

@@ -20,6 +20,10 @@ export interface Env {
   PUBLIC_BASE_URL?: string;
   /** Origins allowed to call /v1 from a browser (comma-separated, or `*`); empty: none (no CORS headers). */
   CORS_ORIGINS?: string;
+  /** "true" allows http targets, await callbacks and poll URLs at private, loopback and link-local addresses (local development); unset in production */
+  ALLOW_PRIVATE_TARGETS?: string;
+  /** JSON `{"<tenant>": ["BINDING", …]}`: the queue producer bindings each tenant may name as a target; unset: none */
+  QUEUE_TARGETS?: string;
   /** lowest structured log level written: info (default), warn, error, none */
   LOG_LEVEL?: string;
   /** Workers static assets (dist/): the dashboard, and the API reference's script under /docs/. */

@@ -29,6 +29,8 @@ export type GroupState = {
   polls: number;
   /** lateness (ms) of the latest polls, newest last */
   lateness: number[];
+  /** when the latest poll was due and when it started: the next one is at least a period later (absent in groups saved before it was kept) */
+  lastPoll?: { dueAt: number; startedAt: number };
 };
 
 export class PollCore {

@@ -6,7 +6,9 @@
  * member's rows go to its TriggerObject in order; a member that answers it no
  * longer belongs to the group (retired, polling elsewhere, gone) is removed.
  * Repeats fire nothing: fire ids derive from the trigger and the item id,
- * and events carry a reference the trigger dedupes on.
+ * and events carry a reference the trigger dedupes on. Each member is
+ * drained on its own: one whose first row is backing off holds only its own
+ * rows, never another member's, and the alarm waits for its first row.
  */
 import { isRpcFailure } from "../../src/errors";
 import { objectStub, triggerObjectName } from "../../src/contracts/objects";
@@ -17,7 +19,9 @@ import { deleteMember } from "./members";
 /** A batch row stays well under SQLite's 2 MB value limit. */
 const BATCH_BYTES = 512 * 1024;
 const MAX_BACKOFF_MS = 60_000;
-const DRAIN_ROWS = 500;
+/** Rows one member sends in one round (members go in parallel). */
+const MEMBER_ROWS = 100;
+const ROUNDS = 20;
 
 type Invalid = NonNullable<PollFanOut["invalid"]>[number];
 type FanRow = { id: number; member: string; batch: number | null; payload: string | null; attempts: number; next_at: number };
@@ -54,8 +58,12 @@ export function queueEvent(core: PollCore, members: string[], event: NonNullable
   for (const m of members) core.sql.run(`INSERT INTO fanout (member, payload, next_at) VALUES (?, ?, ?)`, m, payload, core.now());
 }
 
+/** When the next row can go: the earliest of each member's first row (the rows behind a backing-off one wait for it). */
 export function nextFanOutDue(core: PollCore): number | null {
-  return core.ready ? core.sql.one<{ t: number | null }>(`SELECT min(next_at) AS t FROM fanout`)?.t ?? null : null;
+  if (!core.ready) return null;
+  return core.sql.one<{ t: number | null }>(
+    `SELECT min(next_at) AS t FROM fanout WHERE id IN (SELECT (SELECT min(id) FROM fanout WHERE member = m.name) FROM members m)`,
+  )?.t ?? null;
 }
 
 export function pendingFanOut(core: PollCore): number {
@@ -108,29 +116,26 @@ async function drainMember(core: PollCore, member: string, rows: FanRow[]): Prom
   return "ok";
 }
 
-/** Sends every member's due rows (members in parallel). Answers the members it removed. */
+/** A member's first rows that are due, in order: none while its first row is backing off (the rest wait behind it). */
+function dueRows(core: PollCore, member: string, now: number): FanRow[] {
+  const rows = core.sql.all<FanRow>(`SELECT id, member, batch, payload, attempts, next_at FROM fanout WHERE member = ? ORDER BY id LIMIT ?`, member, MEMBER_ROWS);
+  const end = rows.findIndex((r) => r.next_at > now);
+  return end < 0 ? rows : rows.slice(0, end);
+}
+
+/** Sends every member's due rows (members in parallel, each in order). Answers the members it removed. */
 export async function drainFanOut(core: PollCore): Promise<string[]> {
   const removed: string[] = [];
-  for (let round = 0; round < 20 && core.ready; round++) {
+  for (let round = 0; round < ROUNDS && core.ready; round++) {
     const now = core.now();
-    const rows = core.sql.all<FanRow>(`SELECT id, member, batch, payload, attempts, next_at FROM fanout ORDER BY member, id LIMIT ?`, DRAIN_ROWS);
-    const byMember = new Map<string, FanRow[]>();
-    const blocked = new Set<string>();
-    for (const r of rows) {
-      // a member's rows go in order: one that is backing off holds the ones after it
-      if (blocked.has(r.member)) continue;
-      if (r.next_at > now) {
-        blocked.add(r.member);
-        continue;
-      }
-      if (!byMember.has(r.member)) byMember.set(r.member, []);
-      byMember.get(r.member)!.push(r);
-    }
-    const due = [...byMember];
+    const members = core.sql.all<{ name: string }>(`SELECT name FROM members ORDER BY name`);
+    const due = members.map((m) => [m.name, dueRows(core, m.name, now)] as const).filter(([, rows]) => rows.length > 0);
     if (!due.length) break;
     const results = await Promise.all(due.map(async ([m, list]) => [m, await drainMember(core, m, list)] as const));
     for (const [m, r] of results) if (r === "removed") removed.push(m);
-    if (rows.length < DRAIN_ROWS || results.every(([, r]) => r === "failed")) break;
+    // another round only while a member sent a full round without failing (it may have more)
+    const full = new Set(due.filter(([, rows]) => rows.length === MEMBER_ROWS).map(([m]) => m));
+    if (!results.some(([m, r]) => r === "ok" && full.has(m))) break;
   }
   return removed;
 }

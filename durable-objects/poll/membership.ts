@@ -17,11 +17,12 @@ function newGroup(tenant: string, key: string, now: number, startFrom: "now" | "
   };
 }
 
-/** Where the next poll goes after the members changed: sooner for a faster member, later for a slower one. */
+/** Where the next poll goes after the members changed: sooner for a faster member, later for a slower one, never within a period of the last poll. */
 function reschedule(core: PollCore, st: GroupState): void {
   const members = listMembers(core);
   if (!members.length || st.poll.paused || st.poll.consecutiveFailures > 0 || st.anchor === null) return;
-  st.nextAt = scheduleOf(members, st.poll.lastPolledAt ?? core.now(), st.anchor).nextPollAt;
+  const at = st.poll.lastPolledAt ?? core.now();
+  st.nextAt = scheduleOf(members, st.lastPoll ?? { dueAt: at, startedAt: at }, st.anchor).nextPollAt;
 }
 
 export function join(core: PollCore, key: string, m: PollMember): { joined: boolean } {

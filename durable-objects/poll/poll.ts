@@ -7,7 +7,7 @@
  * the items to every member.
  */
 import {
-  applyPollOutcome, extractItems, groupSchedule, pollRequest, DEFAULT_ITEMS_POINTER, type Extraction, type PollOutcome,
+  applyPollOutcome, extractItems, nextPollAfter, pollRequest, DEFAULT_ITEMS_POINTER, type Extraction, type PollOutcome,
 } from "../../src/domain/poll";
 import { getPointer } from "../../src/domain/transform";
 import { shortHash } from "../../src/contracts/ids";
@@ -22,9 +22,9 @@ import { logEvent } from "../../src/observability/log";
 
 const LATENESS_RING = 200;
 
-/** The group's period and next poll after `afterMs`. */
-export function scheduleOf(members: Member[], afterMs: number, anchor: number): { periodMs: number; nextPollAt: number } {
-  return groupSchedule(timingsOf(members), afterMs, anchor) ?? { periodMs: Infinity, nextPollAt: Infinity };
+/** The group's period and its next poll after the one that was due at `last.dueAt` and started at `last.startedAt` (at least a period later). */
+export function scheduleOf(members: Member[], last: { dueAt: number; startedAt: number }, anchor: number): { periodMs: number; nextPollAt: number } {
+  return nextPollAfter(timingsOf(members), last, anchor) ?? { periodMs: Infinity, nextPollAt: Infinity };
 }
 
 export async function pollOnce(core: PollCore, maxBytes?: number): Promise<void> {
@@ -65,7 +65,8 @@ function commitPoll(core: PollCore, answer: PollAnswer, startedAt: number, sched
     if (e.ok) ex = e;
     else outcome = { kind: "invalid", status: outcome.status, message: e.error };
   }
-  const { periodMs, nextPollAt } = scheduleOf(members, now, st.anchor);
+  st.lastPoll = { dueAt: scheduledAt, startedAt };
+  const { periodMs, nextPollAt } = scheduleOf(members, st.lastPoll, st.anchor);
   const applied = applyPollOutcome(st.poll, outcome, { nowMs: now, periodMs, random: Math.random() });
   st.poll = applied.state;
   if (ex) {

@@ -6,7 +6,9 @@
  * (`processing_failed`), and the inbox moves on.
  */
 import { applyTransform } from "../../src/domain/transform";
-import type { Core } from "./core";
+import { deliveredHeaders, webhookEventType, type EventTypeConfig } from "../../src/domain/webhook-auth/event-type";
+import type { WebhookAuth } from "../../src/domain/webhook-auth";
+import type { Core, TriggerRow } from "./core";
 import { loadEntry } from "./tables/entry";
 import { openInbox, markProcessing, completeInbox, failInbox, noteInboxError, type InboxRow } from "./tables/inbox";
 import { setKeySeq } from "./tables/dedup";
@@ -15,8 +17,15 @@ import { parseBody } from "./webhook-body";
 
 export const MAX_INBOX_ATTEMPTS = 5;
 
-function meta(r: InboxRow, headers: Record<string, string>) {
-  return { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id }, headers };
+/**
+ * What the fire records beside its payload: the provider's event type and
+ * the headers a flow may see (deliveries, filters, waiters and the fire view
+ * read both from here).
+ */
+function meta(r: InboxRow, def: TriggerRow["def"], headers: Record<string, string>, body: unknown) {
+  const auth = def.webhook?.auth as WebhookAuth | undefined;
+  const eventType = webhookEventType(auth, headers, body, def.webhook?.eventType as EventTypeConfig | undefined);
+  return { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id }, eventType, headers: deliveredHeaders(headers, auth) };
 }
 
 /** One stored request → one fire (accepted or skipped), its inbox row completed in the same transaction. */
@@ -29,7 +38,7 @@ function processRow(core: Core, r: InboxRow): FireOutcome {
   if (!parsed.ok) skip = { reason: "invalid_body", details: parsed.error };
   else if (row.def.transform) data = applyTransform(row.def.transform as { pick: Record<string, string> }, parsed.value, headers);
   return fire(core, {
-    source: "webhook", data, eventId: r.event_id, meta: meta(r, headers), skip, onSchemaFail: "skip", requireActive: false,
+    source: "webhook", data, eventId: r.event_id, meta: meta(r, row.def, headers, parsed.ok ? parsed.value : undefined), skip, onSchemaFail: "skip", requireActive: false,
     alsoWrite: (a) => {
       completeInbox(core, r.id, a.seq, core.now());
       if (r.dedup_key) setKeySeq(core, r.dedup_key, r.event_id, a.seq);
@@ -37,10 +46,21 @@ function processRow(core: Core, r: InboxRow): FireOutcome {
   });
 }
 
+/** The meta of a row that could not be processed: its event type and headers when they can still be read. */
+function failedMeta(core: Core, r: InboxRow) {
+  try {
+    const headers = JSON.parse(r.headers) as Record<string, string>;
+    const parsed = parseBody(new Uint8Array(r.body), headers["content-type"]);
+    return meta(r, loadEntry(core)!.def, headers, parsed.ok ? parsed.value : undefined);
+  } catch {
+    return { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id }, eventType: null };
+  }
+}
+
 /** A row that keeps failing: recorded as a skipped fire without its payload, and the row failed. */
 function giveUp(core: Core, r: InboxRow, error: string): FireOutcome {
   return fire(core, {
-    source: "webhook", data: null, eventId: r.event_id, meta: { receivedAt: r.received_at, webhook: { method: r.method, sourceIp: r.source_ip, inboxId: r.id } },
+    source: "webhook", data: null, eventId: r.event_id, meta: failedMeta(core, r),
     skip: { reason: "processing_failed", details: error.slice(0, 500) }, onSchemaFail: "skip", requireActive: false,
     alsoWrite: (a) => {
       failInbox(core, r.id, error, a.seq, core.now());

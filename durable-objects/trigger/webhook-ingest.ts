@@ -6,6 +6,7 @@
  */
 import { AppError } from "../../src/errors";
 import { verifyWebhook, defaultDedupKey, isSlackUrlVerification, type WebhookAuth } from "../../src/domain/webhook-auth";
+import { deliveredHeaders, isCredentialHeader, type EventTypeConfig } from "../../src/domain/webhook-auth/event-type";
 import { ipAllowed } from "../../src/domain/ip-allowlist";
 import { getPointer } from "../../src/domain/transform";
 import { takeRateLimit } from "../../src/domain/rate-limit";
@@ -23,12 +24,16 @@ import { parseBody } from "./webhook-body";
 import { maxBodyOf } from "./webhook-limits";
 import { logEvent } from "../../src/observability/log";
 
-const SENSITIVE = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
-
-function keptHeaders(headers: Record<string, string>, auth: WebhookAuth): Record<string, string> {
-  const drop = new Set(SENSITIVE);
-  if (auth.type === "api_key" && auth.header) drop.add(auth.header.toLowerCase());
-  return Object.fromEntries(Object.entries(headers).filter(([k]) => !drop.has(k)));
+/**
+ * The headers stored with a request: those a flow may see (credentials
+ * removed), plus the header a generic `webhook.eventType` names (its value
+ * becomes the fire's event type anyway) unless it is the credential itself.
+ */
+function keptHeaders(headers: Record<string, string>, auth: WebhookAuth, eventType: EventTypeConfig | undefined): Record<string, string> {
+  const kept = deliveredHeaders(headers, auth);
+  const name = eventType && "header" in eventType ? eventType.header.toLowerCase() : null;
+  if (name && Object.hasOwn(headers, name) && !isCredentialHeader(name, auth)) kept[name] = headers[name];
+  return kept;
 }
 
 function keptQuery(query: Record<string, string>, auth: WebhookAuth): Record<string, string> {
@@ -95,7 +100,7 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
     const id = nextInboxId(core);
     const eventId = newWebhookEventId(hashOf(core), id);
     insertInbox(core, {
-      id, event_id: eventId, received_at: now, method: req.method, headers: JSON.stringify(keptHeaders(req.headers, auth)),
+      id, event_id: eventId, received_at: now, method: req.method, headers: JSON.stringify(keptHeaders(req.headers, auth, current.def.webhook?.eventType as EventTypeConfig | undefined)),
       query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp, dedup_key: dedupKey,
     });
     if (dedupKey) putKey(core, dedupKey, eventId, 0, dedupExpiresAt(now, current.def.dedup?.windowSeconds));

@@ -1,16 +1,44 @@
 /**
- * Webhook source-IP allowlists: IPv4 and IPv6 addresses and CIDR ranges.
+ * Webhook source-IP allowlists: IPv4 and IPv6 addresses and CIDR ranges,
+ * parsed with ipaddr.js.
  *
  * Everything is compared in the IPv6 space, with IPv4 mapped to
  * `::ffff:a.b.c.d` (an IPv4 /n becomes a /96+n), so `192.0.2.0/24` admits
  * `::ffff:192.0.2.7` and `::ffff:192.0.2.0/120` admits `192.0.2.7`. A range
  * written with host bits set (`192.0.2.5/24`) means its network, as most
- * firewalls read it.
+ * firewalls read it. IPv4 must be four decimal parts without leading zeros
+ * (some parsers read `010` as octal); IPv6 zone ids are refused.
  */
+import ipaddr from "ipaddr.js";
 
-type Range = { bytes: Uint8Array; prefix: number };
+type Range = { address: ipaddr.IPv6; prefix: number };
 
 const MAX_ENTRIES = 1000;
+
+/** ipaddr.js reads `::a.b.c.d` as IPv4-mapped; RFC 4291 makes it IPv4-compatible (`::0:a.b.c.d`), another address. */
+const COMPATIBLE = /^::(\d{1,3}(\.\d{1,3}){3})$/;
+
+/** An address as IPv6 (IPv4 mapped), and whether it was written as IPv4, or null. */
+function parseAddress(text: string): { address: ipaddr.IPv6; v4: boolean } | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { address: ipaddr.IPv4.parse(text).toIPv4MappedAddress(), v4: true };
+  const v6 = text.replace(COMPATIBLE, "::0:$1");
+  if (!v6.includes("%") && ipaddr.IPv6.isValid(v6)) return { address: ipaddr.IPv6.parse(v6), v4: false };
+  return null;
+}
+
+/** A Range, or why `text` is not one. */
+function parseRange(text: string): Range | string {
+  const trimmed = text.trim();
+  if (trimmed === "") return "empty entry";
+  const slash = trimmed.indexOf("/");
+  const parsed = parseAddress(slash < 0 ? trimmed : trimmed.slice(0, slash));
+  if (parsed === null) return "not an IPv4 or IPv6 address";
+  if (slash < 0) return { address: parsed.address, prefix: 128 };
+  const max = parsed.v4 ? 32 : 128;
+  const prefixText = trimmed.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) return `prefix length must be 0-${max}`;
+  return { address: parsed.address, prefix: Number(prefixText) + (parsed.v4 ? 96 : 0) };
+}
 
 /**
  * Whether `s` is an address or CIDR range an allowlist accepts.
@@ -41,6 +69,22 @@ export function validateAllowlist(list: unknown): string[] {
 }
 
 /**
+ * The parsed ranges of each allowlist, keyed by the list itself: a trigger's
+ * definition is loaded once and kept, so its list is parsed once per
+ * registration, not once per request.
+ */
+const compiled = new WeakMap<readonly unknown[], Range[]>();
+
+function rangesOf(allowlist: readonly unknown[]): Range[] {
+  let ranges = compiled.get(allowlist);
+  if (!ranges) {
+    ranges = allowlist.map((e) => (typeof e === "string" ? parseRange(e) : "not a string")).filter((r): r is Range => typeof r !== "string");
+    compiled.set(allowlist, ranges);
+  }
+  return ranges;
+}
+
+/**
  * Whether `ip` falls in any entry of `allowlist`. A null or unparsable `ip`
  * is refused, and so is every ip against an empty list: callers skip the
  * check when a trigger has no allowlist. Unparsable entries match nothing.
@@ -48,111 +92,9 @@ export function validateAllowlist(list: unknown): string[] {
  * @example
  * ipAllowed("192.0.2.7", ["192.0.2.0/24"]) // true
  */
-export function ipAllowed(ip: string | null, allowlist: string[]): boolean {
+export function ipAllowed(ip: string | null, allowlist: readonly string[]): boolean {
   if (ip === null) return false;
-  const address = parseAddress(ip.trim());
-  if (address === null) return false;
-  let allowed = false;
-  for (const entry of allowlist) {
-    const range = typeof entry === "string" ? parseRange(entry) : "not a string";
-    if (typeof range !== "string" && inRange(address, range)) allowed = true;
-  }
-  return allowed;
-}
-
-function inRange(address: Uint8Array, range: Range): boolean {
-  for (let bit = 0; bit < range.prefix; bit += 8) {
-    const bits = Math.min(8, range.prefix - bit);
-    const mask = (0xff << (8 - bits)) & 0xff;
-    if ((address[bit / 8] & mask) !== (range.bytes[bit / 8] & mask)) return false;
-  }
-  return true;
-}
-
-/** A Range, or why `text` is not one. */
-function parseRange(text: string): Range | string {
-  const trimmed = text.trim();
-  if (trimmed === "") return "empty entry";
-  const slash = trimmed.indexOf("/");
-  const addressText = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const v4 = parseIpv4(addressText);
-  const bytes = v4 ? mapV4(v4) : parseIpv6(addressText);
-  if (bytes === null) return "not an IPv4 or IPv6 address";
-  const max = v4 ? 32 : 128;
-  if (slash < 0) return { bytes, prefix: 128 };
-  const prefixText = trimmed.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) return `prefix length must be 0-${max}`;
-  return { bytes, prefix: Number(prefixText) + (v4 ? 96 : 0) };
-}
-
-/** 16 bytes for an IPv4 (mapped) or IPv6 address, or null. */
-function parseAddress(text: string): Uint8Array | null {
-  const v4 = parseIpv4(text);
-  return v4 ? mapV4(v4) : parseIpv6(text);
-}
-
-function mapV4(v4: Uint8Array): Uint8Array {
-  const out = new Uint8Array(16);
-  out[10] = 0xff;
-  out[11] = 0xff;
-  out.set(v4, 12);
-  return out;
-}
-
-/** Dotted quad of decimal octets; leading zeros are refused (some parsers read them as octal). */
-function parseIpv4(text: string): Uint8Array | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i];
-    if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return null;
-    out[i] = Number(part);
-  }
-  return out;
-}
-
-/** RFC 4291 text forms: full, `::`-compressed and with a trailing dotted quad. Zone ids are refused. */
-function parseIpv6(text: string): Uint8Array | null {
-  if (!/^[0-9A-Fa-f:.]{2,45}$/.test(text)) return null;
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (head === null || tail === null) return null;
-  // Only the very last group of the text may be a dotted quad.
-  const lastColon = text.lastIndexOf(":");
-  if (lastColon < 0 || text.slice(0, lastColon).includes(".")) return null;
-  const all = [...head, ...tail];
-
-  const words: number[] = [];
-  for (const group of all) {
-    if (group.includes(".")) {
-      const v4 = parseIpv4(group);
-      if (v4 === null) return null;
-      words.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-    } else {
-      if (!/^[0-9A-Fa-f]{1,4}$/.test(group)) return null;
-      words.push(parseInt(group, 16));
-    }
-  }
-  const tailWords = tail.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
-  const headWords = words.length - tailWords;
-  if (halves.length === 2 ? words.length > 7 : words.length !== 8) return null;
-
-  const out = new Uint8Array(16);
-  const place = (word: number, index: number) => {
-    out[index * 2] = word >> 8;
-    out[index * 2 + 1] = word & 0xff;
-  };
-  words.slice(0, headWords).forEach((w, i) => place(w, i));
-  words.slice(headWords).forEach((w, i) => place(w, 8 - tailWords + i));
-  return out;
-}
-
-/** Colon-separated groups of one side of `::`; empty side gives none, an empty group is invalid. */
-function groups(side: string): string[] | null {
-  if (side === "") return [];
-  const parts = side.split(":");
-  return parts.some((p) => p === "") ? null : parts;
+  const parsed = parseAddress(ip.trim());
+  if (parsed === null) return false;
+  return rangesOf(allowlist).some((r) => parsed.address.match(r.address, r.prefix));
 }

@@ -2,9 +2,11 @@
  * JSON Schema (draft 2020-12) for trigger payloads and webhook awaits, on
  * @cfworker/json-schema: it interprets schemas instead of generating code,
  * so it runs where `new Function` is refused (workerd outside tests).
+ * Patterns match on RE2, in linear time (./linear-regexp.ts).
  */
 import { Validator } from "@cfworker/json-schema";
 import { getPointer } from "./transform";
+import { patternProblem, withLinearRegExp } from "./linear-regexp";
 
 /** One reason data fails a schema: where (a JSON pointer into the data) and why. */
 export type SchemaIssue = { path: string; message: string };
@@ -18,15 +20,6 @@ const MAX_DEPTH = 64;
 const CACHE_SIZE = 256;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
-const compiles = (pattern: string) => {
-  try {
-    new RegExp(pattern, "u");
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function resolves(fragment: string, root: unknown, anchors: Set<string>): boolean {
   let frag: string;
@@ -61,7 +54,10 @@ function findProblem(s: unknown, at: string, root: unknown, anchors: Set<string>
   for (const k of NUMBERS) {
     if (s[k] !== undefined && !(typeof s[k] === "number" && Number.isFinite(s[k]))) return `${at}/${k}: must be a number`;
   }
-  if (s.pattern !== undefined && !(typeof s.pattern === "string" && compiles(s.pattern))) return `${at}/pattern: not a valid regular expression`;
+  if (s.pattern !== undefined) {
+    const problem = typeof s.pattern === "string" ? patternProblem(s.pattern) : "must be a string";
+    if (problem) return `${at}/pattern: ${JSON.stringify(String(s.pattern).slice(0, 100))} ${problem}`;
+  }
   for (const k of SINGLE) {
     if (s[k] !== undefined && !Array.isArray(s[k])) {
       const p = findProblem(s[k], `${at}/${k}`, root, anchors, depth + 1);
@@ -80,7 +76,8 @@ function findProblem(s: unknown, at: string, root: unknown, anchors: Set<string>
     if (s[k] === undefined) continue;
     if (!isObject(s[k])) return `${at}/${k}: must be an object of schemas`;
     for (const [name, sub] of Object.entries(s[k] as Record<string, unknown>)) {
-      if (k === "patternProperties" && !compiles(name)) return `${at}/${k}: "${name}" is not a valid regular expression`;
+      const problem = k === "patternProperties" ? patternProblem(name) : null;
+      if (problem) return `${at}/${k}: ${JSON.stringify(name.slice(0, 100))} ${problem}`;
       const p = findProblem(sub, `${at}/${k}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, root, anchors, depth + 1);
       if (p) return p;
     }
@@ -116,7 +113,9 @@ export function checkSchema(schema: unknown): string | null {
   if (problem) return problem;
   try {
     const v = new Validator(copy as object, "2020-12", false);
-    for (const dummy of [null, {}, [], "", 0, true]) v.validate(dummy);
+    withLinearRegExp(() => {
+      for (const dummy of [null, {}, [], "", 0, true]) v.validate(dummy);
+    });
   } catch (e) {
     return `schema is not usable: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
   }
@@ -151,7 +150,8 @@ function validatorFor(schema: unknown): Validator {
  */
 export function validateAgainstSchema(schema: unknown, data: unknown): SchemaIssue[] {
   try {
-    const { valid, errors } = validatorFor(schema).validate(data);
+    const validator = validatorFor(schema);
+    const { valid, errors } = withLinearRegExp(() => validator.validate(data));
     if (valid) return [];
     const issues = errors.map((e) => ({ path: e.instanceLocation.replace(/^#/, ""), message: e.error }));
     const specific = issues.filter((i) => !WRAPPER_RE.test(i.message));

@@ -5,6 +5,7 @@ import { scope } from "../auth/middleware";
 import { errorResponses, json, jsonBody, NAME_PATTERN } from "../schemas/common";
 import { AwaitBody, AwaitView } from "../schemas/await";
 import { baseUrl, reply, rpc } from "./http";
+import { refuse, targetProblem } from "./target-checks";
 
 export const awaits = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -23,7 +24,9 @@ awaits.openapi(
   }),
   async (c) => {
     const { runId, step } = c.req.valid("param");
-    const r = await rpc<PutAnswer>(c.var.store.run(runId).put(c.var.store.tenant, runId, step, c.req.valid("json")));
+    const def = c.req.valid("json");
+    if (def.callback) refuse(targetProblem(c.env, c.var.store.tenant, def.callback, "callback"));
+    const r = await rpc<PutAnswer>(c.var.store.run(runId).put(c.var.store.tenant, runId, step, def));
     const body = { ...r.await, ...(r.resumeToken ? { resumeUrl: `${baseUrl(c)}/resume/${r.resumeToken}` } : {}), ...(r.secret ? { secret: r.secret } : {}) };
     return reply(c, body, r.created ? 201 : 200);
   },

@@ -2,22 +2,16 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { scope } from "../auth/middleware";
-import { AppError, isRpcFailure, type RpcFailure } from "../errors";
+import { isRpcFailure, type RpcFailure } from "../errors";
 import { FlowParam, TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
 import { SubscriptionBody, SubscriptionView } from "../schemas/subscription";
 import { reply, rpc, type TriggerViewJson } from "./http";
-import { queueTargetProblem } from "./queue-target";
+import { refuse, targetProblem } from "./target-checks";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 export const subscriptions = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
 const params = TriggerNameParam.extend({ flow: FlowParam });
-
-/** A queue target must name a producer binding this deployment declares (and not one of the service's own). */
-function checkQueueTarget(env: Record<string, unknown>, name: string): void {
-  const problem = queueTargetProblem(env, name);
-  if (problem) throw new AppError(400, problem.code, problem.message[0].toUpperCase() + problem.message.slice(1));
-}
 
 subscriptions.openapi(
   createRoute({
@@ -29,7 +23,7 @@ subscriptions.openapi(
   async (c) => {
     const { name, flow } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (body.target.type === "queue") checkQueueTarget(c.env, body.target.queue);
+    refuse(targetProblem(c.env, c.var.store.tenant, body.target, "target"));
     const r = await rpc<{ created: boolean; subscription: unknown }>(c.var.store.trigger(name).putSubscription(flow, body));
     return reply(c, r.subscription, r.created ? 201 : 200);
   },

@@ -6,7 +6,7 @@ import { errorResponses, json, jsonBody } from "../schemas/common";
 import { DryRunQuery, SyncAnswer, SyncBody } from "../schemas/transfer";
 import { validateDefinitions } from "../domain/transfer";
 import { reply } from "./http";
-import { queueTargetCheck, runTransfer } from "./transfer-apply";
+import { deploymentChecks, runTransfer } from "./transfer-apply";
 
 export const sync = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -25,8 +25,8 @@ sync.openapi(
   async (c) => {
     const { dryRun } = c.req.valid("query");
     const body = c.req.valid("json");
-    const checkTarget = queueTargetCheck(c.env as unknown as Record<string, unknown>);
-    const { incoming, problems } = validateDefinitions(body.triggers, { source: body.source, checkTarget });
+    const checks = deploymentChecks(c.env, c.var.store.tenant);
+    const { incoming, problems } = validateDefinitions(body.triggers, { source: body.source, ...checks });
     const mode = { kind: "sync" as const, source: body.source, prune: body.prune ?? false, adopt: body.adopt ?? false };
     const summary = await runTransfer(c.var.store, incoming, problems, mode, dryRun);
     const { keptTargets: _, ...answer } = summary;

@@ -11,19 +11,25 @@ import type { DefinitionPreview } from "../contracts/rpc";
 import { currentOf, needsPreview, planTransfer, summarize, type Current, type Incoming, type Mode, type Plan, type Problem, type TransferSummary } from "../domain/transfer";
 import { claimWebhookPath } from "./webhook-path-claim";
 import { rpc, type TriggerViewJson } from "./http";
-import { queueTargetProblem } from "./queue-target";
+import { pollUrlProblem, targetProblem } from "./target-checks";
+import type { ValidateOptions } from "../domain/transfer/validate";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 /** How many objects are asked at once. */
 const CONCURRENCY = FAN_OUT;
 
-/** Runs fn over items, at most `limit` at a time; results in input order. */
 
-/** The queue-target check PUT …/subscriptions/{flow} makes, as a problem message. */
-export function queueTargetCheck(env: Record<string, unknown>) {
-  return function checkTarget(target: TargetDef): string | null {
-    if (target.type !== "queue") return null;
-    return queueTargetProblem(env, target.queue)?.message ?? null;
+/** The deployment checks PUT /v1/triggers/{name} and PUT …/subscriptions/{flow} make (poll URL, targets), as problems. */
+export function deploymentChecks(env: Record<string, unknown>, tenant: string): Pick<ValidateOptions, "checkTarget" | "checkDefinition"> {
+  return {
+    checkTarget: function checkTarget(target: TargetDef) {
+      const p = targetProblem(env, tenant, target, "target");
+      return p && { path: p.path, message: p.message };
+    },
+    checkDefinition: function checkDefinition(def) {
+      const p = pollUrlProblem(env, def);
+      return p ? [{ path: p.path, message: p.message }] : [];
+    },
   };
 }
 

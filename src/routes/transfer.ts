@@ -7,7 +7,7 @@ import { DryRunQuery, ExportDocument, ImportAnswer, ImportBody } from "../schema
 import { exportedTrigger, validateDefinitions, type Problem } from "../domain/transfer";
 import { mapLegacyDocs, type IgnoredField } from "../domain/legacy";
 import { reply } from "./http";
-import { queueTargetCheck, readView, runTransfer } from "./transfer-apply";
+import { deploymentChecks, readView, runTransfer } from "./transfer-apply";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
 
 export const transfer = new OpenAPIHono<AppEnv>();
@@ -48,9 +48,9 @@ transfer.openapi(
   async (c) => {
     const { dryRun } = c.req.valid("query");
     const doc = c.req.valid("json");
-    const checkTarget = queueTargetCheck(c.env as unknown as Record<string, unknown>);
+    const checks = deploymentChecks(c.env, c.var.store.tenant);
     if (doc.format === "signalbox.v1") {
-      const { incoming, problems } = validateDefinitions(doc.triggers, { source: "import", checkTarget });
+      const { incoming, problems } = validateDefinitions(doc.triggers, { source: "import", ...checks });
       const summary = await runTransfer(c.var.store, incoming, problems, { kind: "import" }, dryRun);
       const { retired: _, keptTargets: __, ...rest } = summary;
       return reply(c, { dryRun, ...rest }, 200);
@@ -60,7 +60,7 @@ transfer.openapi(
     for (const t of legacy.triggers) {
       if (t.status === "deprecated") ignored.push({ name: t.name, field: "status", reason: "Signalbox has no deprecated status: imported active" });
     }
-    const { incoming, problems } = validateDefinitions(legacy.triggers, { source: "import", checkTarget });
+    const { incoming, problems } = validateDefinitions(legacy.triggers, { source: "import", ...checks });
     const all: Problem[] = [...legacy.problems.map((p) => ({ ...p, kind: "invalid" as const })), ...problems];
     // a subscription given a target since an earlier run keeps it (the legacy doc has none to offer)
     const summary = await runTransfer(c.var.store, incoming, all, { kind: "import", keepTargets: true }, dryRun);

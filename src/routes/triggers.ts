@@ -7,6 +7,7 @@ import { TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "..
 import { TriggerBody, TriggerView, TriggerSummary, RetireBody, TriggerType } from "../schemas/trigger";
 import { ifMatch, reply, rpc, triggerAnswer, type TriggerViewJson } from "./http";
 import { claimWebhookPath } from "./webhook-path-claim";
+import { pollUrlProblem, refuse } from "./target-checks";
 
 export const triggers = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -22,6 +23,7 @@ triggers.openapi(
   async (c) => {
     const { name } = c.req.valid("param");
     const def = c.req.valid("json");
+    refuse(pollUrlProblem(c.env, def));
     const store = c.var.store;
     const path = def.webhook?.path ?? null;
     const claimed = path ? await claimWebhookPath(store, path, name) : false;

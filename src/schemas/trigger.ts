@@ -5,6 +5,7 @@ import { TargetView } from "./subscription";
 import { checkSchema } from "../domain/json-schema";
 import { isValidWebhookPath } from "../domain/names";
 import { validateAllowlist } from "../domain/ip-allowlist";
+import { validateEventTypeConfig } from "../domain/webhook-auth/event-type";
 import { validateSchedule } from "../domain/schedule";
 import { validatePoll } from "../domain/poll/validate";
 import { JsonObject } from "./common";
@@ -33,6 +34,15 @@ const WebhookSpec = z.strictObject({
   auth: WebhookAuth,
   ipAllowlist: z.array(z.string()).max(100).superRefine(refineWith(validateAllowlist)).optional(),
   maxBodyBytes: z.number().int().min(1).max(HARD_MAX_BODY, `must be at most ${HARD_MAX_BODY} bytes (1 MiB: a stored request is one SQLite row)`).optional(),
+  /** where the event type is read: `{"header": "x-event-type"}` or `{"pointer": "/type"}` (generic provider and non-HMAC auth) */
+  eventType: z.unknown().superRefine(refineWith(validateEventTypeConfig))
+    .openapi({ description: 'Where the event type is read (generic provider and non-HMAC auth): {"header": "<name>"} or {"pointer": "/json/pointer"}', example: { header: "x-event-type" } })
+    .optional(),
+}).superRefine((w, ctx) => {
+  const auth = w.auth as { type?: string; provider?: string };
+  if (w.eventType !== undefined && auth.type === "hmac" && auth.provider !== "generic") {
+    ctx.addIssue({ code: "custom", path: ["eventType"], message: `is only for the generic provider and non-HMAC auth: the ${auth.provider} preset reads its own event type` });
+  }
 });
 
 const ScheduleSpec = z

@@ -1,6 +1,6 @@
 /** Poll timing: every strings, crons (reusing the schedule maths), next poll times and a group's effective period. */
 import { describe, expect, it } from "vitest";
-import { MIN_POLL_PERIOD_MS, groupSchedule, nextPollAt, parseEvery, pollPeriodMs, pollTimingProblems } from "../../src/domain/poll/period";
+import { MIN_POLL_PERIOD_MS, groupSchedule, lateGraceMs, nextPollAfter, nextPollAt, parseEvery, pollPeriodMs, pollTimingProblems } from "../../src/domain/poll/period";
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -73,6 +73,31 @@ describe("periods and groups", () => {
     expect(groupSchedule([{ every: "1h" }, { cron: "*/10 * * * *" }], anchor + 1_000, anchor)).toEqual({ periodMs: 600_000, nextPollAt: anchor + 600_000 });
     expect(groupSchedule([{ every: "1h" }], anchor, anchor)).toEqual({ periodMs: 3_600_000, nextPollAt: anchor + 3_600_000 });
     expect(groupSchedule([], anchor, anchor)).toBeNull();
+  });
+  it("schedules the next poll at least a period after the last one, on the grid", () => {
+    const every5 = [{ every: "5s" }];
+    // on the grid, on time or a few ms late: the next slot
+    expect(nextPollAfter(every5, { dueAt: 15_000, startedAt: 15_000 }, 0)).toEqual({ periodMs: 5_000, nextPollAt: 20_000 });
+    expect(nextPollAfter(every5, { dueAt: 15_000, startedAt: 15_004 }, 0)!.nextPollAt).toBe(20_000);
+    // a retry between two slots (18 s): not the slot 2 s later, the one after
+    expect(nextPollAfter(every5, { dueAt: 18_000, startedAt: 18_000 }, 0)!.nextPollAt).toBe(25_000);
+    // an alarm far later than its slot skips the slots it missed instead of polling again at once
+    expect(nextPollAfter(every5, { dueAt: 15_000, startedAt: 19_000 }, 0)!.nextPollAt).toBe(25_000);
+    // members every 5 s and every 7 s: never two polls within 5 s
+    const mixed = [{ every: "5s" }, { every: "7s" }];
+    let last = 0;
+    for (let i = 0; i < 20; i++) {
+      const next = nextPollAfter(mixed, { dueAt: last, startedAt: last }, 0)!.nextPollAt;
+      expect(next - last).toBeGreaterThanOrEqual(5_000);
+      last = next;
+    }
+    expect(nextPollAfter([], { dueAt: 0, startedAt: 0 }, 0)).toBeNull();
+  });
+  it("lets a poll start a tenth of the period late (at most 1 s) without losing the next slot", () => {
+    expect(lateGraceMs(5_000)).toBe(500);
+    expect(lateGraceMs(60_000)).toBe(1_000);
+    expect(nextPollAfter([{ every: "1m" }], { dueAt: 60_000, startedAt: 60_999 }, 0)!.nextPollAt).toBe(120_000);
+    expect(nextPollAfter([{ every: "1m" }], { dueAt: 60_000, startedAt: 61_001 }, 0)!.nextPollAt).toBe(180_000);
   });
   it("has a 5 s floor", () => {
     expect(MIN_POLL_PERIOD_MS).toBe(5_000);

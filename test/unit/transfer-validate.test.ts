@@ -30,7 +30,7 @@ describe("validateDefinitions", () => {
         { name: "s", type: "schedule", status: "paused", extra: 1 },
         { name: "sub", type: "event", subscriptions: { f: { target: { type: "queue", queue: "NOPE" }, retry: { initialBackoffSeconds: 60, maxBackoffSeconds: 10 } }, g: 5 } },
       ],
-      { source: "code", checkTarget: (t) => (t.type === "queue" ? `no queue ${t.queue}` : null) },
+      { source: "code", checkTarget: (t) => (t.type === "queue" ? { path: "target.queue", message: `no queue ${t.queue}` } : null) },
     );
     expect(incoming.map((t) => t.name)).toEqual(["ok"]);
     expect(problems.map((p) => `${p.name} | ${p.path}`)).toEqual([
@@ -41,7 +41,7 @@ describe("validateDefinitions", () => {
       "s | ",
       "s | schedule",
       "sub | subscriptions.f.retry.maxBackoffSeconds",
-      "sub | subscriptions.f.target",
+      "sub | subscriptions.f.target.queue",
       "sub | subscriptions.g",
     ]);
     expect(problems.every((p) => p.kind === "invalid" && p.message.length > 0)).toBe(true);

@@ -1,7 +1,7 @@
 /** The pure part of poll triggers: group keys, timing, reading answers, failure policy, limits and validation. */
 export type { PollCursor, PollSpec, PollTiming } from "./types";
 export { DEFAULT_ID_POINTER, DEFAULT_ITEMS_POINTER, canonicalPollSource, pollGroupKey } from "./group-key";
-export { MIN_POLL_PERIOD_MS, groupSchedule, nextPollAt, parseEvery, pollPeriodMs, pollTimingProblems } from "./period";
+export { MIN_POLL_PERIOD_MS, groupSchedule, nextPollAfter, nextPollAt, parseEvery, pollPeriodMs, pollTimingProblems } from "./period";
 export { MAX_ITEMS_PER_POLL, MAX_ITEM_ID_LENGTH, extractItems, normaliseId, type Extraction, type ItemProblem, type PollItem } from "./extract";
 export {
   MAX_POLL_RETRY_MS, applyPollOutcome, classifyPollOutcome, describeOutcome, initialPollState, pollRetryDelayMs, unpausePollState,

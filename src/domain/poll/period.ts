@@ -88,6 +88,30 @@ export function groupSchedule(timings: PollTiming[], afterMs: number, anchorMs: 
   return { periodMs, nextPollAt: next };
 }
 
+/** How late a poll may start and still keep its successor's slot: a tenth of the period, at most a second. */
+export function lateGraceMs(periodMs: number): number {
+  return Math.min(1_000, Math.floor(periodMs / 10));
+}
+
+/**
+ * The group's next poll after one that was due at `dueAt` and started at
+ * `startedAt`: the earliest of its triggers' next polls that is at least a
+ * period after the due time and after the start (less a grace for the
+ * alarm's own lateness, see {@link lateGraceMs}), so no two polls start
+ * closer than the period: not after a retry that ran between two slots of
+ * the grid, not between the slots of members with different periods. A poll
+ * a few milliseconds late keeps the next slot; a much later one skips the
+ * slots it missed. Null for a group with no timing left.
+ * @example nextPollAfter([{ every: "5s" }], { dueAt: 18_000, startedAt: 18_000 }, 0) // { periodMs: 5000, nextPollAt: 25000 }
+ * @example nextPollAfter([{ every: "5s" }], { dueAt: 15_000, startedAt: 15_004 }, 0) // { periodMs: 5000, nextPollAt: 20000 }
+ */
+export function nextPollAfter(timings: PollTiming[], last: { dueAt: number; startedAt: number }, anchorMs: number): { periodMs: number; nextPollAt: number } | null {
+  const now = groupSchedule(timings, last.dueAt, anchorMs);
+  if (!now || !Number.isFinite(now.periodMs)) return now;
+  const earliest = Math.max(last.dueAt, last.startedAt - lateGraceMs(now.periodMs)) + now.periodMs;
+  return { periodMs: now.periodMs, nextPollAt: groupSchedule(timings, earliest - 1, anchorMs)!.nextPollAt };
+}
+
 function assertValid(t: PollTiming): void {
   const problems = pollTimingProblems(t);
   if (problems.length > 0) throw new Error(`invalid poll timing: ${problems.join("; ")}`);

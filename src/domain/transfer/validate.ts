@@ -20,8 +20,10 @@ const join = (prefix: string, path: PropertyKey[]) => [prefix, ...path.map(Strin
 export type ValidateOptions = {
   /** the source every definition gets ("import", or the sync's source) */
   source: string;
-  /** a check of a target against the deployment (queue bindings); a message when it fails */
-  checkTarget?: (target: TargetDef) => string | null;
+  /** a check of a target against the deployment (queue bindings, outbound addresses); the field (from the subscription, e.g. "target.url") and why */
+  checkTarget?: (target: TargetDef) => { path: string; message: string } | null;
+  /** a check of a definition against the deployment (poll URL); each field (e.g. "poll.url") and why */
+  checkDefinition?: (def: TriggerDef) => { path: string; message: string }[];
 };
 
 /**
@@ -54,6 +56,7 @@ export function validateDefinitions(entries: unknown[], opts: ValidateOptions): 
     body.source = opts.source;
     const parsed = TriggerBody.safeParse(body);
     if (!parsed.success) for (const issue of parsed.error.issues as Issue[]) problem(join("", issue.path), issue.message);
+    else for (const p of opts.checkDefinition?.(parsed.data) ?? []) problem(p.path, p.message);
 
     const subscriptions = validateSubscriptions(entry.subscriptions, opts, problem);
     problems.push(...own);
@@ -95,7 +98,7 @@ function validateSubscriptions(raw: unknown, opts: ValidateOptions, problem: (pa
     const retry = { ...DEFAULT_RETRY, ...parsed.data.retry };
     if (retry.maxBackoffSeconds < retry.initialBackoffSeconds) problem(`${at}.retry.maxBackoffSeconds`, "must be >= retry.initialBackoffSeconds");
     const targetProblem = opts.checkTarget?.(parsed.data.target);
-    if (targetProblem) problem(`${at}.target`, targetProblem);
+    if (targetProblem) problem(`${at}.${targetProblem.path}`, targetProblem.message);
     out.push({ flow, body: parsed.data, redactedSecret });
   }
   return out;

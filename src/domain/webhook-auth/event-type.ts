@@ -86,15 +86,23 @@ const SECRET_NAME_RE = /(^|[-_])(token|secret|password|passwd|pass|credentials?|
  * @example deliveredHeaders({ authorization: "Bearer t", "x-github-event": "push" }, { type: "bearer", token: "t" }) // { "x-github-event": "push" }
  */
 export function deliveredHeaders(headers: Record<string, string>, auth: WebhookAuth | null | undefined): Record<string, string> {
-  const own = auth?.type === "api_key" && auth.header ? auth.header.toLowerCase() : null;
   const out: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
-    if (CREDENTIAL_HEADERS.has(name) || name === own) continue;
+    if (isCredentialHeader(name, auth)) continue;
     if (SECRET_NAME_RE.test(name) && !/signature|hmac/.test(name)) continue;
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * Whether a (lowercase) header name is a credential whatever it is called
+ * for: authorization, cookie, x-api-key… or the header an api_key auth reads.
+ * @example isCredentialHeader("x-token", { type: "api_key", header: "X-Token", value: "v" }) // true
+ */
+export function isCredentialHeader(name: string, auth: WebhookAuth | null | undefined): boolean {
+  return CREDENTIAL_HEADERS.has(name) || (auth?.type === "api_key" && !!auth.header && auth.header.toLowerCase() === name);
 }
 
 function hdr(headers: Record<string, string>, name: string): string | undefined {

@@ -248,7 +248,8 @@ export async function startWrangler({
     // --env-file makes wrangler skip .dev.vars, so the developer's keys play no part.
     const envFile = join(dir, "dev.env");
     // the structured log lines follow wrangler's level: at warn and above only warnings and errors are written
-    const logVars = { LOG_LEVEL: ["debug", "log", "info"].includes(logLevel) ? "info" : logLevel === "none" ? "none" : logLevel, ...vars };
+    // receivers and poll sources of the e2e, chaos and browser tests and the benchmarks listen on 127.0.0.1
+    const logVars = { LOG_LEVEL: ["debug", "log", "info"].includes(logLevel) ? "info" : logLevel === "none" ? "none" : logLevel, ALLOW_PRIVATE_TARGETS: "true", ...vars };
     const extraVars = Object.entries(logVars).map(([k, v]) => `${k}='${String(v)}'\n`).join("");
     await writeFile(envFile, `API_KEYS='${JSON.stringify([{ tenant, key: apiKey }, ...extraKeys])}'\n${extraVars}`, { mode: 0o600 });
     await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], sourceDir, 60_000);
