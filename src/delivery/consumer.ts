@@ -23,6 +23,8 @@ import { FAST_LANE_BUDGET_MS, SEND_CONCURRENCY } from "../contracts/limits";
 import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
 import { controlFor, remember } from "./control-cache";
+import { outboundUrlProblem } from "../policy/outbound-urls";
+import { queueTargetAllowed } from "../policy/queue-targets";
 import { OutcomeReporter } from "./outcome-reporter";
 import { roundRobin, runBounded } from "../domain/bounded";
 
@@ -49,6 +51,9 @@ async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, 
   if (control?.skipped.includes(m.d)) return skip("skipped");
   const target = m.x ?? control?.targets[m.f ?? ""];
   if (!target || target.type === "pull") return skip("unsubscribed");
+  // the deployment's policy at send time too (a target stored before it changed)
+  if (target.type === "http" && outboundUrlProblem(env, target.url)) return skip("target_refused");
+  if (target.type === "queue" && !queueTargetAllowed(env, m.t, target.queue)) return skip("target_refused");
   const body = m.b ?? (await owner.deliveryBody(m.d, m.a));
   if (body === null || body === undefined) return skip("event_gone");
   if (target.type === "http") return sendHttp(target, m.d, JSON.stringify(body), Date.now(), budgetMs);

@@ -7,7 +7,9 @@
  * healthy one, and the alarm armed before any awaited I/O.
  */
 import { describe, it, expect, inject } from "vitest";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, createMessageBatch, createExecutionContext, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index";
 import { call, inObject, triggerStub, uniq, until, KEYS } from "../helpers";
 
 const port = inject("receiverPort");
@@ -226,5 +228,22 @@ describe("the alarm is armed before any awaited I/O", () => {
     const again = await call("POST", `/v1/triggers/${name}/fire`, { data: { n: 1 } }, { headers: { "idempotency-key": "k1" } });
     expect(again.body.status).toBe("deduplicated");
     expect(await inObject(stub, (o: any) => o.ctx.storage.getAlarm())).not.toBeNull();
+  });
+});
+
+describe("the deployment's outbound policy at send time", () => {
+  it("a target stored while private addresses were allowed is not called once they are not", async () => {
+    const sw = uniq("pol");
+    const name = await setup(`${base}/hook/switch/${sw}/${sw}`, { maxAttempts: 3, initialBackoffSeconds: 60, maxBackoffSeconds: 60 });
+    const [id] = await fireMany(name, 1);
+    const f = await until(async () => (await call("GET", `/v1/triggers/${name}/fires/${id}`)).body, (x) => x.deliveries[0].attempts === 1);
+    const d = f.deliveries[0].deliveryId;
+    const batch = createMessageBatch("signalbox-deliveries-slow", [{ id: "p1", timestamp: new Date(), attempts: 1, body: { t: "acme", n: name, d, a: 2, f: "flow", b: { x: 1 } } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as any, { ...env, ALLOW_PRIVATE_TARGETS: "false" } as any);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["p1"]);
+    const after = (await call("GET", `/v1/triggers/${name}/fires/${id}`)).body.deliveries[0];
+    expect(after).toMatchObject({ status: "skipped", reason: "target_refused" });
+    expect(await received(sw)).toHaveLength(1);
   });
 });
