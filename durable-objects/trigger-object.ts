@@ -263,7 +263,7 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(() => {
       const row = requireEntry(this.core);
       const s = book(this.core);
-      return { ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, rowsRead: this.core.sql.rowsRead, ...(scheduleOf(row) ? latenessView(s) : {}) };
+      return { ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}) };
     });
   }
 

@@ -322,24 +322,42 @@ describe("barriers and restarts", () => {
     expect(h.ids()).toEqual(["d0", "d1", "d2", "d0"]);
   });
 
-  it("after a restart, what may have been in flight (at most the cap per lane) waits for a barrier through each queue", async () => {
+  it("after a restart, what may have been in flight (at most the cap per lane) waits for a barrier through the queue it took", async () => {
     const h = harness();
     const ids = addMany(h, null, 100);
-    h.rows.get(ids[50])!.attempts = 1; // a retry due later
+    h.rows.get(ids[50])!.attempts = 1; // a retry due later: it cannot have been handed
     h.rows.get(ids[50])!.dueAt = h.state.now + 60_000;
     h.state.now += 1; // the restart comes after they were written
     const ledger = h.make();
     await ledger.tick();
-    expect(h.probes().map((p) => p.q).sort()).toEqual(["fast", "slow"]);
+    expect(h.probes().map((p) => p.q)).toEqual(["fast"]); // a fast lane's first attempts only ever took the fast queue
     expect(h.deliveries()).toHaveLength(0); // the cap is full of deliveries in doubt
-    ledger.probeReturned(h.probes().find((p) => p.q === "fast")!.m.d);
-    h.state.now += 1_000 + LOST_GRACE_MS;
+    ledger.probeReturned(h.probes()[0].m.d);
+    h.state.now += 1_000 + LOST_GRACE_MS - 1;
     await ledger.tick();
-    expect(h.deliveries()).toHaveLength(0); // the slow queue's barrier is not back yet
+    expect(h.deliveries()).toHaveLength(0);
+    h.state.now += 1;
+    await ledger.tick();
+    expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT));
+  });
+
+  it("a slow lane's first attempts and due retries wait for both queues' barriers", async () => {
+    const h = harness();
+    h.laneStates.set("flow", { breaker: "closed", failures: 0, openedAt: null, heldUntil: null, standing: "slow" });
+    const ids = addMany(h, null, 3);
+    h.rows.get(ids[2])!.attempts = 1; // a retry that was due: slow queue only
+    h.state.now += 1;
+    const ledger = h.make();
+    await ledger.tick();
+    expect(h.probes().map((p) => p.q).sort()).toEqual(["fast", "slow"]);
     ledger.probeReturned(h.probes().find((p) => p.q === "slow")!.m.d);
     h.state.now += 1_000 + LOST_GRACE_MS;
     await ledger.tick();
-    expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT));
+    expect(h.ids()).toEqual([ids[2]]); // the retry only needed the slow queue's barrier
+    ledger.probeReturned(h.probes().find((p) => p.q === "fast")!.m.d);
+    h.state.now += 1_000 + LOST_GRACE_MS;
+    await ledger.tick();
+    expect(h.ids().sort()).toEqual([ids[2], ids[0], ids[1]].sort());
   });
 });
 
