@@ -122,9 +122,10 @@ export class TriggerObject extends DurableObject<Env> {
     await rearm(this.core);
   }
 
-  async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null) {
+  /** `registeredAt`: the time a created trigger keeps (legacy import); null: now. */
+  async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null, registeredAt: number | null = null) {
     return guard(async () => {
-      const { created, previousPath } = register(this.core, tenant, name, def, ifMatch);
+      const { created, previousPath } = register(this.core, tenant, name, def, ifMatch, registeredAt);
       await this.project();
       return { created, previousPath, trigger: view(this.core) };
     });

@@ -126,7 +126,7 @@ export async function runTransfer(store: TenantStore, incoming: Incoming[], prob
       if (s.register === "create" || s.register === "update") {
         let r: { previousPath: string | null };
         try {
-          r = await rpc(obj.register(store.tenant, s.name, s.def, null));
+          r = await rpc(obj.register(store.tenant, s.name, s.def, null, s.registeredAt ?? null));
         } catch (e) {
           if (claimed.has(s.name)) await store.paths.release(claimed.get(s.name)!, s.name);
           throw e;
