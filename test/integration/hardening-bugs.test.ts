@@ -164,6 +164,29 @@ describe("webhook inbox", () => {
   });
 });
 
+describe("payload_too_large", () => {
+  it("a fire recorded as skipped (payload_too_large) has no delivery: nothing queued, nothing sent, nothing pending", async () => {
+    const name = uniq("esc2");
+    const path = pathOf(name);
+    await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    expect((await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: { type: "http", url: `http://127.0.0.1:${port}/hook/ok/${name}` } })).status).toBe(201);
+    expect((await call("PUT", `/v1/triggers/${name}/subscriptions/m`, { mode: "manual", target: { type: "http", url: `http://127.0.0.1:${port}/hook/ok/${name}-m` } })).status).toBe(201);
+    const r = await hook("acme", path, "\u0001".repeat(1024 * 1024 - 16), { "content-type": "text/plain" });
+    expect(r.status).toBe(202);
+    const [s] = await until(() => events(name, "trigger.skipped"), (e) => e.length === 1);
+    expect(s.data).toMatchObject({ skipReason: "payload_too_large" });
+    const fire = (await call("GET", `/v1/triggers/${name}/fires/${r.body.id}`)).body;
+    expect(fire).toMatchObject({ status: "skipped", skipReason: "payload_too_large", deliveries: [] });
+    // a normal fire after it is delivered; the skipped one never reached the flow
+    expect((await call("POST", `/v1/triggers/${name}/fire`, { data: { ok: 1 } })).status).toBe(202);
+    const stats = await until(() => call("GET", `/v1/triggers/${name}/stats`), (x) => x.body.delivered === 1);
+    expect(stats.body).toMatchObject({ delivered: 1, pending: 0 });
+    const log = await (await fetch(`http://127.0.0.1:${port}/log?contains=/hook/ok/${name}`)).json() as any[];
+    expect(log.map((l) => JSON.parse(l.body).data)).toEqual([{ ok: 1 }]);
+    expect(await inObject(triggerStub("acme", name), (o: any) => o.ctx.storage.sql.exec(`SELECT count(*) AS n FROM deliveries WHERE event_seq = ?`, s.seq).one().n)).toBe(0);
+  });
+});
+
 describe("schedules", () => {
   it("a stored schedule the validator rejects is recorded once and the rest of the alarm keeps working", async () => {
     const name = uniq("badsch");
