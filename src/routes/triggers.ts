@@ -29,7 +29,9 @@ triggers.openapi(
     try {
       r = await rpc(store.trigger(name).register(store.tenant, name, def, ifMatch(c)));
     } catch (e) {
-      if (claimed && path) await store.paths.release(path, name);
+      // Only the object's own refusal (an AppError) says it did not commit; after a transport
+      // failure it may have, and its projection re-applies the path: the claim stays.
+      if (claimed && path && e instanceof AppError) await store.paths.release(path, name);
       throw e;
     }
     if (r.previousPath && r.previousPath !== path) await store.paths.release(r.previousPath, name);

@@ -60,6 +60,31 @@ describe("webhook path ownership", () => {
     expect((await call("PUT", `/v1/triggers/${uniq("mv")}`, { type: "webhook", webhook: { path: p4, auth: { type: "none" } } })).status).toBe(409);
   });
 
+  it("an RPC failure after the object committed keeps the path's claim: the trigger keeps receiving, nobody else takes it", async () => {
+    const path = pathOf(uniq("lost"));
+    const name = uniq("lost");
+    const stub = triggerStub("acme", name);
+    // the registration commits, then the call fails on its way back (as a reset or a lost connection would)
+    await inObject(stub, (o: any) => { o.project = async () => { throw new Error("injected: connection lost after commit"); }; });
+    const r = await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    expect(r.status).toBe(500);
+    await inObject(stub, (o: any) => { delete o.project; });
+    expect((await call("GET", `/v1/triggers/${name}`)).body.webhook.path).toBe(path);
+    expect((await hook("acme", path, "{}")).status).toBe(202);
+    const other = await call("PUT", `/v1/triggers/${uniq("lost")}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe("webhook_path_taken");
+  });
+
+  it("a registration the object refuses releases the claim it made", async () => {
+    const path = pathOf(uniq("refused"));
+    const name = uniq("refused");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    // a type change is refused by the object (409) after the Worker claimed the path
+    expect((await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } })).status).toBe(409);
+    expect((await call("PUT", `/v1/triggers/${uniq("refused")}`, { type: "webhook", webhook: { path, auth: { type: "none" } } })).status).toBe(201);
+  });
+
   it("a projection row that can never apply does not block the others, and is parked after its attempts", async () => {
     const name = uniq("poison");
     await call("PUT", `/v1/triggers/${name}`, { type: "event" });
