@@ -37,6 +37,7 @@ import { currentStats, STATS_COALESCE_MS } from "./trigger/stats-flush";
 import { book, bump } from "./trigger/stats";
 import { loadEntry, requireEntry } from "./trigger/tables/entry";
 import { deliveryById } from "./trigger/tables/deliveries";
+import { outboxHealth } from "./trigger/tables/outbox";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
 import { drainFlowNotices, type FlowNotice } from "./trigger/chain";
@@ -262,7 +263,10 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(() => {
       const row = requireEntry(this.core);
       const s = book(this.core);
-      return { ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}) };
+      return {
+        ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}),
+        outbox: outboxHealth(this.core),
+      };
     });
   }
 

@@ -80,6 +80,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE dedup ADD COLUMN fingerprint TEXT`,
   // A secret rotation's overlap: the previous secret and until when deliveries are signed with it too (JSON, null: none).
   `ALTER TABLE subscriptions ADD COLUMN rotation TEXT`,
+  // Nothing is given up any more: outbox rows an earlier version parked (next_at = MAX_SAFE_INTEGER) are retried.
+  `UPDATE outbox SET next_at = 0 WHERE next_at >= 9007199254740991`,
 ];
 
 /** Brings this object's SQLite up to date. */

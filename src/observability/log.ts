@@ -12,10 +12,13 @@ export type LogFields = {
   status?: string | number | null; statusCode?: number | null; latencyMs?: number; attempt?: number;
   reason?: string | null; source?: string; method?: string; path?: string; runId?: string; step?: string;
   group?: string; items?: number; fired?: number; deliveries?: number; scheduledFor?: number; failures?: number;
+  /** an outbox row's key (`d1:…`, `run:<runId>:<step>`, `flow:<deliveryId>:<status>`, `token:…`) */
+  key?: string; nextAt?: number;
 };
 
 export type LogEvent =
-  | "request" | "fire" | "schedule.fired" | "schedule.missed" | "delivery" | "callback" | "webhook.refused" | "poll" | "await";
+  | "request" | "fire" | "schedule.fired" | "schedule.missed" | "delivery" | "callback" | "webhook.refused" | "poll" | "await"
+  | "outbox.retry";
 
 type Level = "info" | "warn" | "error";
 const RANK: Record<string, number> = { info: 0, warn: 1, error: 2, none: 3 };

@@ -84,25 +84,6 @@ describe("webhook path ownership", () => {
     expect((await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } })).status).toBe(409);
     expect((await call("PUT", `/v1/triggers/${uniq("refused")}`, { type: "webhook", webhook: { path, auth: { type: "none" } } })).status).toBe(201);
   });
-
-  it("a projection row that can never apply does not block the others, and is parked after its attempts", async () => {
-    const name = uniq("poison");
-    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
-    const stub = triggerStub("acme", name);
-    // a row whose statement D1 refuses (NOT NULL mode), queued before the entry's
-    await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`INSERT INTO outbox (key, payload, rev, attempts, next_at) VALUES ('d1:1:sub:bad', ?, 1, 0, 0)`, JSON.stringify({ op: "sub", flow: "bad", mode: null, targetType: "http", subscribedAt: 0, version: 9 })));
-    await call("PUT", `/v1/triggers/${name}`, { type: "event", displayName: "lands anyway" });
-    const row = await env.DB.prepare(`SELECT display_name FROM triggers WHERE tenant = 'acme' AND name = ?`).bind(name).first<any>();
-    expect(row.display_name).toBe("lands anyway");
-    for (let i = 0; i < 25; i++) {
-      await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`UPDATE outbox SET next_at = 0 WHERE key = 'd1:1:sub:bad' AND next_at < 9007199254740991`));
-      await runDurableObjectAlarm(stub);
-    }
-    const bad = await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`SELECT attempts, next_at, last_error FROM outbox WHERE key = 'd1:1:sub:bad'`).one());
-    expect(bad.attempts).toBe(20);
-    expect(bad.next_at).toBe(Number.MAX_SAFE_INTEGER); // parked: no longer retried, no longer arms the alarm
-    expect(bad.last_error).toMatch(/NOT NULL|constraint/i);
-  });
 });
 
 describe("D1 index convergence", () => {
