@@ -82,6 +82,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE subscriptions ADD COLUMN rotation TEXT`,
   // Nothing is given up any more: outbox rows an earlier version parked (next_at = MAX_SAFE_INTEGER) are retried.
   `UPDATE outbox SET next_at = 0 WHERE next_at >= 9007199254740991`,
+  // Housekeeping finds expired dedup keys (and the next expiry) without reading the live ones.
+  `CREATE INDEX dedup_by_expiry ON dedup (expires_at)`,
 ];
 
 /** Brings this object's SQLite up to date. */
