@@ -1,12 +1,14 @@
 /**
  * A thin layer over ctx.storage.sql: every value is a bound parameter, and
- * rows written are counted (the main cost of a fire on Cloudflare).
+ * rows written and read are counted (what a fire costs on Cloudflare).
  */
 export type Row = Record<string, SqlStorageValue>;
 
 export class Sql {
   /** Running total of rowsWritten since the object started (exposed in stats). */
   rowsWritten = 0;
+  /** Running total of rowsRead since the object started (exposed in stats). */
+  rowsRead = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -15,6 +17,7 @@ export class Sql {
     const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
     const rows = cursor.toArray() as T[];
     this.rowsWritten += cursor.rowsWritten;
+    this.rowsRead += cursor.rowsRead;
     return rows;
   }
 
@@ -28,6 +31,7 @@ export class Sql {
     const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
     for (const _ of cursor) void _;
     this.rowsWritten += cursor.rowsWritten;
+    this.rowsRead += cursor.rowsRead;
     return cursor.rowsWritten;
   }
 }

@@ -265,7 +265,7 @@ export class TriggerObject extends DurableObject<Env> {
       const s = book(this.core);
       return {
         ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}),
-        outbox: outboxHealth(this.core),
+        outbox: outboxHealth(this.core), rowsRead: this.core.sql.rowsRead,
       };
     });
   }
