@@ -70,7 +70,10 @@ triggers.openapi(
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
-    return reply(c, await c.var.store.index.list(filter, limit, cursor), 200);
+    const index = c.var.store.index;
+    const page = await index.list(filter, limit, cursor);
+    c.header("x-signalbox-d1-rows-read", String(index.rowsRead));
+    return reply(c, page, 200);
   },
 );
 
