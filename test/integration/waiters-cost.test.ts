@@ -6,6 +6,8 @@
  */
 import { describe, it, expect } from "vitest";
 import { call, uniq, until, triggerStub, inObject } from "../helpers";
+import { MIGRATIONS } from "../../durable-objects/trigger/schema";
+import { backfillProbes } from "../../durable-objects/trigger/tables/waiters";
 
 const rowsRead = async (name: string) => (await call("GET", `/v1/triggers/${name}/stats`)).body.rowsRead as number;
 const awaitStatus = async (runId: string, step: string) => (await call("GET", `/v1/runs/${runId}/awaits/${step}`)).body.status as string;
@@ -58,14 +60,11 @@ describe("waiters: a fire reads its candidates only", () => {
     await call("PUT", `/v1/triggers/${name}`, { type: "event" });
     const stub = triggerStub("acme", name);
     await inObject(stub, (o: any) => o.addWaiter("old-run", "s", { "data.jobId": "J9" }, Date.now() + 3_600_000, 0));
-    // as an older version stored it: no probe, no index, schema behind by the last two migrations
+    // as an older version stored it (no probe); then the upgrade's backfill migration runs
+    expect(MIGRATIONS).toContain(backfillProbes);
     await inObject(stub, (o: any) => {
-      const sql = o.ctx.storage.sql;
-      sql.exec(`DROP INDEX waiters_by_probe`);
-      sql.exec(`UPDATE waiters SET probe_path = NULL, probe_value = NULL`);
-      const v = Number(sql.exec(`SELECT value FROM meta WHERE key = 'schema_version'`).one().value);
-      sql.exec(`UPDATE meta SET value = ? WHERE key = 'schema_version'`, String(v - 2));
-      o.core = o.boot();
+      o.ctx.storage.sql.exec(`UPDATE waiters SET probe_path = NULL, probe_value = NULL`);
+      backfillProbes(o.core.sql);
     });
     const row = await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`SELECT probe_path, probe_value FROM waiters`).one());
     expect(row).toEqual({ probe_path: "data.jobId", probe_value: '"J9"' });
