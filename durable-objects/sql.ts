@@ -1,6 +1,6 @@
 /**
  * A thin layer over ctx.storage.sql: every value is a bound parameter, and
- * rows written are counted (the main cost of a fire on Cloudflare).
+ * rows written and read are counted (what a fire costs on Cloudflare).
  */
 export type Row = Record<string, SqlStorageValue>;
 

@@ -35,6 +35,7 @@ import { currentStats } from "./trigger/stats-flush";
 import { book, bump } from "./trigger/stats";
 import { loadEntry, requireEntry } from "./trigger/tables/entry";
 import { deliveryById } from "./trigger/tables/deliveries";
+import { outboxHealth } from "./trigger/tables/outbox";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
 import type { FlowNotice } from "./trigger/chain";
@@ -124,9 +125,10 @@ export class TriggerObject extends DurableObject<Env> {
     return this.settle({ project: true });
   }
 
-  async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null) {
+  /** `registeredAt`: the time a created trigger keeps (legacy import); null: now. */
+  async register(tenant: string, name: string, def: TriggerDef, ifMatch: number | null, registeredAt: number | null = null) {
     return guard(async () => {
-      const { created, previousPath } = register(this.core, tenant, name, def, ifMatch);
+      const { created, previousPath } = register(this.core, tenant, name, def, ifMatch, registeredAt);
       await this.project();
       return { created, previousPath, trigger: view(this.core) };
     });
@@ -263,7 +265,10 @@ export class TriggerObject extends DurableObject<Env> {
     return guard(() => {
       const row = requireEntry(this.core);
       const s = book(this.core);
-      return { ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}) };
+      return {
+        ...currentStats(this.core), ...detailedView(s, this.core.now()), rowsWritten: this.core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}),
+        outbox: outboxHealth(this.core), rowsRead: this.core.sql.rowsRead,
+      };
     });
   }
 

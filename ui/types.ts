@@ -11,6 +11,8 @@ export type HistoryBucket = { at: number; fires: number; failures: number };
 export type DetailedStats = Stats & {
   firesLastHour?: number; p50DeliveryMs?: number | null; p99DeliveryMs?: number | null;
   history?: { bucketMs: number; buckets: HistoryBucket[] };
+  /** side effects (index rows, notices) waiting or being retried; `failing` > 0 means some keep failing */
+  outbox?: { pending: number; failing: number; maxAttempts: number; lastError: string | null };
 };
 
 export type TriggerSummary = {

@@ -3,7 +3,9 @@
  * registering or removing an event waiter on its TriggerObject) are written
  * in the change's transaction and applied after commit; the alarm retries
  * failures, so a waiter whose registration hit a transport error is
- * registered later, not forgotten.
+ * registered later, not forgotten. A failing row is retried with backoff
+ * capped at OUTBOX_MAX_BACKOFF_MS for as long as it fails, one `outbox.retry`
+ * log line per failure.
  */
 import { isRpcFailure, type RpcFailure } from "../../src/errors";
 import type { WaiterResult } from "../../src/contracts/rpc";
@@ -11,6 +13,8 @@ import { TenantStore } from "../../src/data/tenant-store";
 import { awaitCounts } from "./await-counts";
 import type { RunCore } from "./core";
 import { settle } from "./awaits";
+import { backoffOf } from "../../src/domain/outbox-backoff";
+import { logEvent } from "../../src/observability/log";
 
 export type RunOutboxOp =
   | { op: "token"; tokenHash: string; step: string; expiresAt: number }
@@ -48,7 +52,10 @@ export async function drainRunOutbox(core: RunCore): Promise<void> {
       await apply(core, JSON.parse(r.payload));
       core.sql.run(`DELETE FROM outbox WHERE key = ? AND payload = ?`, r.key, r.payload);
     } catch (e) {
-      core.sql.run(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE key = ?`, core.now() + Math.min(1000 * 2 ** r.attempts, 60_000), String((e as Error).message).slice(0, 300), r.key);
+      const error = String((e as Error).message);
+      const next = core.now() + backoffOf(r.attempts);
+      core.sql.run(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE key = ?`, next, error.slice(0, 300), r.key);
+      logEvent("outbox.retry", { tenant: core.tenant(), runId: core.runId(), key: r.key.slice(0, 300), attempt: r.attempts + 1, nextAt: next, reason: error.slice(0, 200) }, "warn");
     }
   }
 }

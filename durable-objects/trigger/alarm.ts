@@ -35,8 +35,9 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
   await drainPollSync(core);
   const hk = nextHousekeepingDue(core);
   if (hk !== null && hk <= now) {
-    runHousekeeping(core);
-    await flushStats(core, true);
+    // rows that left are checkpointed at once; a pass that removed nothing writes nothing to D1
+    const { removed } = runHousekeeping(core);
+    await flushStats(core, removed > 0);
   } else {
     await flushStats(core);
   }

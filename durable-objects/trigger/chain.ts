@@ -7,13 +7,21 @@
  * through the pipeline with an id derived from the report, so a repeated
  * notice fires nothing. The chain depth travels with it (capped in the
  * pipeline at MAX_CHAIN_DEPTH).
+ *
+ * The index may lag a listener registered moments before the report (or one
+ * whose projection waits out a D1 outage), so a notice is not done when the
+ * index first answers: it asks again at NOTICE_RECHECKS_MS after that first
+ * answer, firing only the listeners not fired yet, and is dropped after the
+ * last one (longer than the outbox's capped backoff, so a listener whose
+ * projection was held up by the same outage is in the index by then).
  */
 import { isRpcFailure } from "../../src/errors";
 import { TenantStore } from "../../src/data/tenant-store";
+import type { FlowListener } from "../../src/data/trigger-index";
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { eventAt } from "./tables/events";
-import { doneOutbox, dueOutbox, failOutbox, queueOutbox } from "./tables/outbox";
+import { deferOutbox, doneOutbox, dueOutbox, failOutbox, queueOutbox } from "./tables/outbox";
 import type { DeliveryRow } from "./tables/deliveries";
 
 /** What a flow trigger fires with (API.md "Flow triggers"), and the depth of the chain so far. */
@@ -22,34 +30,63 @@ export type FlowNotice = {
   trigger: string; eventId: string; deliveryId: string; depth: number;
 };
 
+/** After the index first answered for a notice, when it is asked again (then the notice is done). */
+export const NOTICE_RECHECKS_MS = [5_000, 30_000, 120_000, 600_000] as const;
+
+/** The outbox row: the notice, the listeners it fired, and when the index first answered (null: not yet). */
+type NoticeRow = { notice: FlowNotice; fired: string[]; since: number | null };
+
+function parseRow(payload: string): NoticeRow {
+  const p = JSON.parse(payload) as NoticeRow | FlowNotice;
+  return "notice" in p ? p : { notice: p, fired: [], since: null }; // rows queued before the rechecks existed
+}
+
+/** The next recheck after `now`, or null when the last one has passed. */
+function nextRecheck(since: number, now: number): number | null {
+  for (const d of NOTICE_RECHECKS_MS) if (since + d > now) return since + d;
+  return null;
+}
+
 /** Inside the report's transaction: the notice for the flow triggers listening to this flow. */
 export function queueFlowNotice(core: Core, d: DeliveryRow, status: "completed" | "failed", output: unknown, error: string | null): void {
   const row = loadEntry(core)!;
   const ev = eventAt(core, d.event_seq);
   const depth = ((ev ? (JSON.parse(ev.data) as { chainDepth?: number }).chainDepth : 0) ?? 0) + 1;
   const notice: FlowNotice = { flow: d.flow, status, output: output ?? null, error, trigger: row.name, eventId: ev?.id ?? "", deliveryId: d.id, depth };
-  queueOutbox(core, `flow:${d.id}:${status}`, notice, core.now());
+  queueOutbox(core, `flow:${d.id}:${status}`, { notice, fired: [], since: null } satisfies NoticeRow, core.now());
 }
 
-/** Sends due notices to the listening flow triggers; a failure leaves the notice for the alarm (listeners that fired already dedupe it). */
+/**
+ * Sends due notices to the listening flow triggers not fired yet; the index is
+ * read once per flow per drain (a failed read fails that flow's notices for
+ * this drain). A failure leaves the notice for the alarm (listeners that fired
+ * already dedupe it).
+ */
 export async function drainFlowNotices(core: Core): Promise<void> {
   const row = loadEntry(core);
   if (!row) return;
   const due = dueOutbox(core, "flow:", core.now(), 50);
   if (!due.length) return;
   const store = new TenantStore(core.env, row.tenant);
+  const byFlow = new Map<string, Promise<FlowListener[]>>();
   for (const r of due) {
-    const notice = JSON.parse(r.payload) as FlowNotice;
+    const { notice, fired, since } = parseRow(r.payload);
+    const done = new Set(fired);
     try {
-      const listeners = (await store.index.flowListeners(notice.flow)).filter(
-        (l) => l.on.includes(notice.status) && (!l.triggers || l.triggers.includes(notice.trigger)),
+      if (!byFlow.has(notice.flow)) byFlow.set(notice.flow, store.index.flowListeners(notice.flow));
+      const listeners = (await byFlow.get(notice.flow)!).filter(
+        (l) => !done.has(l.name) && l.on.includes(notice.status) && (!l.triggers || l.triggers.includes(notice.trigger)),
       );
+      const first = since ?? core.now();
       for (const l of listeners) {
         const res = await store.trigger(l.name).fireFromFlow(notice);
         // 404/410/409: the listener is gone, retired or no longer listens; nothing to retry
         if (isRpcFailure(res) && ![404, 409, 410].includes(res.__error.status)) throw new Error(res.__error.message);
+        done.add(l.name);
       }
-      doneOutbox(core, r);
+      const next = nextRecheck(first, core.now());
+      if (next === null) doneOutbox(core, r);
+      else deferOutbox(core, r, { notice, fired: [...done], since: first } satisfies NoticeRow, next);
     } catch (e) {
       failOutbox(core, r, String((e as Error).message), core.now());
     }

@@ -1,28 +1,38 @@
 /**
  * Retention in bounded chunks. One pass removes at most CHUNK stream events
  * (with the settled deliveries and inbox rows of those fires), drops at most
- * CHUNK stored webhook requests past the inbox retention and sweeps at most
- * CHUNK dedup keys; when a chunk was full the pass says so and the alarm
- * comes back at once, until everything past the cutoff is gone. Retention
- * never passes a fire that still has a queued delivery. The next pass is due
- * when the oldest remaining thing can expire: an object with nothing that
- * can expire holds no housekeeping alarm at all.
+ * CHUNK stored webhook requests past the inbox retention and deletes at most
+ * CHUNK expired dedup keys; only when a pass removed a full chunk of
+ * something does it say so and the alarm come back at once, until
+ * everything past the cutoff is gone. Live keys are never examined (an index
+ * finds the expired ones), so a trigger holding a year of schedule
+ * occurrence keys costs nothing until they expire. Retention never passes a
+ * fire that still has a queued delivery. The next pass is due when the
+ * oldest remaining thing can expire: an object with nothing that can expire
+ * holds no housekeeping alarm at all.
  */
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { deleteEventsThrough, expiredChunkEnd, firstEvent } from "./tables/events";
 import { deleteSettledThrough, firstQueuedBetween } from "./tables/deliveries";
 import { deleteInboxThrough, dropRequests, nextRequestExpiry } from "./tables/inbox";
-import { sweepKeys } from "./tables/dedup";
+import { earliestKeyExpiry, sweepExpiredKeys } from "./tables/dedup";
 import { readMeta, writeMeta } from "./tables/meta";
 
 export const CHUNK = 2_000;
 const DAY = 86_400_000;
+/**
+ * The least time between two passes unless the last one removed a full
+ * chunk: what is due but cannot go yet (a fire with a queued delivery past
+ * the retention, a paused flow's backlog) is looked at again then, not in a loop.
+ */
+export const MIN_PASS_GAP_MS = 60_000;
 
-type Marks = { inboxGcId: number; dedupKey: string; dedupNext: number | null; more: boolean };
+type Marks = { inboxGcId: number; more: boolean; lastPassAt: number };
 
 function marks(core: Core): Marks {
-  return { inboxGcId: 0, dedupKey: "", dedupNext: null, more: false, ...readMeta<Partial<Marks>>(core, "housekeeping") };
+  const m = readMeta<Partial<Marks>>(core, "housekeeping");
+  return { inboxGcId: m?.inboxGcId ?? 0, more: m?.more ?? false, lastPassAt: m?.lastPassAt ?? 0 };
 }
 
 const retentionMs = (core: Core) => (loadEntry(core)?.def.config?.retentionDays ?? 30) * DAY;
@@ -34,6 +44,7 @@ export function runHousekeeping(core: Core): { more: boolean; removed: number } 
   const now = core.now();
   return core.tx(() => {
     const m = marks(core);
+    m.lastPassAt = now;
     let removed = 0;
     let more = false;
     // the stream, and what belongs to the fires leaving it
@@ -53,12 +64,10 @@ export function runHousekeeping(core: Core): { more: boolean; removed: number } 
     const gc = dropRequests(core, m.inboxGcId, now - inboxRetentionMs(core), CHUNK);
     m.inboxGcId = gc.lastId;
     more ||= !gc.done;
-    // expired dedup keys, a chunk at a time in key order
-    const sweep = sweepKeys(core, m.dedupKey, CHUNK, now);
-    removed += sweep.deleted;
-    m.dedupNext = m.dedupKey === "" ? sweep.earliestKept : minOf(m.dedupNext, sweep.earliestKept);
-    m.dedupKey = sweep.nextKey ?? "";
-    more ||= sweep.nextKey !== null;
+    // expired dedup keys, earliest first; a full chunk deleted means there may be more
+    const swept = sweepExpiredKeys(core, now, CHUNK);
+    removed += swept;
+    more ||= swept >= CHUNK;
     m.more = more;
     writeMeta(core, "housekeeping", m);
     return { more, removed };
@@ -70,18 +79,20 @@ const minOf = (a: number | null, b: number | null) => (a === null ? b : b === nu
 /** When something can expire next: the oldest event, the oldest stored request, the earliest dedup key. */
 function nextDue(core: Core, m: Marks): number | null {
   const oldest = firstEvent(core);
-  return [oldest ? oldest.ts + retentionMs(core) : null, nextRequestExpiry(core, m.inboxGcId, inboxRetentionMs(core)), m.dedupNext]
+  return [oldest ? oldest.ts + retentionMs(core) : null, nextRequestExpiry(core, m.inboxGcId, inboxRetentionMs(core)), earliestKeyExpiry(core)]
     .reduce<number | null>((a, b) => minOf(a, b), null);
 }
 
 /**
- * When housekeeping is due (null: nothing can expire): at once after a full
- * chunk, else when the oldest event, the oldest stored request or the
- * earliest dedup key seen by the last sweep can expire. A dedup key is
- * always written with a fire, whose event brings a pass that sees the key.
+ * When housekeeping is due (null: nothing can expire): at once after a pass
+ * that removed a full chunk, else when the oldest event, the oldest stored
+ * request or the earliest dedup key can expire (each one indexed read), and
+ * never sooner than MIN_PASS_GAP_MS after the last pass.
  */
 export function nextHousekeepingDue(core: Core): number | null {
   if (!loadEntry(core)) return null;
   const m = marks(core);
-  return m.more ? core.now() : nextDue(core, m);
+  if (m.more) return core.now();
+  const due = nextDue(core, m);
+  return due === null ? null : Math.max(due, m.lastPassAt + MIN_PASS_GAP_MS);
 }

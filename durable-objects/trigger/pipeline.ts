@@ -21,7 +21,7 @@ import { requireActiveEntry, requireEntry } from "./tables/entry";
 import { findKey, putKey } from "./tables/dedup";
 import { loadRateWindow, saveRateWindow } from "./tables/rate-window";
 import { allSubscriptions } from "./tables/subscriptions";
-import { deliveriesOfFire, insertDelivery } from "./tables/deliveries";
+import { deliveriesOfFire, insertDelivery, type NewDelivery } from "./tables/deliveries";
 import { headSeq } from "./tables/events";
 import { recordEvent } from "./journal";
 import { bump, bumpSkipped } from "./stats";
@@ -144,19 +144,21 @@ export function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source"
   return { data: spec.data, source: spec.source, trigger: row.name, eventType: spec.meta?.eventType ?? null, headers: spec.meta?.headers ?? {} };
 }
 
-/** Writes a delivery per subscription in scope; manual-mode ones are recorded skipped. */
-function writeDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): { refs: DeliveryRef[] } {
+type PlannedDeliveries = { rows: NewDelivery[]; refs: DeliveryRef[] };
+
+/** A delivery per subscription in scope (manual-mode ones skipped), not written yet: the fire may still be skipped. */
+function planDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): PlannedDeliveries {
   const now = core.now();
-  const refs: DeliveryRef[] = [];
+  const out: PlannedDeliveries = { rows: [], refs: [] };
   let n = 0;
   for (const s of allSubscriptions(core)) {
     if (s.target.type === "pull" || (flows && !flows.includes(s.flow))) continue;
     const id = newDeliveryId(row.name, seq, n);
     const manual = s.mode === "manual";
-    insertDelivery(core, { id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, reason: manual ? "manual_mode" : null });
-    refs.push({ deliveryId: id, flow: s.flow, status: manual ? "skipped" : "queued" });
+    out.rows.push({ id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, reason: manual ? "manual_mode" : null });
+    out.refs.push({ deliveryId: id, flow: s.flow, status: manual ? "skipped" : "queued" });
   }
-  return { refs };
+  return out;
 }
 
 /**
@@ -185,9 +187,9 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       ...(spec.chainDepth ? { chainDepth: spec.chainDepth } : {}), payload: spec.data, ...(persist ? {} : { persistData: false }),
     };
     let answer: FireAnswer;
-    let fired: { data: Record<string, unknown>; json: string; d: ReturnType<typeof writeDeliveries> } | null = null;
+    let fired: { data: Record<string, unknown>; json: string; d: PlannedDeliveries } | null = null;
     if (!skip) {
-      const d = writeDeliveries(core, row, headSeq(core) + 1, spec.flows);
+      const d = planDeliveries(core, row, headSeq(core) + 1, spec.flows);
       const data = { ...base, deliveries: d.refs };
       const json = JSON.stringify(data);
       if (tooLarge(json)) skip = { reason: "payload_too_large", details: `the fire's data exceeds ${MAX_EVENT_BYTES} bytes and is not stored` };
@@ -199,6 +201,8 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
       answer = { eventId: ev.id, seq: ev.seq, status: "skipped", skipReason: skip.reason, deliveries: [] };
     } else {
       const { data, json, d } = fired!;
+      // only a fire that is recorded as fired has deliveries (a skipped one has none, and nothing for the ledger)
+      for (const r of d.rows) insertDelivery(core, r);
       const ev = recordEvent(core, "trigger.fired", data, spec.eventId, json);
       matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: spec.data, source: spec.source, meta: spec.meta });
       keepFreshBodies(core, row, ev, spec, d.refs, json.length);

@@ -53,7 +53,7 @@ function statement(core: Core, store: TenantStore, row: OutboxRow): D1PreparedSt
       source: t.source,
     });
   }
-  if (p.op === "sub") return store.index.upsertSubscription(t.name, p);
+  if (p.op === "sub") return store.index.upsertSubscription(t.name, { ...p, triggerRegisteredAt: t.registeredAt });
   if (p.op === "unsub") return store.index.removeSubscription(t.name, p.flow, p.version);
   return null;
 }

@@ -26,8 +26,13 @@ function restartSchedule(core: Core): void {
   deleteMeta(core, "schedule_invalid");
 }
 
-/** PUT: creates (201) or updates (200). An identical body changes nothing and records nothing. */
-export function register(core: Core, tenant: string, name: string, incoming: TriggerDef, ifMatch: number | null): { created: boolean; previousPath: string | null } {
+/**
+ * PUT: creates (201) or updates (200). An identical body changes nothing and records nothing.
+ * `registeredAt` (a legacy import) dates a created trigger back; never later than now; an update ignores it.
+ */
+export function register(
+  core: Core, tenant: string, name: string, incoming: TriggerDef, ifMatch: number | null, registeredAt: number | null = null,
+): { created: boolean; previousPath: string | null } {
   const now = core.now();
   core.ensureSchema();
   return core.tx(() => {
@@ -39,7 +44,7 @@ export function register(core: Core, tenant: string, name: string, incoming: Tri
     if (!row) {
       saveEntry(core, {
         tenant, name, def, status: "active", source: def.source ?? "api", version: 1,
-        registeredAt: now, updatedAt: now, lastActivityAt: now, retiredAt: null, retiredReason: null,
+        registeredAt: registeredAt === null ? now : Math.min(registeredAt, now), updatedAt: now, lastActivityAt: now, retiredAt: null, retiredReason: null,
       });
       recordEvent(core, "trigger.registered", { type: def.type, version: 1, definition: redactDef(def) });
       if (def.type === "schedule") restartSchedule(core);

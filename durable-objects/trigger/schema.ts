@@ -10,6 +10,7 @@
  */
 import { applyMigrations, type Migration, type Sql } from "../sql";
 import { parseDeliveryId } from "../../src/contracts/ids";
+import { backfillProbes } from "./tables/waiters";
 
 /**
  * Deliveries keyed by (fire seq, number) instead of their id: a fire's
@@ -85,6 +86,15 @@ export const MIGRATIONS: readonly Migration[] = [
   `CREATE INDEX deliveries_retry ON deliveries (flow, next_attempt_at) WHERE status = 'queued' AND attempts > 0`,
   // Each delivery lane's kept state (breaker, Retry-After hold, standing), written only when it changes.
   `CREATE TABLE lanes (lane TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
+  // Nothing is given up any more: outbox rows an earlier version parked (next_at = MAX_SAFE_INTEGER) are retried.
+  `UPDATE outbox SET next_at = 0 WHERE next_at >= 9007199254740991`,
+  // Housekeeping finds expired dedup keys (and the next expiry) without reading the live ones.
+  `CREATE INDEX dedup_by_expiry ON dedup (expires_at)`,
+  // A waiter is found by the scalar its match needs at one path (tables/waiters.ts): a fire reads its candidates only.
+  `ALTER TABLE waiters ADD COLUMN probe_path TEXT`,
+  `ALTER TABLE waiters ADD COLUMN probe_value TEXT`,
+  backfillProbes,
+  `CREATE INDEX waiters_by_probe ON waiters (probe_path, probe_value)`,
 ];
 
 /** Brings this object's SQLite up to date. */

@@ -1,13 +1,15 @@
 /**
- * Event-await waiters: a run waiting for this trigger. Every fire checks them
- * (in the fire's transaction); a match removes the waiter and queues a notice
- * to the RunObject in the outbox, applied after commit (./notices.ts).
+ * Event-await waiters: a run waiting for this trigger. Every fire checks the
+ * waiters it could match (in the fire's transaction; found by their equality
+ * probe, so the cost follows the candidates, not the number of waiters); a
+ * match removes the waiter and queues a notice to the RunObject in the
+ * outbox, applied after commit (./notices.ts).
  */
-import { matches } from "../../src/domain/match";
+import { getPath, matches, scalarKey } from "../../src/domain/match";
 import type { WaiterResult } from "../../src/contracts/rpc";
 import type { Core, TriggerRow } from "./core";
 import { requireEntry } from "./tables/entry";
-import { putWaiter, deleteWaiter, waiterCount, allWaiters } from "./tables/waiters";
+import { putWaiter, deleteWaiter, candidateWaiters } from "./tables/waiters";
 import { queueOutbox } from "./tables/outbox";
 import { LOOKBACK_BUDGET, recentFires } from "./reads";
 
@@ -37,13 +39,17 @@ export function removeWaiter(core: Core, runId: string, step: string): void {
   deleteWaiter(core, runId, step);
 }
 
-/** Inside a fire's transaction: resolve every waiter this fire matches, drop expired ones. */
+/** Inside a fire's transaction: resolve every waiter this fire matches, drop expired candidates. */
 export function matchWaiters(core: Core, row: TriggerRow, fire: FireFacts): void {
-  if (waiterCount(core) === 0) return;
   const now = core.now();
-  for (const w of allWaiters(core)) {
+  const doc = view(row, fire);
+  const keyAt = (path: string) => {
+    const at = getPath(doc, path);
+    return at.found ? scalarKey(at.value) : null;
+  };
+  for (const w of candidateWaiters(core, keyAt)) {
     const expired = w.expires_at <= now;
-    if (!expired && !matches(JSON.parse(w.match), view(row, fire))) continue;
+    if (!expired && !matches(JSON.parse(w.match), doc)) continue;
     deleteWaiter(core, w.run_id, w.step);
     if (!expired) {
       const notice: Notice = { op: "resolve", runId: w.run_id, step: w.step, result: { eventId: fire.id, trigger: row.name, firedAt: fire.ts, data: fire.data } };

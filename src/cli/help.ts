@@ -8,8 +8,9 @@ Commands:
         Make the triggers of a source exactly the definitions in <file> (a .json
         file, or a .js/.mjs/.ts module exporting them, e.g. written with
         defineTrigger). Validated locally first; prints created/updated/
-        unchanged/retired. --dry-run changes nothing; --prune retires triggers
-        of the source that the file no longer has.
+        unchanged/retired. The source is --source, else the file's own
+        "source", else code. --dry-run changes nothing; --prune retires
+        triggers of the source that the file no longer has.
   tail <trigger> [--types a,b] [--after seq] [--count n]
         Follow the trigger's live stream, one line per event (--json: the
         events as JSON lines). Ctrl-C stops; --count stops after n events.

@@ -1,40 +1,32 @@
 /**
  * Reads the definitions `sync` sends: a .json file (an array, `{"triggers": […]}`
- * or an export document), or a JavaScript/TypeScript module whose default
- * export (or `triggers` export) is an array, an object of definitions by
- * name, or a function returning either. `.ts` modules are bundled with
- * esbuild first (Node 20 cannot strip types itself); esbuild must be
- * installed next to the CLI.
+ * with an optional `"source"`, or an export document), or a JavaScript/TypeScript
+ * module whose default export (or `triggers` export) is an array, an object of
+ * definitions by name, or a function returning either (a `source` export names
+ * the module's source). `.ts` modules are bundled with esbuild first (Node 20
+ * cannot strip types itself); esbuild must be installed next to the CLI.
  */
 import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { UsageError } from "./output";
+import { definitionsOf, type DefinitionsDocument } from "./definitions-document";
 
 const TS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 const JS = new Set([".js", ".mjs", ".cjs"]);
 
-/** `{a: {...}}` → `[{name: "a", ...}]`; arrays pass through. */
-function normalize(value: unknown, file: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (Array.isArray(o.triggers)) return o.triggers;
-    return Object.entries(o).map(([name, def]) => (def && typeof def === "object" && !("name" in def) ? { name, ...def } : def));
-  }
-  throw new UsageError(`${file} must provide an array of trigger definitions (or an object of them by name)`);
-}
+type Loaded = { value: unknown; source?: unknown };
 
-async function importModule(path: string): Promise<unknown> {
+async function importModule(path: string): Promise<Loaded> {
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   let value = mod.default ?? mod.triggers;
   if (typeof value === "function") value = await (value as () => unknown)();
-  return value;
+  return { value, source: mod.source };
 }
 
 /** Bundles a TypeScript module to a temporary .mjs and imports it; `signalbox` resolves to this package. */
-async function importTypeScript(path: string): Promise<unknown> {
+async function importTypeScript(path: string): Promise<Loaded> {
   let esbuild: typeof import("esbuild");
   try {
     esbuild = await import("esbuild");
@@ -57,19 +49,25 @@ async function importTypeScript(path: string): Promise<unknown> {
   }
 }
 
-export async function loadDefinitions(file: string): Promise<unknown[]> {
+export async function loadDefinitions(file: string): Promise<DefinitionsDocument> {
   const path = resolve(file);
   const ext = extname(path).toLowerCase();
   if (ext === ".json") {
     const text = await readFile(path, "utf8").catch((e) => { throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`); });
     try {
-      return normalize(JSON.parse(text), file);
+      return definitionsOf(JSON.parse(text), file);
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
     }
   }
-  if (JS.has(ext)) return normalize(await importModule(path).catch((e) => { throw new UsageError(`cannot load ${file}: ${(e as Error).message}`); }), file);
-  if (TS.has(ext)) return normalize(await importTypeScript(path), file);
+  if (JS.has(ext)) {
+    const m = await importModule(path).catch((e) => { throw new UsageError(`cannot load ${file}: ${(e as Error).message}`); });
+    return definitionsOf(m.value, file, m.source);
+  }
+  if (TS.has(ext)) {
+    const m = await importTypeScript(path);
+    return definitionsOf(m.value, file, m.source);
+  }
   throw new UsageError(`${file}: expected a .json, .js, .mjs or .ts file`);
 }

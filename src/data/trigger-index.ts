@@ -23,6 +23,9 @@ export type IndexEntry = {
 /** A flow trigger listening to a flow's reports, as the index knows it. */
 export type FlowListener = { name: string; on: string[]; triggers: string[] | null };
 
+/** Sorts after every character a name can hold: `name >= q AND name < q + NAME_END` is the prefix `q`. */
+const NAME_END = "\u{10FFFF}";
+
 type Row = { name: string; type: string; status: string; display_name: string | null; registered_at: number; last_activity_at: number; stats: string; version: number };
 
 export class TriggerIndex {
@@ -31,26 +34,34 @@ export class TriggerIndex {
     readonly tenant: string,
   ) {}
 
-  /** GET /v1/triggers: newest first. */
+  /** Rows D1 reported read by this instance's queries (GET /v1/triggers answers it in a header). */
+  rowsRead = 0;
+
+  /**
+   * GET /v1/triggers: newest first. Every shape is one indexed read: `q` is a
+   * name range on the primary key, `subscribedBy` starts from the flow's live
+   * subscriptions (kept in list order, migration 0009), never a scan of the
+   * tenant's triggers.
+   */
   async list(filter: TriggerListFilter, limit: number, cursor?: string) {
     const c = decodeCursor(cursor);
-    const where = ["t.tenant = ?"];
-    const params: unknown[] = [this.tenant];
+    // rows come either from the triggers or, for subscribedBy, from the flow's subscriptions (s), in the same order
+    const order = filter.subscribedBy ? { at: "s.trigger_registered_at", name: "s.trigger_name" } : { at: "t.registered_at", name: "t.name" };
+    const where = filter.subscribedBy ? ["s.tenant = ?", "s.flow = ?", "s.removed = 0"] : ["t.tenant = ?"];
+    const params: unknown[] = filter.subscribedBy ? [this.tenant, filter.subscribedBy] : [this.tenant];
     if (filter.type) (where.push("t.type = ?"), params.push(filter.type));
     if (filter.status) (where.push("t.status = ?"), params.push(filter.status));
-    if (filter.q) (where.push("substr(t.name, 1, ?) = ?"), params.push(filter.q.length, filter.q));
-    if (filter.subscribedBy) {
-      where.push("EXISTS (SELECT 1 FROM subscriptions s WHERE s.tenant = t.tenant AND s.trigger_name = t.name AND s.flow = ? AND s.removed = 0)");
-      params.push(filter.subscribedBy);
-    }
-    if (c) (where.push("(t.registered_at < ? OR (t.registered_at = ? AND t.name < ?))"), params.push(c[0], c[0], c[1]));
-    const { results } = await this.db
+    if (filter.q) (where.push("t.name >= ? AND t.name < ?"), params.push(filter.q, filter.q + NAME_END));
+    if (c) (where.push(`(${order.at} < ? OR (${order.at} = ? AND ${order.name} < ?))`), params.push(c[0], c[0], c[1]));
+    const from = filter.subscribedBy ? "subscriptions s JOIN triggers t ON t.tenant = s.tenant AND t.name = s.trigger_name" : "triggers t";
+    const { results, meta } = await this.db
       .prepare(
         `SELECT t.name, t.type, t.status, t.display_name, t.registered_at, t.last_activity_at, t.stats, t.version
-         FROM triggers t WHERE ${where.join(" AND ")} ORDER BY t.registered_at DESC, t.name DESC LIMIT ?`,
+         FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order.at} DESC, ${order.name} DESC LIMIT ?`,
       )
       .bind(...params, limit + 1)
       .all<Row>();
+    this.rowsRead += Number(meta?.rows_read ?? 0);
     const page = results.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -121,16 +132,21 @@ export class TriggerIndex {
       );
   }
 
-  /** Upserts a subscription row (version-guarded; a newer tombstone wins). */
-  upsertSubscription(trigger: string, s: { flow: string; mode: string; targetType: string; subscribedAt: number; version: number }): D1PreparedStatement {
+  /**
+   * Upserts a subscription row (version-guarded; a newer tombstone wins). It
+   * carries its trigger's registeredAt, so `subscribedBy` lists in order from it.
+   */
+  upsertSubscription(
+    trigger: string, s: { flow: string; mode: string; targetType: string; subscribedAt: number; version: number; triggerRegisteredAt?: number },
+  ): D1PreparedStatement {
     return this.db
       .prepare(
-        `INSERT INTO subscriptions (tenant, trigger_name, flow, mode, target_type, subscribed_at, version, removed) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+        `INSERT INTO subscriptions (tenant, trigger_name, flow, mode, target_type, subscribed_at, version, removed, trigger_registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
          ON CONFLICT (tenant, trigger_name, flow) DO UPDATE SET mode = excluded.mode, target_type = excluded.target_type,
-           subscribed_at = excluded.subscribed_at, version = excluded.version, removed = 0
+           subscribed_at = excluded.subscribed_at, version = excluded.version, removed = 0, trigger_registered_at = excluded.trigger_registered_at
          WHERE excluded.version >= subscriptions.version`,
       )
-      .bind(this.tenant, trigger, s.flow, s.mode, s.targetType, s.subscribedAt, s.version);
+      .bind(this.tenant, trigger, s.flow, s.mode, s.targetType, s.subscribedAt, s.version, s.triggerRegisteredAt ?? 0);
   }
 
   /** Marks a subscription removed (a tombstone, so an older upsert applied later changes nothing). */

@@ -146,3 +146,33 @@ export function matches(expr: MatchExpr, doc: unknown): boolean {
   }
   return true;
 }
+
+/** What a waiter can be found by: one path whose expected value is a plain scalar (compared with ===). */
+export type EqualityProbe = { path: string; key: string };
+
+const isScalar = (v: unknown): v is string | number | boolean | null =>
+  v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+
+/**
+ * The key a scalar is found by (its JSON), or null for anything else; the
+ * same for a literal and for the value a fire holds, so equal keys mean `===`.
+ * @example scalarKey("J1") // '"J1"'
+ */
+export function scalarKey(v: unknown): string | null {
+  return isScalar(v) ? JSON.stringify(Object.is(v, -0) ? 0 : v) : null;
+}
+
+/**
+ * A path of `expr` every matching document must hold a given scalar at (the
+ * first such path in sorted order), or null when there is none (every pair is
+ * an operator, an object or an array). A document that does not hold
+ * `probe.key` at `probe.path` cannot match, so matchers can be looked up by it.
+ * @example equalityProbe({ "data.n": { $gt: 1 }, "data.jobId": "J1" }) // { path: "data.jobId", key: '"J1"' }
+ */
+export function equalityProbe(expr: MatchExpr): EqualityProbe | null {
+  for (const path of Object.keys(expr).sort()) {
+    const key = scalarKey(expr[path]);
+    if (key !== null) return { path, key };
+  }
+  return null;
+}

@@ -14,11 +14,13 @@ export type LogFields = {
   group?: string; items?: number; fired?: number; deliveries?: number; scheduledFor?: number; failures?: number;
   /** an internal error's message (never a payload or a secret) */
   error?: string; event?: string; until?: number | null;
+  /** an outbox row's key (`d1:…`, `run:<runId>:<step>`, `flow:<deliveryId>:<status>`, `token:…`) */
+  key?: string; nextAt?: number;
 };
 
 export type LogEvent =
   | "request" | "fire" | "schedule.fired" | "schedule.missed" | "delivery" | "callback" | "webhook.refused" | "poll" | "await"
-  | "lane" | "after_commit.failed";
+  | "lane" | "after_commit.failed" | "outbox.retry";
 
 type Level = "info" | "warn" | "error";
 const RANK: Record<string, number> = { info: 0, warn: 1, error: 2, none: 3 };

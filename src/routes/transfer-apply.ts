@@ -121,9 +121,10 @@ export async function runTransfer(store: TenantStore, incoming: Incoming[], prob
       if (s.register === "create" || s.register === "update") {
         let r: { previousPath: string | null };
         try {
-          r = await rpc(obj.register(store.tenant, s.name, s.def, null));
+          r = await rpc(obj.register(store.tenant, s.name, s.def, null, s.registeredAt ?? null));
         } catch (e) {
-          if (claimed.has(s.name)) await store.paths.release(claimed.get(s.name)!, s.name);
+          // released only when the object refused (it surely did not commit); see routes/triggers.ts
+          if (claimed.has(s.name) && e instanceof AppError) await store.paths.release(claimed.get(s.name)!, s.name);
           throw e;
         }
         if (r.previousPath && r.previousPath !== s.path) await store.paths.release(r.previousPath, s.name);

@@ -60,7 +60,7 @@ transfer.openapi(
     for (const t of legacy.triggers) {
       if (t.status === "deprecated") ignored.push({ name: t.name, field: "status", reason: "Signalbox has no deprecated status: imported active" });
     }
-    const { incoming, problems } = validateDefinitions(legacy.triggers, { source: "import", ...checks });
+    const { incoming, problems } = validateDefinitions(legacy.triggers, { source: "import", ...checks, registeredAt: true });
     const all: Problem[] = [...legacy.problems.map((p) => ({ ...p, kind: "invalid" as const })), ...problems];
     // a subscription given a target since an earlier run keeps it (the legacy doc has none to offer)
     const summary = await runTransfer(c.var.store, incoming, all, { kind: "import", keepTargets: true }, dryRun);

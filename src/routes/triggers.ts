@@ -31,7 +31,9 @@ triggers.openapi(
     try {
       r = await rpc(store.trigger(name).register(store.tenant, name, def, ifMatch(c)));
     } catch (e) {
-      if (claimed && path) await store.paths.release(path, name);
+      // Only the object's own refusal (an AppError) says it did not commit; after a transport
+      // failure it may have, and its projection re-applies the path: the claim stays.
+      if (claimed && path && e instanceof AppError) await store.paths.release(path, name);
       throw e;
     }
     if (r.previousPath && r.previousPath !== path) await store.paths.release(r.previousPath, name);
@@ -70,7 +72,10 @@ triggers.openapi(
   }),
   async (c) => {
     const { limit, cursor, ...filter } = c.req.valid("query");
-    return reply(c, await c.var.store.index.list(filter, limit, cursor), 200);
+    const index = c.var.store.index;
+    const page = await index.list(filter, limit, cursor);
+    c.header("x-signalbox-d1-rows-read", String(index.rowsRead));
+    return reply(c, page, 200);
   },
 );
 

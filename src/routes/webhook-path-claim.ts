@@ -8,11 +8,14 @@
 import { AppError, isRpcFailure } from "../errors";
 import type { TenantStore } from "../data/tenant-store";
 import { CLAIM_GRACE_MS } from "../data/webhook-paths";
+import { forgetRoute } from "./webhook-route-cache";
 
 /** Claims `path` for `name`; 409 when another trigger holds it. Returns whether this call made a new claim. */
 export async function claimWebhookPath(store: TenantStore, path: string, name: string): Promise<boolean> {
   const now = Date.now();
   const { owner, claimedAt } = await store.paths.claim(path, name, now);
+  // a request that just found this path unknown must not keep answering 404 here
+  forgetRoute(store.tenant, path);
   if (owner === name) return claimedAt === now;
   const taken = () => new AppError(409, "webhook_path_taken", `Webhook path '${path}' belongs to trigger '${owner}'`);
   if (now - claimedAt < CLAIM_GRACE_MS) throw taken();

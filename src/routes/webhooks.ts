@@ -1,6 +1,7 @@
 /**
  * Public webhook ingress: {METHOD} /webhooks/{tenant}/{path}. The index maps
- * the path to a trigger (cached briefly in the isolate); the object re-checks
+ * the path to a trigger (cached briefly in the isolate, unknown paths too:
+ * ./webhook-route-cache.ts); the object re-checks
  * that the path is still its own, verifies the request and stores it before
  * the 202. The body is read only up to the trigger's maxBodyBytes.
  */
@@ -11,36 +12,16 @@ import { isValidTenant, isValidWebhookPath } from "../domain/names";
 import { TenantStore } from "../data/tenant-store";
 import type { IngestAnswer } from "../contracts/rpc";
 import { readLimited } from "./json-body";
-import { HARD_MAX_BODY } from "../contracts/limits";
+import { resolveRoute } from "./webhook-route-cache";
 
 export const webhooks = new Hono<AppEnv>();
-
-type Route = { name: string; methods: string[] | null; maxBody: number; at: number };
-const CACHE_MS = 5_000;
-const routes = new Map<string, Route>();
-
-async function resolve(store: TenantStore, path: string, fresh: boolean): Promise<Route | null> {
-  const key = `${store.tenant}/${path}`;
-  const hit = routes.get(key);
-  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit;
-  const r = await store.paths.route(path);
-  if (!r) {
-    routes.delete(key);
-    return null;
-  }
-  // methods and the body cap are what the index knows (null: not projected yet; the object decides)
-  const route = { name: r.name, methods: r.methods, maxBody: Math.min(r.maxBody ?? HARD_MAX_BODY, HARD_MAX_BODY), at: Date.now() };
-  if (routes.size > 10_000) routes.clear();
-  routes.set(key, route);
-  return route;
-}
 
 webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   const tenant = c.req.param("tenant");
   const path = c.req.param("path");
   if (!isValidTenant(tenant) || !isValidWebhookPath(path)) throw new AppError(404, "not_found", "Unknown webhook");
   const store = new TenantStore(c.env, tenant);
-  let route = await resolve(store, path, false);
+  let route = await resolveRoute(store, path, false);
   if (!route) throw new AppError(404, "not_found", "Unknown webhook");
   if (route.methods && !route.methods.includes(c.req.method)) {
     throw new AppError(405, "method_not_allowed", `Method ${c.req.method} is not allowed here`, undefined, { Allow: route.methods.join(", ") });
@@ -65,7 +46,7 @@ webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   let answer = unwrap((await store.trigger(route.name).ingestWebhook(req)) as IngestAnswer | RpcFailure);
   if (answer.kind === "not_mine") {
     // The index lagged a path change: resolve again, once, from D1.
-    route = await resolve(store, path, true);
+    route = await resolveRoute(store, path, true);
     if (!route) throw new AppError(404, "not_found", "Unknown webhook");
     answer = unwrap((await store.trigger(route.name).ingestWebhook(req)) as IngestAnswer | RpcFailure);
     if (answer.kind === "not_mine") throw new AppError(404, "not_found", "Unknown webhook");

@@ -191,3 +191,19 @@ export default [a];
   assert.deepEqual(r.unchanged, ["cli.sync.a"]);
   assert.equal((await sb.api("GET", "/v1/triggers/cli.sync.b")).json.status, "retired");
 });
+
+test("sync: a file's own source wins over the default; --source wins over the file's", { timeout: 60_000 }, async () => {
+  const file = join(dir, "billing.json");
+  await writeFile(file, JSON.stringify({ source: "billing-service", triggers: [{ name: "cli.src.a", type: "event" }] }));
+  const own = await cli(["sync", file, "--json"]);
+  assert.equal(own.code, 0, own.stderr);
+  assert.deepEqual(JSON.parse(own.stdout).created, ["cli.src.a"]);
+  assert.equal((await sb.api("GET", "/v1/triggers/cli.src.a")).json.source, "billing-service");
+
+  await writeFile(file, JSON.stringify({ source: "billing-service", triggers: [{ name: "cli.src.b", type: "event" }] }));
+  const flagged = await cli(["sync", file, "--source", "payments", "--json"]);
+  assert.equal(flagged.code, 0, flagged.stderr);
+  assert.equal((await sb.api("GET", "/v1/triggers/cli.src.b")).json.source, "payments");
+  // the file's source is the one pruned: cli.src.a (billing-service) is not touched by a sync of payments
+  assert.equal((await sb.api("GET", "/v1/triggers/cli.src.a")).json.status, "active");
+});

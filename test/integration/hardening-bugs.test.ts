@@ -60,23 +60,29 @@ describe("webhook path ownership", () => {
     expect((await call("PUT", `/v1/triggers/${uniq("mv")}`, { type: "webhook", webhook: { path: p4, auth: { type: "none" } } })).status).toBe(409);
   });
 
-  it("a projection row that can never apply does not block the others, and is parked after its attempts", async () => {
-    const name = uniq("poison");
-    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+  it("an RPC failure after the object committed keeps the path's claim: the trigger keeps receiving, nobody else takes it", async () => {
+    const path = pathOf(uniq("lost"));
+    const name = uniq("lost");
     const stub = triggerStub("acme", name);
-    // a row whose statement D1 refuses (NOT NULL mode), queued before the entry's
-    await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`INSERT INTO outbox (key, payload, rev, attempts, next_at) VALUES ('d1:1:sub:bad', ?, 1, 0, 0)`, JSON.stringify({ op: "sub", flow: "bad", mode: null, targetType: "http", subscribedAt: 0, version: 9 })));
-    await call("PUT", `/v1/triggers/${name}`, { type: "event", displayName: "lands anyway" });
-    const row = await env.DB.prepare(`SELECT display_name FROM triggers WHERE tenant = 'acme' AND name = ?`).bind(name).first<any>();
-    expect(row.display_name).toBe("lands anyway");
-    for (let i = 0; i < 25; i++) {
-      await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`UPDATE outbox SET next_at = 0 WHERE key = 'd1:1:sub:bad' AND next_at < 9007199254740991`));
-      await runDurableObjectAlarm(stub);
-    }
-    const bad = await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`SELECT attempts, next_at, last_error FROM outbox WHERE key = 'd1:1:sub:bad'`).one());
-    expect(bad.attempts).toBe(20);
-    expect(bad.next_at).toBe(Number.MAX_SAFE_INTEGER); // parked: no longer retried, no longer arms the alarm
-    expect(bad.last_error).toMatch(/NOT NULL|constraint/i);
+    // the registration commits, then the call fails on its way back (as a reset or a lost connection would)
+    await inObject(stub, (o: any) => { o.project = async () => { throw new Error("injected: connection lost after commit"); }; });
+    const r = await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    expect(r.status).toBe(500);
+    await inObject(stub, (o: any) => { delete o.project; });
+    expect((await call("GET", `/v1/triggers/${name}`)).body.webhook.path).toBe(path);
+    expect((await hook("acme", path, "{}")).status).toBe(202);
+    const other = await call("PUT", `/v1/triggers/${uniq("lost")}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe("webhook_path_taken");
+  });
+
+  it("a registration the object refuses releases the claim it made", async () => {
+    const path = pathOf(uniq("refused"));
+    const name = uniq("refused");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    // a type change is refused by the object (409) after the Worker claimed the path
+    expect((await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } })).status).toBe(409);
+    expect((await call("PUT", `/v1/triggers/${uniq("refused")}`, { type: "webhook", webhook: { path, auth: { type: "none" } } })).status).toBe(201);
   });
 });
 
@@ -161,6 +167,29 @@ describe("webhook inbox", () => {
     const s = await until(() => events(name, "trigger.skipped"), (e) => e.length === 1);
     expect(s[0].data).toMatchObject({ skipReason: "payload_too_large" });
     expect(s[0].data.payload).toBeUndefined();
+  });
+});
+
+describe("payload_too_large", () => {
+  it("a fire recorded as skipped (payload_too_large) has no delivery: nothing queued, nothing sent, nothing pending", async () => {
+    const name = uniq("esc2");
+    const path = pathOf(name);
+    await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    expect((await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: { type: "http", url: `http://127.0.0.1:${port}/hook/ok/${name}` } })).status).toBe(201);
+    expect((await call("PUT", `/v1/triggers/${name}/subscriptions/m`, { mode: "manual", target: { type: "http", url: `http://127.0.0.1:${port}/hook/ok/${name}-m` } })).status).toBe(201);
+    const r = await hook("acme", path, "\u0001".repeat(1024 * 1024 - 16), { "content-type": "text/plain" });
+    expect(r.status).toBe(202);
+    const [s] = await until(() => events(name, "trigger.skipped"), (e) => e.length === 1);
+    expect(s.data).toMatchObject({ skipReason: "payload_too_large" });
+    const fire = (await call("GET", `/v1/triggers/${name}/fires/${r.body.id}`)).body;
+    expect(fire).toMatchObject({ status: "skipped", skipReason: "payload_too_large", deliveries: [] });
+    // a normal fire after it is delivered; the skipped one never reached the flow
+    expect((await call("POST", `/v1/triggers/${name}/fire`, { data: { ok: 1 } })).status).toBe(202);
+    const stats = await until(() => call("GET", `/v1/triggers/${name}/stats`), (x) => x.body.delivered === 1);
+    expect(stats.body).toMatchObject({ delivered: 1, pending: 0 });
+    const log = await (await fetch(`http://127.0.0.1:${port}/log?contains=/hook/ok/${name}`)).json() as any[];
+    expect(log.map((l) => JSON.parse(l.body).data)).toEqual([{ ok: 1 }]);
+    expect(await inObject(triggerStub("acme", name), (o: any) => o.ctx.storage.sql.exec(`SELECT count(*) AS n FROM deliveries WHERE event_seq = ?`, s.seq).one().n)).toBe(0);
   });
 });
 

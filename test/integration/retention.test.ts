@@ -5,8 +5,9 @@
  */
 import { describe, it, expect, inject } from "vitest";
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { call, uniq, triggerStub, inObject, until } from "../helpers";
-import { CHUNK, runHousekeeping } from "../../durable-objects/trigger/housekeeping";
+import { CHUNK, MIN_PASS_GAP_MS, runHousekeeping } from "../../durable-objects/trigger/housekeeping";
 
 const port = inject("receiverPort");
 const DAY = 86_400_000;
@@ -47,7 +48,8 @@ describe("retention", () => {
     const keep = await call("POST", `/v1/triggers/${name}/fire`, { data: { recent: true } });
     expect(await count(stub, "events")).toBe(50_002); // registration, 50,000 old fires, the recent one
     // the first pass runs from the alarm, finds a full chunk and re-arms at once
-    await inObject(stub, (o: any) => o.ctx.storage.setAlarm(Date.now()));
+    // (set far ahead, then run: the runtime does not start it on its own while the test looks)
+    await inObject(stub, (o: any) => o.ctx.storage.setAlarm(Date.now() + 30 * DAY));
     await runDurableObjectAlarm(stub);
     expect(await inObject(stub, (o: any) => o.ctx.storage.getAlarm())).toBeLessThan(Date.now() + 1_000);
     expect(await count(stub, "events")).toBeLessThan(50_002);
@@ -114,6 +116,81 @@ describe("no idle wakes", () => {
     await runDurableObjectAlarm(stub);
     const later = await inObject(stub, (o: any) => o.ctx.storage.getAlarm());
     expect(later).toBeGreaterThan(Date.now() + 1.9 * DAY);
+  });
+});
+
+/** Writes `n` dedup keys with the given expiry (as a year of schedule occurrences or idempotency keys would). */
+function seedKeys(stub: any, prefix: string, n: number, expiresAt: number): Promise<void> {
+  return inObject(stub, (o: any) => {
+    o.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < n; i++) o.ctx.storage.sql.exec(`INSERT INTO dedup (key, event_id, seq, expires_at) VALUES (?, 'evt_x', 1, ?)`, `${prefix}${String(i).padStart(6, "0")}`, expiresAt);
+    });
+  });
+}
+
+/** Runs the alarm now (set far ahead first, so the runtime never runs it on its own meanwhile); answers the alarm it left. */
+async function alarmOnce(stub: any): Promise<number | null> {
+  await inObject(stub, (o: any) => o.ctx.storage.setAlarm(Date.now() + 30 * DAY));
+  await runDurableObjectAlarm(stub);
+  return inObject(stub, (o: any) => o.ctx.storage.getAlarm());
+}
+
+describe("housekeeping storms", () => {
+  it("5,000 live dedup keys (a year of occurrences): a pass that deletes one expired key does not come back for the live ones", async () => {
+    const name = uniq("keys");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    const stub = triggerStub("acme", name);
+    await seedKeys(stub, "occ:", 5_000, Date.now() + 400 * DAY);
+    await seedKeys(stub, "idem:", 1, Date.now() - 1_000); // due now
+    const alarm = await alarmOnce(stub);
+    expect(await count(stub, "dedup")).toBe(5_000);
+    // the next wake is the registration event's expiry (30 days), not a sweep of the live keys 10 ms later
+    expect(alarm).toBeGreaterThan(Date.now() + 29 * DAY);
+    // and when housekeeping is due again with nothing expired, it still does not loop
+    await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('housekeeping', '{"inboxGcId":0,"more":true}')`));
+    expect(await alarmOnce(stub)).toBeGreaterThan(Date.now() + 29 * DAY);
+  });
+
+  it("expired keys go a full chunk per pass, earliest first; only a full chunk brings the next pass at once", async () => {
+    const name = uniq("keys2");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    const stub = triggerStub("acme", name);
+    await seedKeys(stub, "a:", 3_000, Date.now() + 2 * DAY);
+    await seedKeys(stub, "b:", CHUNK * 2 + 500, Date.now() - DAY);
+    const passes = [];
+    for (let i = 0; i < 3; i++) passes.push(await inObject(stub, (o: any) => runHousekeeping(o.core)));
+    expect(passes).toEqual([{ more: true, removed: CHUNK }, { more: true, removed: CHUNK }, { more: false, removed: 500 }]);
+    expect(await count(stub, "dedup")).toBe(3_000);
+    // next due: when the first live key expires (the registration's stats push is not pending)
+    const due = await inObject(stub, (o: any) => { o.core.statsDueAt = null; return o.ctx.storage.sql.exec(`SELECT min(expires_at) AS t FROM dedup`).one().t; });
+    expect(await alarmOnce(stub)).toBe(due);
+  });
+
+  it("a pass that removed nothing writes nothing to D1", async () => {
+    const name = uniq("keys3");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    const stub = triggerStub("acme", name);
+    await inObject(stub, (o: any) => { o.core.statsDueAt = 0; });
+    await alarmOnce(stub); // the registration's stats push
+    const statsAt = () => env.DB.prepare(`SELECT stats_at FROM triggers WHERE tenant = 'acme' AND name = ?`).bind(name).first<any>().then((r) => r.stats_at);
+    const before = await statsAt();
+    await new Promise((r) => setTimeout(r, 5));
+    await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('housekeeping', '{"inboxGcId":0,"more":true}')`));
+    await alarmOnce(stub);
+    expect(await statsAt()).toBe(before);
+  });
+
+  it("an expired fire held by a queued delivery is looked at again a minute later, not in a loop", async () => {
+    const name = uniq("held");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event", config: { retentionDays: 1 } });
+    const stub = triggerStub("acme", name);
+    await seedOldFires(stub, 30, 3, 100);
+    await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, updated_at) VALUES (100, 1, 'dlv_x.2s.1.aaaaaa', 'f', 'queued', 0, 0, ?, 0)`, Date.now() + DAY));
+    await inObject(stub, (o: any) => { o.core.invalidate(); });
+    const alarm = await alarmOnce(stub);
+    expect(await count(stub, "events")).toBe(30); // nothing could go: the first fire still has a queued delivery
+    expect(MIN_PASS_GAP_MS).toBe(60_000);
+    expect(alarm).toBeGreaterThanOrEqual(Date.now() + 55_000);
   });
 });
 

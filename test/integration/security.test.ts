@@ -56,7 +56,7 @@ async function acmeView(name: string, flows: string[]) {
   const t = await call("GET", `/v1/triggers/${name}`);
   expect(t.status).toBe(200);
   const stats = (await call("GET", `/v1/triggers/${name}/stats`)).body;
-  const { firesLastHour: _f, p50DeliveryMs: _p50, p99DeliveryMs: _p99, rowsWritten: _rw, ...statsCore } = stats;
+  const { firesLastHour: _f, p50DeliveryMs: _p50, p99DeliveryMs: _p99, rowsWritten: _rw, rowsRead: _rr, outbox: _ob, ...statsCore } = stats;
   const fires = (await call("GET", `/v1/triggers/${name}/fires?limit=500`)).body;
   const flowSubs: Record<string, unknown> = {};
   for (const f of flows) flowSubs[f] = (await call("GET", `/v1/flows/${f}/subscriptions`)).body;

@@ -242,6 +242,24 @@ describe("POST /v1/import with format legacy-docs", () => {
     expect(dryAgain.body).toMatchObject({ created: [], updated: [], unchanged: names });
   });
 
+  it("an imported trigger keeps the legacy document's registeredAt (in its view and in the list order); a re-import changes nothing", async () => {
+    const name = uniq("legacy.reg");
+    const registeredAt = Date.UTC(2025, 10, 3, 8, 0, 0);
+    const doc = { format: "legacy-docs", triggers: [{ id: name, doc: { name, type: "event", scope: "flow", registeredAt } }] };
+    const r = await call("POST", "/v1/import", doc);
+    expect(r.status).toBe(200);
+    expect(r.body.created).toEqual([name]);
+    expect(r.body.ignored.filter((i: any) => i.name === name)).toEqual([]);
+    const t = (await call("GET", `/v1/triggers/${name}`)).body;
+    expect(t.registeredAt).toBe(registeredAt);
+    expect(t.lastActivityAt).toBeGreaterThan(registeredAt);
+    const listed = (await call("GET", `/v1/triggers?q=${name}`)).body.triggers;
+    expect(listed).toEqual([expect.objectContaining({ name, registeredAt })]);
+    const again = await call("POST", "/v1/import", doc);
+    expect(again.body).toMatchObject({ created: [], updated: [], unchanged: [name] });
+    expect((await call("GET", `/v1/triggers/${name}`)).body).toMatchObject({ registeredAt, version: t.version });
+  });
+
   it("a legacy document with problems answers 400 with each of them and imports nothing", async () => {
     const name = uniq("legacy.bad");
     const doc = {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { DEFAULT_RETRY, classifyResponse, decideAttempt, nextDelaySeconds, parseRetryAfter, shouldGiveUp } from "../../src/domain/backoff";
+import { backoffOf, OUTBOX_MAX_BACKOFF_MS } from "../../src/domain/outbox-backoff";
 
 describe("classifyResponse", () => {
   it("delivers 2xx", () => {
@@ -92,5 +93,14 @@ describe("decideAttempt", () => {
   it("Retry-After is honoured within the policy's cap", () => {
     expect(decideAttempt(429, 30, 1, policy, 0)).toEqual({ status: "retry", delaySeconds: 30 });
     expect(decideAttempt(429, 3600, 1, policy, 0)).toEqual({ status: "retry", delaySeconds: 60 });
+  });
+});
+
+describe("outbox backoff", () => {
+  it("doubles from a second and stays at the cap for as long as a row fails (never parked)", () => {
+    expect([0, 1, 2, 3].map(backoffOf)).toEqual([1000, 2000, 4000, 8000]);
+    expect(backoffOf(8)).toBe(256_000);
+    for (const n of [9, 20, 100, 10_000]) expect(backoffOf(n)).toBe(OUTBOX_MAX_BACKOFF_MS);
+    expect(OUTBOX_MAX_BACKOFF_MS).toBe(300_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { getPath, matches, validateMatch } from "../../src/domain/match";
+import { equalityProbe, getPath, matches, scalarKey, validateMatch } from "../../src/domain/match";
 
 const fire = {
   trigger: "stripe.payment.succeeded",
@@ -119,5 +119,37 @@ describe("validateMatch", () => {
   });
   it("reports every problem", () => {
     expect(validateMatch({ a: { $gt: "x" }, b: { $bogus: 1 }, c: "ok" })).toHaveLength(2);
+  });
+});
+
+describe("equalityProbe and scalarKey", () => {
+  it("picks the first path (sorted) whose expected value is a scalar literal", () => {
+    expect(equalityProbe({ "data.z": 1, "data.a": "x" })).toEqual({ path: "data.a", key: '"x"' });
+    expect(equalityProbe({ "data.n": { $gt: 1 }, "data.ok": false })).toEqual({ path: "data.ok", key: "false" });
+    expect(equalityProbe({ "data.v": null })).toEqual({ path: "data.v", key: "null" });
+  });
+
+  it("has none when every pair is an operator, an object or an array (those waiters are checked on every fire)", () => {
+    expect(equalityProbe({})).toBeNull();
+    expect(equalityProbe({ "data.n": { $gte: 2 }, "data.o": { a: 1 }, "data.l": [1] })).toBeNull();
+  });
+
+  it("keys scalars so that equal keys mean the match's equality", () => {
+    expect(scalarKey(7)).toBe(scalarKey(7.0));
+    expect(scalarKey(0)).toBe(scalarKey(-0));
+    expect(scalarKey("7")).not.toBe(scalarKey(7));
+    expect(scalarKey(null)).not.toBe(scalarKey("null"));
+    expect(scalarKey({})).toBeNull();
+    expect(scalarKey([1])).toBeNull();
+    expect(scalarKey(undefined)).toBeNull();
+  });
+
+  it("a document matches a probed expression only if it holds the probe's key at its path", () => {
+    const expr = { "data.jobId": "J1", "data.n": { $gt: 1 } };
+    const probe = equalityProbe(expr)!;
+    for (const doc of [{ data: { jobId: "J1", n: 2 } }, { data: { jobId: "J1", n: 0 } }, { data: { jobId: "J2", n: 2 } }, { data: {} }]) {
+      const at = getPath(doc, probe.path);
+      if (matches(expr, doc)) expect(at.found && scalarKey(at.value)).toBe(probe.key);
+    }
   });
 });

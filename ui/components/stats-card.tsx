@@ -30,6 +30,11 @@ export function StatsCard({ stats }: { stats: DetailedStats }) {
       <p class="muted small-text">
         Last fire: <Time at={stats.lastFiredAt ?? null} empty="never" />
       </p>
+      {stats.outbox && stats.outbox.failing > 0 ? (
+        <p class="tone-warn small-text" role="status" data-stat="outboxFailing">
+          {countText(stats.outbox.failing)} index update or notice failing, retried ({stats.outbox.maxAttempts} attempts){stats.outbox.lastError ? `: ${stats.outbox.lastError}` : ""}
+        </p>
+      ) : null}
       <h3>Fires and failures, last 12 h</h3>
       <HistoryChart history={stats.history} />
     </section>

@@ -1,7 +1,8 @@
 /**
  * The `dedup` table: idempotency keys, provider delivery ids and schedule
  * occurrence keys, each with the fire it recorded and when it expires.
- * Expired keys are swept in key order, a bounded chunk at a time.
+ * Expired keys are swept earliest first through an index on `expires_at`,
+ * a bounded chunk at a time.
  */
 import type { Core } from "../core";
 
@@ -28,17 +29,15 @@ export function seqOfKey(core: Core, key: string, eventId: string): number | nul
 }
 
 /**
- * Examines up to `chunk` keys after `afterKey` (in key order), deletes the
- * expired ones and reports where it stopped (null: the end was reached) and
- * the earliest expiry among the keys it kept.
+ * Deletes up to `chunk` expired keys, earliest expiry first. It reads only
+ * keys that expired (the `dedup_by_expiry` index), so live keys cost nothing
+ * however many there are. Returns how many it deleted.
  */
-export function sweepKeys(core: Core, afterKey: string, chunk: number, now: number): { deleted: number; nextKey: string | null; earliestKept: number | null } {
-  const rows = core.sql.all<{ key: string; expires_at: number }>(`SELECT key, expires_at FROM dedup WHERE key > ? ORDER BY key LIMIT ?`, afterKey, chunk);
-  let deleted = 0;
-  let earliest: number | null = null;
-  for (const r of rows) {
-    if (r.expires_at <= now) deleted += core.sql.run(`DELETE FROM dedup WHERE key = ?`, r.key);
-    else earliest = earliest === null ? r.expires_at : Math.min(earliest, r.expires_at);
-  }
-  return { deleted, nextKey: rows.length === chunk ? rows[rows.length - 1].key : null, earliestKept: earliest };
+export function sweepExpiredKeys(core: Core, now: number, chunk: number): number {
+  return core.sql.run(`DELETE FROM dedup WHERE key IN (SELECT key FROM dedup WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`, now, chunk);
+}
+
+/** When the first key expires (one index read), or null when there is none. */
+export function earliestKeyExpiry(core: Core): number | null {
+  return core.sql.one<{ t: number | null }>(`SELECT min(expires_at) AS t FROM dedup`)?.t ?? null;
 }

@@ -1,28 +1,70 @@
-/** The `waiters` table: event awaits of runs waiting for this trigger (not subscriptions: they never show on the trigger). */
+/**
+ * The `waiters` table: event awaits of runs waiting for this trigger (not
+ * subscriptions: they never show on the trigger). Each waiter keeps the
+ * equality probe of its match (a path and the scalar it must hold, see
+ * src/domain/match.ts), indexed, so a fire reads only the waiters it could
+ * match: those whose probe it holds, and those without a probe.
+ */
+import { equalityProbe } from "../../../src/domain/match";
 import type { Core } from "../core";
 
 export type WaiterRow = { run_id: string; step: string; match: string; expires_at: number };
 
-export function putWaiter(core: Core, runId: string, step: string, match: unknown, expiresAt: number): void {
-  core.sql.run(`INSERT OR REPLACE INTO waiters (run_id, step, match, expires_at) VALUES (?, ?, ?, ?)`, runId, step, JSON.stringify(match), expiresAt);
-  core.waiterCount = undefined;
+/** The probe paths in use, per object (a superset is harmless: one lookup that finds nothing). */
+const pathsOf = new WeakMap<Core, Set<string>>();
+
+export function putWaiter(core: Core, runId: string, step: string, match: Record<string, unknown>, expiresAt: number): void {
+  const probe = equalityProbe(match);
+  core.sql.run(
+    `INSERT INTO waiters (run_id, step, match, expires_at, probe_path, probe_value) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, step) DO UPDATE SET match = excluded.match, expires_at = excluded.expires_at, probe_path = excluded.probe_path, probe_value = excluded.probe_value`,
+    runId, step, JSON.stringify(match), expiresAt, probe?.path ?? null, probe?.key ?? null,
+  );
+  if (probe) pathsOf.get(core)?.add(probe.path);
 }
 
 export function deleteWaiter(core: Core, runId: string, step: string): void {
   core.sql.run(`DELETE FROM waiters WHERE run_id = ? AND step = ?`, runId, step);
-  core.waiterCount = undefined;
 }
 
-export function waiterCount(core: Core): number {
-  core.waiterCount ??= core.sql.one<{ n: number }>(`SELECT count(*) AS n FROM waiters`)!.n;
-  return core.waiterCount;
+/** The distinct probe paths, one index step each (loaded once per object start). */
+function probePaths(core: Core): Set<string> {
+  let paths = pathsOf.get(core);
+  if (paths) return paths;
+  paths = new Set();
+  for (let after = ""; ; ) {
+    const r = core.sql.one<{ p: string }>(`SELECT probe_path AS p FROM waiters WHERE probe_path > ? ORDER BY probe_path LIMIT 1`, after);
+    if (!r) break;
+    paths.add(r.p);
+    after = r.p;
+  }
+  pathsOf.set(core, paths);
+  return paths;
 }
 
-export function allWaiters(core: Core): WaiterRow[] {
-  return core.sql.all<WaiterRow>(`SELECT * FROM waiters`);
+/**
+ * The waiters a document could match: those whose probe it holds (`keyAt`
+ * gives the document's scalar key at a path, or null), and those without a
+ * probe. Index reads only: with no candidate it reads no row.
+ */
+export function candidateWaiters(core: Core, keyAt: (path: string) => string | null): WaiterRow[] {
+  const out = core.sql.all<WaiterRow>(`SELECT run_id, step, match, expires_at FROM waiters WHERE probe_path IS NULL`);
+  for (const path of probePaths(core)) {
+    const key = keyAt(path);
+    if (key !== null) out.push(...core.sql.all<WaiterRow>(`SELECT run_id, step, match, expires_at FROM waiters WHERE probe_path = ? AND probe_value = ?`, path, key));
+  }
+  return out;
 }
 
-/** Waiters that have not expired yet (an expired one lingers until a fire drops it). */
+/** Fills the probe of waiters stored before probes existed (a schema migration, once). */
+export function backfillProbes(sql: Core["sql"]): void {
+  for (const w of sql.all<{ run_id: string; step: string; match: string }>(`SELECT run_id, step, match FROM waiters`)) {
+    const probe = equalityProbe(JSON.parse(w.match) as Record<string, unknown>);
+    if (probe) sql.run(`UPDATE waiters SET probe_path = ?, probe_value = ? WHERE run_id = ? AND step = ?`, probe.path, probe.key, w.run_id, w.step);
+  }
+}
+
+/** Waiters that have not expired yet (an expired one lingers until its run removes it or a fire it could match drops it). */
 export function openWaiterCount(core: Core, now: number): number {
   return core.sql.one<{ n: number }>(`SELECT count(*) AS n FROM waiters WHERE expires_at > ?`, now)!.n;
 }

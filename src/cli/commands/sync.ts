@@ -1,11 +1,13 @@
 /**
  * `signalbox sync <file>`: validates the definitions locally with the very
  * checks POST /v1/sync runs (src/domain/transfer), then sends them and
- * prints the diff. Problems, local or from the server's 400, exit 3.
+ * prints the diff. The source is `--source`, else the file's own `source`,
+ * else `code`. Problems, local or from the server's 400, exit 3.
  */
 import { validateDefinitions } from "../../domain/transfer/validate";
 import { loadDefinitions } from "../load-definitions";
-import { InvalidDefinitions, UsageError, type Out } from "../output";
+import { syncSource } from "../definitions-document";
+import { InvalidDefinitions, type Out } from "../output";
 import type { Command } from "./types";
 import type { Schemas } from "../../../client/client";
 
@@ -21,9 +23,9 @@ export const syncCommand: Command = {
   options: { "dry-run": { type: "boolean" }, prune: { type: "boolean" }, adopt: { type: "boolean" }, source: { type: "string" } },
   positionals: ["file"],
   async run({ args, flags, client, out }) {
-    const source = (flags.source as string | undefined) ?? "code";
-    if (source === "api" || source === "import") throw new UsageError("--source api and import are not sync sources");
-    const triggers = await loadDefinitions(args[0]);
+    const file = await loadDefinitions(args[0]);
+    const source = syncSource(flags.source as string | undefined, file.source);
+    const triggers = file.triggers;
     const { problems } = validateDefinitions(triggers, { source });
     if (problems.length) throw new InvalidDefinitions(problems.map(({ name, path, message }) => ({ name, path, message })));
     const r = await client.sync({ source, triggers: triggers as never, prune: flags.prune === true, adopt: flags.adopt === true }, { dryRun: flags["dry-run"] === true });

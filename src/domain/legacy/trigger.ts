@@ -17,7 +17,6 @@ const SCHEMA_KEYWORDS = ["$schema", "$ref", "type", "properties", "items", "enum
 /** Why each legacy field without an equivalent is left out. */
 const NO_EQUIVALENT: Record<string, string> = {
   source: 'imported triggers have source "import"',
-  registeredAt: "Signalbox sets registeredAt when the trigger is created",
   transform: "a transform function has no JSON form; use transform.pick",
   lastActivityAt: "kept by Signalbox itself",
   stats: "kept by Signalbox itself",
@@ -89,13 +88,18 @@ export function mapLegacyTrigger(id: unknown, doc: unknown): TriggerMapping {
     else part("schedule", mapLegacySchedule(doc.schedule, doc.data), "schedule");
   }
   if (doc.config !== undefined) part("config", mapLegacyConfig(doc.config), "config");
+  // the trigger keeps when it was first registered: an import that creates it sets this registeredAt
+  if (doc.registeredAt !== undefined) {
+    if (isEpochMs(doc.registeredAt)) def.registeredAt = doc.registeredAt;
+    else ignored.push({ field: "registeredAt", reason: "not a time in epoch milliseconds: Signalbox sets registeredAt when the trigger is created" });
+  }
   if (isObject(doc.ui)) def.ui = doc.ui;
   if (doc.schema !== undefined) {
     if (doc.schema === true || (isObject(doc.schema) && SCHEMA_KEYWORDS.some((k) => k in (doc.schema as object)))) def.schema = doc.schema;
     else ignored.push({ field: "schema", reason: "not a JSON Schema (a zod schema has no JSON form)" });
   }
 
-  const mapped = new Set(["name", "type", "scope", "status", "displayName", "description", "config", "schema"]);
+  const mapped = new Set(["name", "type", "scope", "status", "displayName", "description", "config", "schema", "registeredAt"]);
   if (type === "webhook" && webhookKey) mapped.add(webhookKey);
   if (type === "schedule") mapped.add("schedule").add("data");
   if (isObject(doc.ui)) mapped.add("ui");
@@ -106,6 +110,9 @@ export function mapLegacyTrigger(id: unknown, doc: unknown): TriggerMapping {
   if (problems.length > 0) return { kind: "mapped", name, ignored, problems };
   return { kind: "mapped", name, trigger: { ...def, subscriptions: {} } as MappedTrigger, ignored, problems };
 }
+
+/** A whole number of milliseconds since 1970 that a Date can hold. */
+const isEpochMs = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= 8.64e15;
 
 function otherTypeReason(key: string, type: string | undefined): string | undefined {
   if (key === "webhook" || key === "endpoint") return `only webhook triggers have a webhook (this one is ${type ?? "untyped"})`;

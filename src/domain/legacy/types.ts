@@ -31,6 +31,8 @@ export type MappedTrigger = {
   name: string;
   type: "event" | "manual" | "webhook" | "schedule";
   status?: "active" | "retired" | "deprecated";
+  /** when the legacy store registered it (epoch ms): kept by the import that creates it */
+  registeredAt?: number;
   subscriptions: Record<string, MappedSubscription>;
   [field: string]: unknown;
 };

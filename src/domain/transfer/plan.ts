@@ -59,7 +59,10 @@ export function planTransfer(input: PlanInput): Plan {
     const register: Change = !cur ? "create" : hasPlainSecret(t.def as Record<string, unknown>) ? (preview ? (preview.trigger ? "update" : "none") : "check") : sameJson(cur.def, t.def) ? "none" : "update";
     const curRetired = cur?.status === "retired";
     const status = t.status === "retired" && !curRetired ? "retire" : t.status === "active" && curRetired ? "reactivate" : null;
-    steps.push({ name: t.name, register, def: t.def, status, retireReason, subscriptions, path, previousPath: (cur?.def.webhook as { path?: string } | undefined)?.path ?? null });
+    steps.push({
+      name: t.name, register, def: t.def, status, retireReason, subscriptions, path, previousPath: (cur?.def.webhook as { path?: string } | undefined)?.path ?? null,
+      ...(register === "create" && t.registeredAt !== undefined ? { registeredAt: t.registeredAt } : {}),
+    });
   }
   const names = new Set(incoming.map((t) => t.name));
   const prune = mode.kind === "sync" && mode.prune ? (input.owned ?? []).filter((n) => !names.has(n)).sort() : [];

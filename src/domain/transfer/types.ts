@@ -9,7 +9,11 @@ export type Problem = { name: string; path: string; message: string; kind: "inva
 export type IncomingSubscription = { flow: string; body: SubscriptionDef; redactedSecret: boolean };
 
 /** An incoming definition, validated: the PUT body (its `source` set by the caller), the wanted status, its subscriptions. */
-export type Incoming = { name: string; def: TriggerDef; status: "active" | "retired"; subscriptions: IncomingSubscription[] };
+export type Incoming = {
+  name: string; def: TriggerDef; status: "active" | "retired"; subscriptions: IncomingSubscription[];
+  /** legacy import: when the trigger was first registered (epoch ms); used when the import creates it */
+  registeredAt?: number;
+};
 
 /** A subscription as export shows it. */
 export type ExportedSubscription = { mode: string; target: Record<string, unknown>; retry: Record<string, unknown> };
@@ -47,6 +51,8 @@ export type TriggerStep = {
   /** the webhook path it will hold, and the one it holds now */
   path: string | null;
   previousPath: string | null;
+  /** the registeredAt a created trigger keeps (legacy import) */
+  registeredAt?: number;
 };
 
 export type Plan = {

@@ -24,6 +24,8 @@ export type ValidateOptions = {
   checkTarget?: (target: TargetDef) => { path: string; message: string } | null;
   /** a check of a definition against the deployment (poll URL); each field (e.g. "poll.url") and why */
   checkDefinition?: (def: TriggerDef) => { path: string; message: string }[];
+  /** legacy import: a definition may carry `registeredAt` (epoch ms), kept when the import creates the trigger */
+  registeredAt?: boolean;
 };
 
 /**
@@ -52,7 +54,9 @@ export function validateDefinitions(entries: unknown[], opts: ValidateOptions): 
     else if (entry.status !== undefined && entry.status !== "active" && entry.status !== "deprecated") problem("status", 'must be "active" or "retired"');
 
     const body: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(entry)) if (!WRAPPER_KEYS.has(k)) body[k] = v;
+    for (const [k, v] of Object.entries(entry)) if (!WRAPPER_KEYS.has(k) && !(opts.registeredAt && k === "registeredAt")) body[k] = v;
+    const registeredAt = opts.registeredAt ? entry.registeredAt : undefined;
+    if (registeredAt !== undefined && !(typeof registeredAt === "number" && Number.isSafeInteger(registeredAt) && registeredAt >= 0)) problem("registeredAt", "must be a time in epoch milliseconds");
     body.source = opts.source;
     const parsed = TriggerBody.safeParse(body);
     if (!parsed.success) for (const issue of parsed.error.issues as Issue[]) problem(join("", issue.path), issue.message);
@@ -60,7 +64,9 @@ export function validateDefinitions(entries: unknown[], opts: ValidateOptions): 
 
     const subscriptions = validateSubscriptions(entry.subscriptions, opts, problem);
     problems.push(...own);
-    if (own.length === 0 && parsed.success) incoming.push({ name: entry.name as string, def: parsed.data as TriggerDef, status, subscriptions });
+    if (own.length === 0 && parsed.success) {
+      incoming.push({ name: entry.name as string, def: parsed.data as TriggerDef, status, subscriptions, ...(typeof registeredAt === "number" ? { registeredAt } : {}) });
+    }
   });
   return { incoming, problems };
 }
