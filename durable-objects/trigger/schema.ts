@@ -95,9 +95,43 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE waiters ADD COLUMN probe_value TEXT`,
   backfillProbes,
   `CREATE INDEX waiters_by_probe ON waiters (probe_path, probe_value)`,
+  // vestigial since deliveries are leased by the ledger's memory, not a column
+  `ALTER TABLE deliveries DROP COLUMN lease_until`,
 ];
 
-/** Brings this object's SQLite up to date. */
+/** What MIGRATIONS add up to, for a new object (test/integration/schema.test.ts checks they agree). */
+export const CURRENT_SCHEMA: readonly string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
+  `CREATE TABLE trigger (id INTEGER PRIMARY KEY CHECK (id = 1), tenant TEXT NOT NULL, name TEXT NOT NULL, def TEXT NOT NULL,
+     status TEXT NOT NULL, source TEXT NOT NULL, version INTEGER NOT NULL, registered_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     last_activity_at INTEGER NOT NULL, retired_at INTEGER, retired_reason TEXT)`,
+  `CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL, data TEXT)`,
+  `CREATE TABLE subscriptions (flow TEXT PRIMARY KEY, mode TEXT NOT NULL, target TEXT NOT NULL, retry TEXT NOT NULL, subscribed_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL, checkpoint INTEGER NOT NULL DEFAULT 0, reports INTEGER NOT NULL DEFAULT 0, rotation TEXT) WITHOUT ROWID`,
+  `CREATE TABLE dedup (key TEXT PRIMARY KEY, event_id TEXT NOT NULL, seq INTEGER NOT NULL, expires_at INTEGER NOT NULL, fingerprint TEXT) WITHOUT ROWID`,
+  `CREATE INDEX dedup_by_expiry ON dedup (expires_at)`,
+  `CREATE TABLE rate_window (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)`,
+  `CREATE TABLE outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL, rev INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+     next_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID`,
+  `CREATE TABLE inbox (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, received_at INTEGER NOT NULL, method TEXT NOT NULL, headers TEXT NOT NULL,
+     query TEXT NOT NULL, body BLOB NOT NULL, source_ip TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, event_seq INTEGER,
+     error TEXT, updated_at INTEGER NOT NULL, dedup_key TEXT)`,
+  `CREATE INDEX inbox_open ON inbox (id) WHERE status IN ('pending', 'processing')`,
+  `CREATE TABLE schedule_state (id INTEGER PRIMARY KEY CHECK (id = 1), cursor INTEGER NOT NULL, last_fire_seq INTEGER)`,
+  `CREATE TABLE schedule_buffer (scheduled_for INTEGER PRIMARY KEY)`,
+  `CREATE TABLE waiters (run_id TEXT NOT NULL, step TEXT NOT NULL, match TEXT NOT NULL, expires_at INTEGER NOT NULL, probe_path TEXT,
+     probe_value TEXT, PRIMARY KEY (run_id, step)) WITHOUT ROWID`,
+  `CREATE INDEX waiters_by_probe ON waiters (probe_path, probe_value)`,
+  `CREATE TABLE deliveries (event_seq INTEGER NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, fired_at INTEGER NOT NULL, next_attempt_at INTEGER, last_status_code INTEGER, last_error TEXT,
+     delivered_at INTEGER, latency_ms INTEGER, reason TEXT, output TEXT, updated_at INTEGER NOT NULL, settled_seq INTEGER,
+     PRIMARY KEY (event_seq, n)) WITHOUT ROWID`,
+  `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
+  `CREATE INDEX deliveries_retry ON deliveries (flow, next_attempt_at) WHERE status = 'queued' AND attempts > 0`,
+  `CREATE TABLE lanes (lane TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
+];
+
+/** Brings this object's SQLite up to date (a new object gets CURRENT_SCHEMA at once). */
 export function migrate(sql: Sql, storage: DurableObjectStorage): void {
-  applyMigrations(sql, storage, MIGRATIONS);
+  applyMigrations(sql, storage, MIGRATIONS, CURRENT_SCHEMA);
 }
