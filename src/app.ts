@@ -18,7 +18,7 @@ import { lookups } from "./routes/lookups";
 import { subscriptionSecret } from "./routes/subscription-secret";
 import { apiCors } from "./http/cors";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
-import { humanIssues, issueLine, type ZodLikeIssue } from "./domain/human-issues";
+import { validationHook } from "./http/validation";
 import { docs } from "./routes/docs";
 import { registerPublicPaths } from "./routes/public-paths";
 import { metrics } from "./routes/metrics";
@@ -27,16 +27,8 @@ import { sync } from "./routes/sync";
 import { maintenance } from "./routes/maintenance";
 import { requestLog } from "./observability/request-log";
 
-/** zod failures (params, query, body) become 400 with the issues, written for people, in details. */
-function validationHook(result: { success: boolean; error?: { issues: ZodLikeIssue[] }; target?: string; data?: unknown }) {
-  if (result.success) return;
-  const issues = humanIssues(result.error?.issues ?? [], result.data);
-  const where = result.target === "json" ? "body" : result.target ?? "request";
-  throw new AppError(400, "invalid_request", issueLine(issues, where), issues);
-}
-
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: ((result: Parameters<typeof validationHook>[0]) => validationHook(result)) as never });
 
   app.onError(function errorEnvelope(err, c) {
     if (err instanceof AppError) {

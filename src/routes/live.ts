@@ -55,11 +55,21 @@ live.openapi(
   },
 );
 
-/** Relays an object socket as an SSE response with backpressure, acks and pings. */
+/**
+ * Relays an object socket as an SSE response with backpressure, acks and pings.
+ *
+ * The body is an IdentityTransformStream, whose readable side the runtime
+ * pumps to the client natively. A standard TransformStream is pumped with
+ * promises of the runtime's own, and when the client went away mid-stream
+ * (`tail --count`, a closed tab) one of them rejected with nobody to catch it:
+ * "Uncaught Error: Network connection lost." in the dev log on every stop.
+ * Here the client's departure fails our pending writes, which close the relay.
+ */
 function relayAsSse(ws: WebSocket): Response {
   ws.accept();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = new IdentityTransformStream();
   const writer = writable.getWriter();
+  writer.closed.catch(() => {}); // settles (rejected) when the client leaves: expected, handled by close()
   const enc = new TextEncoder();
   let buffered = 0;
   let closed = false;

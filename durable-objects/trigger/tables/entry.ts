@@ -32,7 +32,9 @@ export function requireEntry(core: Core): TriggerRow {
 /** The index entry of a trigger that may take fires; 404 / 410 otherwise. */
 export function requireActiveEntry(core: Core): TriggerRow {
   const r = requireEntry(core);
-  if (r.status === "retired") throw new AppError(410, "trigger_retired", `Trigger '${r.name}' is retired`);
+  if (r.status === "retired") {
+    throw new AppError(410, "trigger_retired", `Trigger '${r.name}' is retired: reactivate it with POST /v1/triggers/${r.name}/reactivate`);
+  }
   return r;
 }
 
