@@ -15,6 +15,8 @@ import { schedules } from "./routes/schedules";
 import { awaits } from "./routes/awaits";
 import { resumeRoutes } from "./routes/resume";
 import { lookups } from "./routes/lookups";
+import { feed } from "./routes/feed";
+import { runs } from "./routes/runs";
 import { subscriptionSecret } from "./routes/subscription-secret";
 import { apiCors } from "./http/cors";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
@@ -59,7 +61,9 @@ export function createApp() {
   app.route("/", live);
   app.route("/", schedules);
   app.route("/", awaits);
+  app.route("/", feed);
   app.route("/", lookups);
+  app.route("/", runs);
   app.route("/", subscriptionSecret);
   app.route("/", metrics);
   app.route("/", transfer);
