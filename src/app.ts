@@ -74,7 +74,12 @@ export function createApp() {
   registerPublicPaths(app.openAPIRegistry);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Signalbox", version: "1.0.0", description: "Edge-native universal trigger service" },
+    info: {
+      title: "Signalbox", version: "1.0.0",
+      description: "Edge-native universal trigger service. Every `/v1` call needs `Authorization: Bearer <key>` (keys come from the `API_KEYS` secret; `npm run dev` has `dev-key-change-me`). Webhooks, `/resume/{token}`, `/healthz` and these docs are public.",
+    },
+    // the default for every operation; the public ones say `security: []` (src/routes/public-paths.ts)
+    security: [{ bearer: [] }],
   });
   app.route("/", docs);
   return app;
