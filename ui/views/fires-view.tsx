@@ -35,8 +35,8 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
   const [notice, setNotice] = useState("");
   const list = fires.data?.fires ?? [];
   const bulk = REPLAYABLE.includes(status);
-  /** On a status tab: the flows of this fire whose delivery is in it (all flows on the All tab). */
-  const flowsOf = (f: Fire) => (bulk ? replayPlan([f], status).fires[0]?.flows : undefined);
+  /** On a status tab: the flows of this fire whose latest delivery is in it ([] when replayed already); undefined: every flow. */
+  const flowsOf = (f: Fire) => (bulk ? replayPlan([f], status).fires[0]?.flows ?? [] : undefined);
 
   const replayOne = async (f: Fire) => {
     setBusyId(f.eventId);
@@ -128,8 +128,8 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
                   <td><Badge status={f.status} />{f.deliveryStatus ? <> <Badge status={f.deliveryStatus} /></> : null}</td>
                   <td class="wrap">{summary(f, status) || "—"}</td>
                   <td>
-                    <button type="button" class="small" disabled={busyId === f.eventId || !!progress} onClick={() => replayOne(f)}
-                      title={bulk ? `Replay to the flows whose delivery is ${status}` : "Replay to every flow"}>Replay</button>
+                    <button type="button" class="small" disabled={busyId === f.eventId || !!progress || flowsOf(f)?.length === 0} onClick={() => replayOne(f)}
+                      title={!bulk ? "Replay to every flow" : flowsOf(f)?.length ? `Replay to ${flowsOf(f)!.join(", ")}` : `Replayed already: no flow's latest delivery is ${status}`}>Replay</button>
                   </td>
                 </tr>
               ))}
