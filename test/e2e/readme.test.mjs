@@ -125,7 +125,8 @@ test("every curl block of the README runs in order, each answer as the walk-thro
   assert.match(stdout, /POST \/hook dlv_\S+ \{"type":"trigger\.fired"[^\n]*"data":\{"id":"42","email":"a@example\.com"\}\}/, "the receiver printed the signed delivery");
   assert.match(stdout, /POST \/ci dlv_\S+ \{"type":"trigger\.fired"[^\n]*"source":"webhook"[^\n]*"x-github-event":"push"/, "the webhook reached the flow with its headers");
   assert.match(stdout, /"runs":\[\{"runId":"run-1","awaits":\{"waiting":1/, "run-1 waits for its approval");
-  assert.match(stdout, /\{"status":"resolved"\}POST \/cb /, "the resume URL resolved the await, and the callback got it");
+  assert.match(stdout, /\{"status":"resolved"\}/, "the resume URL resolved the await");
+  assert.match(stdout, /POST \/cb cb_\S+ \{"type":"await\.resolved"[^\n]*"result":\{"approved":true\}/, "the callback got it");
   assert.match(stdout, /\{"lastPolledAt":\d+,"lastStatus":200,"lastError":null,"consecutiveFailures":0,"paused":false,"group":"[0-9a-f]{64}"\}/, "the poll state");
   assert.match(stdout, /\{"fires":\[\{"trigger":"welcome\.sent","eventId":"flw_[^"]+","seq":\d+,"firedAt":\d+,"status":"accepted"[^\n]*"source":"flow"/, "the chained fire");
   const cleanup = JSON.parse(stdout.trim().split("\n").findLast((l) => l.startsWith('{"dryRun"')));
