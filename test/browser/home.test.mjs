@@ -114,6 +114,7 @@ test("failures at a glance: dead and failed per trigger, highlighted, with the t
   await eventually(async () => (await card.locator("[data-stat=dead] dd").innerText()) === String(dead), { what: `tenant-wide dead ${dead}`, timeoutMs: 15_000 });
   assert.equal(await card.locator("[data-stat=failed] dd").innerText(), String(failed));
   assert.match(await card.getAttribute("class"), /has-failures/);
+  await shot(page, "home-failures");
   const listed = await card.locator("tbody tr").evaluateAll((trs) => trs.map((t) => t.getAttribute("data-trigger")));
   assert.deepEqual(listed.sort(), triggers.filter((t) => (t.stats?.dead ?? 0) + (t.stats?.failed ?? 0) > 0).map((t) => t.name).sort());
   await expectRow.locator("a").click();
