@@ -1,7 +1,7 @@
 /** The Hono app: public routes, /v1 (API key, JSON body guard), OpenAPI document and docs, one error handler. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
-import { AppError } from "./errors";
+import { AppError, TRIGGER_NOT_FOUND, triggerNotFound } from "./errors";
 import { requireApiKey } from "./auth/middleware";
 import { jsonBody } from "./routes/json-body";
 import { triggers } from "./routes/triggers";
@@ -35,7 +35,9 @@ export function createApp() {
   app.onError(function errorEnvelope(err, c) {
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      return c.json(err.toJSON(), err.status);
+      // the object does not know the name it was asked for; the route does
+      const name = err.status === 404 && err.message === TRIGGER_NOT_FOUND ? c.req.param("name") : undefined;
+      return c.json((name ? triggerNotFound(name) : err).toJSON(), err.status);
     }
     const status = (err as { status?: number }).status;
     if (status === 415) return c.json({ error: { code: "unsupported_media_type", message: "Request bodies must be JSON (content-type: application/json)" } }, 415);

@@ -11,7 +11,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { scope } from "../auth/middleware";
-import { AppError } from "../errors";
+import { AppError, triggerNotFound } from "../errors";
 import { TriggerNameParam, errorResponses } from "../schemas/common";
 
 export const live = new OpenAPIHono<AppEnv>();
@@ -48,7 +48,8 @@ live.openapi(
     const res = await c.var.store.trigger(name).fetch(url, { headers: { upgrade: "websocket" } });
     if (res.status !== 101 || !res.webSocket) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw new AppError(res.status === 404 ? 404 : 502, body?.error?.code ?? "unavailable", body?.error?.message ?? "The stream could not be opened");
+      if (res.status === 404) throw triggerNotFound(name);
+      throw new AppError(502, body?.error?.code ?? "unavailable", body?.error?.message ?? "The stream could not be opened");
     }
     if (c.req.header("upgrade")?.toLowerCase() === "websocket") return res as never; // the client talks to the object's socket
     return relayAsSse(res.webSocket) as never;

@@ -52,3 +52,19 @@ describe("a fire body without its data wrapper", () => {
     expect(r.body.error.message).toBe("priority: is not a known field");
   });
 });
+
+describe("a 404 for a trigger names it", () => {
+  it("on trigger routes, and on an event await that waits for an unknown trigger", async () => {
+    const name = uniq("missing");
+    for (const [method, path, body] of [["GET", `/v1/triggers/${name}`], ["POST", `/v1/triggers/${name}/fire`, { data: {} }], ["GET", `/v1/triggers/${name}/events`], ["GET", `/v1/triggers/${name}/events/live`]] as const) {
+      const r = await call(method, path, body);
+      expect(r.status, path).toBe(404);
+      expect(r.body.error, path).toEqual({ code: "not_found", message: `Trigger '${name}' not found` });
+    }
+    const run = uniq("run");
+    const r = await call("PUT", `/v1/runs/${run}/awaits/paid`, { kind: "event", trigger: name, match: { "data.id": "42" }, timeoutMs: 60_000 });
+    expect(r.status).toBe(404);
+    expect(r.body.error.message).toBe(`Trigger '${name}' not found: an event await waits for the fires of an existing trigger`);
+    expect((await call("GET", `/v1/runs/${run}/awaits/paid`)).status).toBe(404);
+  });
+});

@@ -1,5 +1,5 @@
 /** The `trigger` table: the index entry (one row), cached on the Core. */
-import { AppError } from "../../../src/errors";
+import { AppError, TRIGGER_NOT_FOUND } from "../../../src/errors";
 import type { Core, TriggerRow, TriggerStatus } from "../core";
 
 type RawRow = {
@@ -25,7 +25,7 @@ export function loadEntry(core: Core): TriggerRow | null {
 /** The index entry; 404 when missing. */
 export function requireEntry(core: Core): TriggerRow {
   const r = loadEntry(core);
-  if (!r) throw new AppError(404, "not_found", "Trigger not found");
+  if (!r) throw new AppError(404, "not_found", TRIGGER_NOT_FOUND);
   return r;
 }
 
