@@ -33,7 +33,7 @@ export type Schedule = {
   dst?: { gap?: string; fold?: string };
 };
 
-export type PollState = { lastPolledAt?: number | null; lastStatus?: number | null; consecutiveFailures?: number; paused?: boolean; group?: string };
+export type PollState = { lastPolledAt?: number | null; lastStatus?: number | null; lastError?: string | null; consecutiveFailures?: number; paused?: boolean; group?: string };
 
 export type Trigger = TriggerSummary & {
   description?: string; source?: string; retiredAt?: number | null; retiredReason?: string | null;

@@ -348,12 +348,12 @@ test("poll state on the trigger view: rendered when the view carries poll.state,
   await page.route("**/v1/triggers/feed.items", async (route) => {
     const real = await route.fetch();
     const body = await real.json();
-    await route.fulfill({ response: real, json: { ...body, poll: { ...body.poll, state: { lastPolledAt: Date.now() - 4000, lastStatus: 503, consecutiveFailures: 2, paused: false, group: "g1" } } } });
+    await route.fulfill({ response: real, json: { ...body, poll: { ...body.poll, state: { lastPolledAt: Date.now() - 4000, lastStatus: null, lastError: "timed out after 10000 ms", consecutiveFailures: 2, paused: false, group: "g1" } } } });
   });
   await page.reload();
   const facts = page.getByTestId("poll-state");
   await facts.waitFor();
-  assert.match(await facts.innerText(), /Last polled\s+.*4 s ago.*Last status\s+503\s+Consecutive failures\s+2\s+Paused\s+no\s+Group\s+g1/s);
+  assert.match(await facts.innerText(), /Last polled\s+.*4 s ago.*Last status\s+none \(no answer\)\s+Last error\s+timed out after 10000 ms\s+Consecutive failures\s+2\s+Paused\s+no\s+Group\s+g1/s);
   await page.unroute("**/v1/triggers/feed.items");
   cons.assertClean([], "the poll view");
 });
