@@ -2,6 +2,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { quietRuntime } from "./test/quiet-runtime.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -42,6 +43,10 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
+      // a passing run prints the reporter's summary only: console output shows for failing tests,
+      // workerd's runtime diagnostics when the run fails (test/quiet-runtime.ts)
+      silent: "passed-only" as const,
+      reporters: ["default", quietRuntime()],
       // the structured log lines (src/observability/log.ts) are for operators, not test output
       onConsoleLog: (log: string) => (log.startsWith('{"msg":') ? false : undefined),
     },

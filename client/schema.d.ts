@@ -173,6 +173,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/fires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fires across all the tenant's triggers, newest first
+         * @description Reads the triggers active in the range (from the index) and asks each for its part; writes nothing. A page may hold fewer than `limit` fires and still carry a `nextCursor` (a trigger's scan budget ran out): follow it. `x-signalbox-triggers-read` says how many triggers the page read.
+         */
+        get: operations["listAllFires"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/fires/{eventId}": {
         parameters: {
             query?: never;
@@ -270,6 +290,26 @@ export interface paths {
         };
         /** Webhook signature presets */
         get: operations["listProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runs with awaits in a status (all runs without ?status), most recently changed first
+         * @description From the projection the run objects keep in the index: figures may lag the runs by a few seconds.
+         */
+        get: operations["listRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -827,6 +867,22 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        FeedFire: {
+            deliveries: {
+                deliveryId: string;
+                flow: string;
+                status: string;
+            }[];
+            eventId: string;
+            eventType: string | null;
+            firedAt: number;
+            seq: number;
+            skipReason: string | null;
+            source: string | null;
+            /** @enum {string} */
+            status: "accepted" | "skipped";
+            trigger: string;
+        };
         FireAnswer: {
             deliveries: {
                 deliveryId: string;
@@ -956,6 +1012,16 @@ export interface components {
         RotateSecretRequest: {
             /** @description How long deliveries are also signed with the old secret (hours, default 24; 0: replace at once) */
             overlapHours?: number;
+        };
+        RunSummary: {
+            awaits: {
+                cancelled: number;
+                resolved: number;
+                timed_out: number;
+                waiting: number;
+            };
+            runId: string;
+            updatedAt: number;
         };
         StreamEvent: {
             data?: unknown;
@@ -1711,6 +1777,79 @@ export interface operations {
             };
         };
     };
+    listAllFires: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                eventType?: string;
+                /** @description fires having a delivery to this flow */
+                flow?: string;
+                limit?: number;
+                /** @description fired at or after (epoch ms) */
+                since?: number | null;
+                /** @description a delivery status: fires having a delivery in it */
+                status?: "queued" | "delivering" | "delivered" | "processing" | "completed" | "failed" | "dead" | "skipped";
+                /** @description trigger name prefix */
+                trigger?: string;
+                /** @description fired at or before (epoch ms) */
+                until?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of fires */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fires: components["schemas"]["FeedFire"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     findFire: {
         parameters: {
             query?: never;
@@ -2039,6 +2178,69 @@ export interface operations {
                 content: {
                     "application/json": {
                         providers: components["schemas"]["Provider"][];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "waiting" | "resolved" | "timed_out" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        nextCursor: string | null;
+                        runs: components["schemas"]["RunSummary"][];
                     };
                 };
             };

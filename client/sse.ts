@@ -30,6 +30,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       }
     }
   } finally {
-    reader.releaseLock();
+    // a consumer that stops early (tail --count) closes the connection rather than leaving it open
+    await reader.cancel().catch(() => {});
   }
 }

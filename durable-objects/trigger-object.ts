@@ -24,6 +24,8 @@ import { afterCommit, type Committed } from "./trigger/after-commit";
 import { preview, backfill, releaseIfSettled, scheduleOf } from "./trigger/schedule";
 import { readEvents } from "./trigger/reads";
 import { getFire, listFires } from "./trigger/fire-views";
+import { feedPage } from "./trigger/feed";
+import type { FeedPageAnswer, FeedPageRequest } from "../src/contracts/feed";
 import { replayFire, skipFire, reportStatus } from "./trigger/operator";
 import { triggerDeliveryStore, deliveryControl, deliveryBody, recordDeadLetter } from "./trigger/delivery-store";
 import { runAlarm } from "./trigger/alarm";
@@ -282,6 +284,11 @@ export class TriggerObject extends DurableObject<Env> {
 
   async listFires(status: string | null, limit: number, before: number | null) {
     return guard(() => listFires(this.core, status, limit, before));
+  }
+
+  /** GET /v1/fires: this trigger's part of a page of the tenant-wide feed (reads only). */
+  async feedPage(req: FeedPageRequest): Promise<FeedPageAnswer | RpcFailure> {
+    return guard(() => feedPage(this.core, req));
   }
 
   async replay(eventId: string, flows: string[] | null) {

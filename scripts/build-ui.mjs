@@ -7,7 +7,8 @@
  * package) goes to dist/docs/, served by the Worker at /docs/ (not part of
  * the dashboard, so not counted in its budget).
  * Prints the gzipped size and fails above the budget. `--watch` rebuilds on
- * every change (wrangler dev picks the new files up by itself).
+ * every change (wrangler dev picks the new files up by itself). `--quiet`
+ * prints only problems (npm run dev).
  */
 import { build, context } from "esbuild";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -20,6 +21,7 @@ const OUT = join(ROOT, "dist");
 const DOCS_OUT = join(OUT, "docs");
 const BUDGET_BYTES = 150 * 1024;
 const watch = process.argv.includes("--watch");
+const quiet = process.argv.includes("--quiet");
 
 /** @type {import("esbuild").BuildOptions} */
 const options = {
@@ -69,7 +71,7 @@ if (watch) {
   copyPublic();
   const ctx = await context({ ...options, plugins: [{ name: "copy-public", setup: (b) => b.onEnd(copyPublic) }] });
   await ctx.watch();
-  console.log("build-ui: watching ui/ (dist/ is rebuilt on change)");
+  if (!quiet) console.log("build-ui: watching ui/ (dist/ is rebuilt on change)");
 } else {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -77,7 +79,7 @@ if (watch) {
   copyPublic();
   const { total, rows } = gzippedSize(OUT);
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  console.log(`build-ui: dist/ ${kb(total)} gzipped (${rows.join(", ")}); budget ${kb(BUDGET_BYTES)}`);
+  if (!quiet) console.log(`build-ui: dist/ ${kb(total)} gzipped (${rows.join(", ")}); budget ${kb(BUDGET_BYTES)}`);
   if (total > BUDGET_BYTES) {
     console.error(`build-ui: the dashboard is ${kb(total)} gzipped, over the ${kb(BUDGET_BYTES)} budget`);
     process.exit(1);

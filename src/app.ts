@@ -1,7 +1,7 @@
 /** The Hono app: public routes, /v1 (API key, JSON body guard), OpenAPI document and docs, one error handler. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
-import { AppError } from "./errors";
+import { AppError, TRIGGER_NOT_FOUND, triggerNotFound } from "./errors";
 import { requireApiKey } from "./auth/middleware";
 import { jsonBody } from "./routes/json-body";
 import { triggers } from "./routes/triggers";
@@ -15,10 +15,12 @@ import { schedules } from "./routes/schedules";
 import { awaits } from "./routes/awaits";
 import { resumeRoutes } from "./routes/resume";
 import { lookups } from "./routes/lookups";
+import { feed } from "./routes/feed";
+import { runs } from "./routes/runs";
 import { subscriptionSecret } from "./routes/subscription-secret";
 import { apiCors } from "./http/cors";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
-import { humanIssues, issueLine, type ZodLikeIssue } from "./domain/human-issues";
+import { validationHook } from "./http/validation";
 import { docs } from "./routes/docs";
 import { registerPublicPaths } from "./routes/public-paths";
 import { metrics } from "./routes/metrics";
@@ -27,21 +29,15 @@ import { sync } from "./routes/sync";
 import { maintenance } from "./routes/maintenance";
 import { requestLog } from "./observability/request-log";
 
-/** zod failures (params, query, body) become 400 with the issues, written for people, in details. */
-function validationHook(result: { success: boolean; error?: { issues: ZodLikeIssue[] }; target?: string; data?: unknown }) {
-  if (result.success) return;
-  const issues = humanIssues(result.error?.issues ?? [], result.data);
-  const where = result.target === "json" ? "body" : result.target ?? "request";
-  throw new AppError(400, "invalid_request", issueLine(issues, where), issues);
-}
-
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: ((result: Parameters<typeof validationHook>[0]) => validationHook(result)) as never });
 
   app.onError(function errorEnvelope(err, c) {
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      return c.json(err.toJSON(), err.status);
+      // the object does not know the name it was asked for; the route does
+      const name = err.status === 404 && err.message === TRIGGER_NOT_FOUND ? c.req.param("name") : undefined;
+      return c.json((name ? triggerNotFound(name) : err).toJSON(), err.status);
     }
     const status = (err as { status?: number }).status;
     if (status === 415) return c.json({ error: { code: "unsupported_media_type", message: "Request bodies must be JSON (content-type: application/json)" } }, 415);
@@ -67,7 +63,9 @@ export function createApp() {
   app.route("/", live);
   app.route("/", schedules);
   app.route("/", awaits);
+  app.route("/", feed);
   app.route("/", lookups);
+  app.route("/", runs);
   app.route("/", subscriptionSecret);
   app.route("/", metrics);
   app.route("/", transfer);
@@ -78,7 +76,12 @@ export function createApp() {
   registerPublicPaths(app.openAPIRegistry);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Signalbox", version: "1.0.0", description: "Edge-native universal trigger service" },
+    info: {
+      title: "Signalbox", version: "1.0.0",
+      description: "Edge-native universal trigger service. Every `/v1` call needs `Authorization: Bearer <key>` (keys come from the `API_KEYS` secret; `npm run dev` has `dev-key-change-me`). Webhooks, `/resume/{token}`, `/healthz` and these docs are public.",
+    },
+    // the default for every operation; the public ones say `security: []` (src/routes/public-paths.ts)
+    security: [{ bearer: [] }],
   });
   app.route("/", docs);
   return app;

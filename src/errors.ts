@@ -20,6 +20,15 @@ export class AppError extends Error {
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
+/** An object that has no trigger says this; the Worker, which knows the name asked for, names it (app.onError). */
+export const TRIGGER_NOT_FOUND = "Trigger not found";
+
+/**
+ * The 404 of a trigger named: `Trigger 'user.created' not found`.
+ * @example triggerNotFound("user.created").message // "Trigger 'user.created' not found"
+ */
+export const triggerNotFound = (name: string, more = "") => new AppError(404, "not_found", `Trigger '${name}' not found${more}`);
+
 export const badRequest = (message: string, details?: unknown) => new AppError(400, "invalid_request", message, details);
 export const notFound = (what: string) => new AppError(404, "not_found", `${what} not found`);
 export const conflict = (message: string, details?: unknown) => new AppError(409, "conflict", message, details);

@@ -4,7 +4,7 @@
  * into ApiError, and a thin facade naming each call the views make.
  */
 import { getKey } from "./session";
-import type { Await, DetailedStats, Fire, FireAnswer, FirePage, SchedulePreview, Trigger, TriggerPage } from "./types";
+import type { Await, DetailedStats, FeedPage, Fire, FireAnswer, FirePage, RunPage, SchedulePreview, Trigger, TriggerPage } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -108,4 +108,6 @@ export const api = {
   findDelivery: (deliveryId: string, signal?: Sig) =>
     request<{ deliveryId: string; trigger: string; eventId: string; delivery: unknown }>("GET", `/v1/deliveries/${e(deliveryId)}`, { signal }),
   awaits: (runId: string, signal?: Sig) => request<{ awaits: Await[] }>("GET", `/v1/runs/${e(runId)}/awaits`, { signal }),
+  feed: (query: Query, signal?: Sig) => request<FeedPage>("GET", "/v1/fires", { query, signal }),
+  runs: (query: Query, signal?: Sig) => request<RunPage>("GET", "/v1/runs", { query, signal }),
 };

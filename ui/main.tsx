@@ -14,6 +14,8 @@ import { AwaitsView } from "./views/awaits-view";
 import { FireForm } from "./views/fire-form";
 import { FireView } from "./views/fire-view";
 import { FiresView } from "./views/fires-view";
+import { HomeView } from "./views/home-view";
+import { RunsView } from "./views/runs-view";
 import { LiveTail } from "./views/live-tail";
 import { Login } from "./views/login";
 import { SearchView } from "./views/search-view";
@@ -23,6 +25,7 @@ import "./styles.css";
 
 function View({ route }: { route: Route }) {
   switch (route.view) {
+    case "home": return <HomeView query={route.query} />;
     case "triggers": return <TriggerList query={route.query} />;
     case "trigger": return <TriggerView key={route.name} name={route.name} />;
     case "fires": return <FiresView name={route.name} status={route.status} cursor={route.cursor} />;
@@ -30,12 +33,13 @@ function View({ route }: { route: Route }) {
     case "fire-form": return <FireForm key={route.name} name={route.name} />;
     case "live": return <LiveTail name={route.name} />;
     case "search": return <SearchView id={route.id} />;
+    case "runs": return <RunsView status={route.status} cursor={route.cursor} />;
     case "awaits": return <AwaitsView runId={route.runId} />;
     default:
       return (
         <section>
           <h1 tabIndex={-1}>Not found</h1>
-          <p class="empty">Nothing lives at <code>#{route.path}</code>. <a href="#/triggers">Go to the triggers</a>.</p>
+          <p class="empty">Nothing lives at <code>#{route.path}</code>. <a href="#/">Go home</a> or <a href="#/triggers">to the triggers</a>.</p>
         </section>
       );
   }
@@ -68,7 +72,7 @@ function App() {
     setSignedIn(false);
   };
   return (
-    <Layout onSignOut={signOut} current={["trigger", "fires", "fire", "fire-form", "live"].includes(route.view) ? "triggers" : route.view}>
+    <Layout onSignOut={signOut} current={["trigger", "fires", "fire", "fire-form", "live"].includes(route.view) ? "triggers" : route.view === "awaits" ? "runs" : route.view}>
       <View route={route} />
     </Layout>
   );

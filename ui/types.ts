@@ -35,7 +35,7 @@ export type Schedule = {
   dst?: { gap?: string; fold?: string };
 };
 
-export type PollState = { lastPolledAt?: number | null; lastStatus?: number | null; consecutiveFailures?: number; paused?: boolean; group?: string };
+export type PollState = { lastPolledAt?: number | null; lastStatus?: number | null; lastError?: string | null; consecutiveFailures?: number; paused?: boolean; group?: string };
 
 export type Trigger = TriggerSummary & {
   description?: string; source?: string; retiredAt?: number | null; retiredReason?: string | null;
@@ -71,3 +71,18 @@ export type StreamEvent = { seq: number; id?: string; type: string; ts?: number;
 export type Await = {
   runId: string; step: string; kind: string; status: string; createdAt?: number; expiresAt?: number; result?: unknown;
 };
+
+/** GET /v1/fires: one fire of the tenant-wide feed. */
+export type FeedFire = {
+  trigger: string; eventId: string; seq: number; firedAt: number; status: string; skipReason: string | null;
+  source: string | null; eventType: string | null; deliveries: { deliveryId: string; flow: string; status: string }[];
+};
+
+export type FeedPage = { fires: FeedFire[]; nextCursor: string | null };
+
+export type AwaitCounts = { waiting: number; resolved: number; timed_out: number; cancelled: number };
+
+/** GET /v1/runs: a run and its awaits by status. */
+export type RunSummary = { runId: string; awaits: AwaitCounts; updatedAt: number };
+
+export type RunPage = { runs: RunSummary[]; nextCursor: string | null };

@@ -65,5 +65,6 @@ export function leave(core: PollCore, name: string): boolean {
 
 export function stateView(core: PollCore): PollStateView | null {
   const st = core.state();
-  return st ? { ...st.poll, group: st.key } : null;
+  // groups stored before lastError existed read it as null
+  return st ? { ...st.poll, lastError: st.poll.lastError ?? null, group: st.key } : null;
 }

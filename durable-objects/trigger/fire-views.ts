@@ -9,9 +9,14 @@ import { seqOfInboxEvent } from "./tables/inbox";
 import { seqOfKey } from "./tables/dedup";
 import { SCAN_BUDGET } from "./reads";
 
+/** A delivery's status as readers see it: a queued one already handed to the queue is "delivering". */
+export function deliveryStatus(core: Core, d: Pick<DeliveryRow, "id" | "status">): string {
+  return d.status === "queued" && core.ledger.isHanded(d.id) ? "delivering" : d.status;
+}
+
 export function deliveryView(core: Core, d: DeliveryRow) {
   return {
-    deliveryId: d.id, flow: d.flow, status: d.status === "queued" && core.ledger.isHanded(d.id) ? "delivering" : d.status,
+    deliveryId: d.id, flow: d.flow, status: deliveryStatus(core, d),
     attempts: d.attempts, lastStatusCode: d.last_status_code, lastError: d.last_error,
     nextAttemptAt: d.status === "queued" ? d.next_attempt_at : null, deliveredAt: d.delivered_at, latencyMs: d.latency_ms,
     reason: d.reason, output: d.output === null ? undefined : JSON.parse(d.output),

@@ -119,7 +119,7 @@ export async function receiveFanOut(core: Core, p: PollFanOut): Promise<{ answer
 export async function pollStateOf(core: Core, row: TriggerRow): Promise<PollStateView | null> {
   const key = await groupKeyOf(core, row);
   if (!key) return null;
-  const blank: PollStateView = { lastPolledAt: null, lastStatus: null, consecutiveFailures: 0, paused: false, group: key };
+  const blank: PollStateView = { lastPolledAt: null, lastStatus: null, lastError: null, consecutiveFailures: 0, paused: false, group: key };
   if (row.status !== "active") return blank;
   try {
     const res = await groupStub(core.env, row.tenant, key).state();

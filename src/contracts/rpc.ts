@@ -101,7 +101,7 @@ export type PollFanOutAnswer = { member: boolean; fired: number; skipped: number
 
 /** A group's `poll.state` (API.md "Poll triggers"). */
 export type PollStateView = {
-  lastPolledAt: number | null; lastStatus: number | null; consecutiveFailures: number; paused: boolean; group: string;
+  lastPolledAt: number | null; lastStatus: number | null; lastError: string | null; consecutiveFailures: number; paused: boolean; group: string;
 };
 
 /** Import / sync preview of a definition with plain secrets: whether the trigger would change, and each subscription. */

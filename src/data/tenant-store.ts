@@ -12,6 +12,7 @@ import { WebhookPaths } from "./webhook-paths";
 import { ResumeTokens } from "./resume-tokens";
 import { TriggerRemoval } from "./trigger-removal";
 import { TenantMetrics } from "./tenant-metrics";
+import { RunIndex } from "./run-index";
 
 export type { TriggerListFilter } from "./trigger-index";
 
@@ -21,6 +22,7 @@ export class TenantStore {
   readonly tokens: ResumeTokens;
   readonly removal: TriggerRemoval;
   readonly metrics: TenantMetrics;
+  readonly runs: RunIndex;
 
   constructor(
     private readonly env: Pick<Env, "TRIGGERS" | "RUNS" | "DB">,
@@ -31,6 +33,7 @@ export class TenantStore {
     this.tokens = new ResumeTokens(env.DB, tenant);
     this.removal = new TriggerRemoval(env.DB, tenant);
     this.metrics = new TenantMetrics(env.DB, tenant);
+    this.runs = new RunIndex(env.DB, tenant);
   }
 
   /** The TriggerObject of one of this tenant's triggers. */

@@ -105,6 +105,23 @@ export class TriggerIndex {
     return results.map((r) => r.name);
   }
 
+  /**
+   * GET /v1/fires: triggers whose last activity is at or after `since` and that
+   * were registered by `until`, newest activity first, a page after `after`
+   * (one indexed range read; `prefix` filters names).
+   */
+  async activeSince(f: { since: number; until: number; prefix: string | null; after: [number, string] | null; limit: number }): Promise<{ name: string; lastActivityAt: number }[]> {
+    const where = ["tenant = ?", "last_activity_at >= ?", "registered_at <= ?"];
+    const params: unknown[] = [this.tenant, f.since, f.until];
+    if (f.prefix) (where.push("substr(name, 1, ?) = ?"), params.push(f.prefix.length, f.prefix));
+    if (f.after) (where.push("(last_activity_at < ? OR (last_activity_at = ? AND name < ?))"), params.push(f.after[0], f.after[0], f.after[1]));
+    const { results } = await this.db
+      .prepare(`SELECT name, last_activity_at FROM triggers WHERE ${where.join(" AND ")} ORDER BY last_activity_at DESC, name DESC LIMIT ?`)
+      .bind(...params, f.limit)
+      .all<{ name: string; last_activity_at: number }>();
+    return results.map((r) => ({ name: r.name, lastActivityAt: r.last_activity_at }));
+  }
+
   /** The trigger names whose fire ids carry this hash (normally one). */
   async namesByHash(hash: string): Promise<string[]> {
     const { results } = await this.db.prepare(`SELECT name FROM triggers WHERE tenant = ? AND id_hash = ? LIMIT 5`).bind(this.tenant, hash).all<{ name: string }>();

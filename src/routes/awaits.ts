@@ -6,6 +6,7 @@ import { errorResponses, json, jsonBody, NAME_PATTERN } from "../schemas/common"
 import { AwaitBody, AwaitView } from "../schemas/await";
 import { baseUrl, reply, rpc } from "./http";
 import { refuse, targetProblem } from "./target-checks";
+import { AppError, TRIGGER_NOT_FOUND, triggerNotFound } from "../errors";
 
 export const awaits = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -26,7 +27,14 @@ awaits.openapi(
     const { runId, step } = c.req.valid("param");
     const def = c.req.valid("json");
     if (def.callback) refuse(targetProblem(c.env, c.var.store.tenant, def.callback, "callback"));
-    const r = await rpc<PutAnswer>(c.var.store.run(runId).put(c.var.store.tenant, runId, step, def));
+    let r: PutAnswer;
+    try {
+      r = await rpc<PutAnswer>(c.var.store.run(runId).put(c.var.store.tenant, runId, step, def));
+    } catch (e) {
+      // an event await names a trigger that does not exist: say which
+      if (e instanceof AppError && e.message === TRIGGER_NOT_FOUND && def.kind === "event") throw triggerNotFound(def.trigger, ": an event await waits for the fires of an existing trigger");
+      throw e;
+    }
     const body = { ...r.await, ...(r.resumeToken ? { resumeUrl: `${baseUrl(c)}/resume/${r.resumeToken}` } : {}), ...(r.secret ? { secret: r.secret } : {}) };
     return reply(c, body, r.created ? 201 : 200);
   },

@@ -8,10 +8,23 @@ import { FireBody, FireAnswer, EventsBatchBody, BatchEvent } from "../schemas/fi
 import { parseDeliveryId } from "../contracts/ids";
 import { reply, rpc } from "./http";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
+import { validationHook, type Hint } from "../http/validation";
 
 export const fires = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
 const EventIdParam = TriggerNameParam.extend({ eventId: z.string().min(1).max(300) });
+
+/**
+ * `{"id": "42"}` instead of `{"data": {"id": "42"}}`: every field is unknown,
+ * which reads as nonsense unless the message says where the payload goes.
+ */
+const dataWrapperHint: Hint = (issues, input, target) => {
+  const unknownTop = issues.filter((i) => i.code === "unrecognized_keys" && !i.path.includes("."));
+  if (target !== "json" || unknownTop.length === 0) return null;
+  if (input && typeof input === "object" && "data" in input) return null;
+  const fields = unknownTop.map((i) => `"${i.path}": …`).slice(0, 3).join(", ");
+  return `The payload goes inside "data": {"data": {${fields}}}`;
+};
 
 function idempotencyHeader(h: string | undefined): string | undefined {
   if (h === undefined) return undefined;
@@ -40,6 +53,10 @@ fires.openapi(
       c.var.store.trigger(name).fire({ data: body.data ?? null, source: "api", idempotencyKey: headerKey ?? body.idempotencyKey, flows: body.flows }),
     );
     return reply(c, answer, answer.status === "deduplicated" ? 200 : 202);
+  },
+  (result) => {
+    validationHook(result as Parameters<typeof validationHook>[0], dataWrapperHint);
+    return undefined;
   },
 );
 

@@ -11,7 +11,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { scope } from "../auth/middleware";
-import { AppError } from "../errors";
+import { AppError, triggerNotFound } from "../errors";
 import { TriggerNameParam, errorResponses } from "../schemas/common";
 
 export const live = new OpenAPIHono<AppEnv>();
@@ -48,18 +48,29 @@ live.openapi(
     const res = await c.var.store.trigger(name).fetch(url, { headers: { upgrade: "websocket" } });
     if (res.status !== 101 || !res.webSocket) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw new AppError(res.status === 404 ? 404 : 502, body?.error?.code ?? "unavailable", body?.error?.message ?? "The stream could not be opened");
+      if (res.status === 404) throw triggerNotFound(name);
+      throw new AppError(502, body?.error?.code ?? "unavailable", body?.error?.message ?? "The stream could not be opened");
     }
     if (c.req.header("upgrade")?.toLowerCase() === "websocket") return res as never; // the client talks to the object's socket
     return relayAsSse(res.webSocket) as never;
   },
 );
 
-/** Relays an object socket as an SSE response with backpressure, acks and pings. */
+/**
+ * Relays an object socket as an SSE response with backpressure, acks and pings.
+ *
+ * The body is an IdentityTransformStream, whose readable side the runtime
+ * pumps to the client natively. A standard TransformStream is pumped with
+ * promises of the runtime's own, and when the client went away mid-stream
+ * (`tail --count`, a closed tab) one of them rejected with nobody to catch it:
+ * "Uncaught Error: Network connection lost." in the dev log on every stop.
+ * Here the client's departure fails our pending writes, which close the relay.
+ */
 function relayAsSse(ws: WebSocket): Response {
   ws.accept();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = new IdentityTransformStream();
   const writer = writable.getWriter();
+  writer.closed.catch(() => {}); // settles (rejected) when the client leaves: expected, handled by close()
   const enc = new TextEncoder();
   let buffered = 0;
   let closed = false;

@@ -23,16 +23,19 @@ const WebhookAnswer = z.object({ id: z.string(), status: z.enum(["accepted", "de
 
 const WEBHOOK_METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
+/** No API key: the document's default (a bearer key, for every /v1 route) does not apply here. */
+const PUBLIC: Record<string, string[]>[] = [];
+
 export function registerPublicPaths(registry: Registry): void {
   registry.registerPath({
-    method: "get", path: "/healthz", operationId: "getHealth", tags: ["Operations"],
+    method: "get", path: "/healthz", operationId: "getHealth", tags: ["Operations"], security: PUBLIC,
     summary: "Liveness (public)",
     responses: { 200: json(z.object({ ok: z.literal(true) }), "The Worker answers") },
   });
 
   for (const method of WEBHOOK_METHODS) {
     registry.registerPath({
-      method, path: "/webhooks/{tenant}/{path}", tags: ["Webhooks"],
+      method, path: "/webhooks/{tenant}/{path}", tags: ["Webhooks"], security: PUBLIC,
       operationId: `receiveWebhook${method[0].toUpperCase()}${method.slice(1)}`,
       summary: `Webhook ingress (${method.toUpperCase()}, public: the trigger's webhook.auth decides)`,
       description: "Stored durably before the 202; transform, schema, filter and delivery happen after the answer. Methods other than the trigger's webhook.methods are 405.",
@@ -55,7 +58,7 @@ export function registerPublicPaths(registry: Registry): void {
   }
 
   registry.registerPath({
-    method: "post", path: "/resume/{token}", operationId: "resumeAwait", tags: ["Awaits"],
+    method: "post", path: "/resume/{token}", operationId: "resumeAwait", tags: ["Awaits"], security: PUBLIC,
     summary: "Resolve a webhook await (public: the token is the secret)",
     request: {
       params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/).openapi({ param: { name: "token", in: "path" } }) }),
@@ -73,20 +76,20 @@ export function registerPublicPaths(registry: Registry): void {
   });
 
   registry.registerPath({
-    method: "get", path: "/openapi.json", operationId: "getOpenApiDocument", tags: ["Operations"],
+    method: "get", path: "/openapi.json", operationId: "getOpenApiDocument", tags: ["Operations"], security: PUBLIC,
     summary: "This OpenAPI 3.1 document",
     responses: { 200: json(z.record(z.string(), z.unknown()), "The document") },
   });
 
   registry.registerPath({
-    method: "get", path: "/docs", operationId: "getApiReference", tags: ["Operations"],
+    method: "get", path: "/docs", operationId: "getApiReference", tags: ["Operations"], security: PUBLIC,
     summary: "The API reference (HTML; its assets are served by the Worker under /docs/)",
     responses: { 200: { description: "The reference page", content: { "text/html": { schema: z.string() } } } },
   });
 
   for (const [file, operationId, what] of [["init.js", "getApiReferenceInit", "start-up script"], ["scalar.js", "getApiReferenceBundle", "Scalar bundle"]]) {
     registry.registerPath({
-      method: "get", path: `/docs/${file}`, operationId, tags: ["Operations"],
+      method: "get", path: `/docs/${file}`, operationId, tags: ["Operations"], security: PUBLIC,
       summary: `The API reference's ${what}`,
       responses: { 200: { description: "JavaScript", content: { "text/javascript": { schema: z.string() } } } },
     });

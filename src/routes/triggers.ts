@@ -10,6 +10,9 @@ import { claimWebhookPath } from "./webhook-path-claim";
 import { pollUrlProblem, refuse } from "./target-checks";
 
 export const triggers = new OpenAPIHono<AppEnv>();
+
+const retiredHint = (name: string) =>
+  `Trigger '${name}' is retired: the definition is stored, but fires and its webhook answer 410 until POST /v1/triggers/${name}/reactivate`;
 const security = [{ bearer: [] }];
 const conflictResp = { 409: json(z.object({ error: z.unknown() }), "Version or state conflict") };
 
@@ -37,7 +40,9 @@ triggers.openapi(
       throw e;
     }
     if (r.previousPath && r.previousPath !== path) await store.paths.release(r.previousPath, name);
-    return triggerAnswer(c, r.trigger, r.created ? 201 : 200);
+    // a retired trigger takes the update but stays retired: say so where the caller looks
+    const view = r.trigger.status === "retired" ? { ...r.trigger, hint: retiredHint(name) } : r.trigger;
+    return triggerAnswer(c, view, r.created ? 201 : 200);
   },
 );
 

@@ -52,11 +52,12 @@ test("dead deliveries: listed under Dead with the 500, replayed one from the lis
   const delivered = (f) => f.deliveries.some((d) => d.status === "delivered");
 
   await page.locator(`tr[data-event="${ids[0]}"]`).getByRole("button", { name: "Replay" }).click();
-  await page.getByText(`Replayed ${ids[0]}.`).waitFor();
+  await page.getByText(`Replayed ${ids[0]} to ledger.`).waitFor();
   await eventually(async () => delivered(await getFire(NAMES.dead, ids[0])), { what: "the replayed fire delivered" });
 
-  await page.getByRole("button", { name: "Replay all 3 listed" }).click();
-  await page.getByText("Replayed 3 of 3 fires.").waitFor();
+  await page.getByRole("button", { name: "Replay all 2 listed" }).click();
+  await page.getByTestId("replay-confirm").getByRole("button", { name: "Replay 2 deliveries" }).click();
+  await page.getByText("Replayed 2 dead deliveries of 2 fires to ledger.").waitFor();
   for (const id of ids.slice(1)) await eventually(async () => delivered(await getFire(NAMES.dead, id)), { what: `${id} delivered after replay all` });
 
   rx.state.failing = true;
@@ -151,11 +152,16 @@ test("search client: an event id and a delivery id open the fire (answers in the
   cons.assertClean([failedLoad(404)], "the search");
 });
 
-test("tenant isolation: a globex key sees none of acme's triggers, fires or searches", { timeout: 60_000 }, async () => {
+test("tenant isolation: a globex key sees none of acme's triggers, fires (home feed included) or searches", { timeout: 60_000 }, async () => {
   const g = await browser.newContext();
   try {
     const { page: gp, console: gc } = await openTab(g, sb.baseUrl);
     await signIn(gp, GLOBEX_KEY);
+    // home: no fire and no failure of acme's
+    await gp.getByTestId("feed-empty").waitFor();
+    await gp.getByTestId("no-failures").waitFor();
+    assert.deepEqual((await api("GET", "/v1/fires", { key: GLOBEX_KEY })).json.fires, []);
+    await go(gp, "#/triggers", "Triggers");
     await gp.getByTestId("list-empty").waitFor();
     assert.match(await gp.getByTestId("list-empty").innerText(), /No triggers yet/);
     assert.equal(await gp.locator("tr[data-trigger]").count(), 0);

@@ -2,6 +2,7 @@
  * /docs in Chromium on a real `wrangler dev`: the API reference renders the
  * document's operations with every request on this origin (nothing from a
  * CDN or Scalar's font host), and without console errors: it works offline.
+ * Authentication is required (a bearer key), not optional.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -32,7 +33,11 @@ test("the API reference renders from same-origin assets only", { timeout: 60_000
   await page.goto(`${sb.baseUrl}/docs`, { waitUntil: "networkidle" });
   await page.getByText("Webhook signature presets").first().waitFor({ timeout: 20_000 });
   for (const tag of ["Triggers", "Subscriptions", "Fires", "Awaits"]) assert.ok(await page.getByText(tag, { exact: true }).count(), `tag ${tag} listed`);
-  assert.match(await page.innerText("body"), /Webhook ingress/);
+  const body = await page.innerText("body");
+  assert.match(body, /Webhook ingress/);
+  // the API needs a bearer key: the reference says so (it said "Authentication Optional")
+  assert.match(body, /Authentication\s+Required/);
+  assert.doesNotMatch(body, /Authentication\s+Optional/);
   assert.deepEqual(foreign, [], "requests to other origins");
   console.assertClean([], "/docs");
   await shot(page, "docs");

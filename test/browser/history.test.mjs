@@ -1,6 +1,7 @@
 /**
  * The trigger view's chart from the real `history` of
- * `GET /v1/triggers/{name}/stats` (bucketMs 600000, the last 12 h).
+ * `GET /v1/triggers/{name}/stats` (bucketMs 600000, the last 12 h), on a
+ * 12-hour time axis.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -38,6 +39,12 @@ test("the chart shows the fires and failures of the stats answer's history", { t
   assert.equal(fires, 5);
   assert.match(await page.locator("[data-testid=history-chart] figcaption").innerText(), new RegExp(`${fires} fires, ${failures} failures`));
   assert.equal(await page.locator("[data-testid=history-chart] rect.bar-fires").count(), history.buckets.length);
+  // a 12 h axis: the one recent 10-minute bucket is a narrow bar at the right end, not a bar across the chart
+  const svg = await page.locator("[data-testid=history-chart] svg").evaluate((e) => ({ width: e.viewBox.baseVal.width }));
+  const bar = await page.locator("[data-testid=history-chart] rect.bar-fires").first().evaluate((r) => ({ x: r.x.baseVal.value, width: r.width.baseVal.value }));
+  assert.ok(bar.width < svg.width / 60, `bar ${bar.width} wide on a ${svg.width} axis`);
+  assert.ok(bar.x > svg.width * 0.95, `bar at ${bar.x} of ${svg.width}: the last 10 minutes`);
+  assert.deepEqual(await page.locator("[data-testid=history-chart] text.axis-label").allTextContents().then((t) => t.slice(2)), ["12 h ago", "9 h ago", "6 h ago", "3 h ago", "now"]);
   await shot(page, "history-real");
   cons.assertClean([], "the chart");
 });

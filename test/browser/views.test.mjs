@@ -45,12 +45,13 @@ test("sign-in: a wrong key is refused; the right one is kept in sessionStorage o
   assert.equal(where.cookie, "");
   assert.ok(!where.url.includes(sb.apiKey));
   await page.reload();
-  await page.locator("[data-testid=trigger-table]").waitFor();
+  await page.getByRole("heading", { level: 1, name: "Home" }).waitFor(); // the landing page: the fire feed
+  await page.locator("[data-testid=feed], [data-testid=feed-empty]").first().waitFor();
   const other = await context.newPage();
   await other.goto(sb.baseUrl);
   await other.getByRole("heading", { name: "Sign in with an API key" }).waitFor(); // another tab asks again
   await other.close();
-  cons.assertClean([], "the list after sign-in");
+  cons.assertClean([], "the home page after sign-in");
   // a key the service stops accepting (revoked, rotated) is forgotten and asked for again
   await page.evaluate(() => sessionStorage.setItem("signalbox.apiKey", "revoked-key"));
   await page.reload();
@@ -315,9 +316,9 @@ test("fire form from a JSON Schema: fields from properties, 422 problems next to
 });
 
 test("awaits of a run: step, kind, status and times", { timeout: 30_000 }, async () => {
-  await go(page, "#/runs", "Awaits of a run");
-  await page.getByLabel("Run id").fill("run-42");
-  await page.getByRole("button", { name: "Show" }).click();
+  await go(page, "#/runs", "Runs");
+  await page.getByLabel("Open a run by id").fill("run-42");
+  await page.getByRole("button", { name: "Open" }).click();
   await page.waitForURL(/#\/runs\/run-42$/);
   const table = page.getByTestId("awaits");
   await table.waitFor();
@@ -347,12 +348,12 @@ test("poll state on the trigger view: rendered when the view carries poll.state,
   await page.route("**/v1/triggers/feed.items", async (route) => {
     const real = await route.fetch();
     const body = await real.json();
-    await route.fulfill({ response: real, json: { ...body, poll: { ...body.poll, state: { lastPolledAt: Date.now() - 4000, lastStatus: 503, consecutiveFailures: 2, paused: false, group: "g1" } } } });
+    await route.fulfill({ response: real, json: { ...body, poll: { ...body.poll, state: { lastPolledAt: Date.now() - 4000, lastStatus: null, lastError: "timed out after 10000 ms", consecutiveFailures: 2, paused: false, group: "g1" } } } });
   });
   await page.reload();
   const facts = page.getByTestId("poll-state");
   await facts.waitFor();
-  assert.match(await facts.innerText(), /Last polled\s+.*4 s ago.*Last status\s+503\s+Consecutive failures\s+2\s+Paused\s+no\s+Group\s+g1/s);
+  assert.match(await facts.innerText(), /Last polled\s+.*4 s ago.*Last status\s+none \(no answer\)\s+Last error\s+timed out after 10000 ms\s+Consecutive failures\s+2\s+Paused\s+no\s+Group\s+g1/s);
   await page.unroute("**/v1/triggers/feed.items");
   cons.assertClean([], "the poll view");
 });
@@ -377,6 +378,7 @@ test("keyboard: the list, a trigger and its actions are reachable with Tab, with
 test("no console error on any view (visited again in one tab)", { timeout: 60_000 }, async () => {
   const { eventId } = (await api("GET", `/v1/triggers/${NAMES.form}/fires?limit=1`)).json.fires[0];
   const views = [
+    ["#/", "Home"], ["#/?status=dead", "Home"], ["#/runs", "Runs"], ["#/runs?status=all", "Runs"],
     ["#/triggers", "Triggers"], [`#/triggers/${NAMES.form}`, NAMES.form], [`#/triggers/${NAMES.schedule}`, NAMES.schedule],
     [`#/triggers/${NAMES.webhook}`, NAMES.webhook], [`#/triggers/${NAMES.form}/fires`, "Fires"],
     [`#/triggers/${NAMES.dead}/fires?status=failed`, "Fires with failed deliveries"], [`#/triggers/${NAMES.form}/fires/${eventId}`, eventId],

@@ -90,7 +90,7 @@ describe("live stream over a WebSocket", () => {
     expect(res.status).toBe(101);
     const ws = res.webSocket!;
     const msgs: string[] = [];
-    ws.addEventListener("message", (m) => msgs.push(m.data as string));
+    ws.addEventListener("message", (m) => void msgs.push(m.data as string));
     ws.accept();
     const wait = async (n: number, ms = 3000) => {
       const end = Date.now() + ms;

@@ -309,7 +309,7 @@ describe("poll triggers: provider failures", () => {
       expect(evs[0].data.error).toBe("HTTP 429");
     }
     const v = (await call("GET", `/v1/triggers/${a}`)).body;
-    expect(v.poll.state).toMatchObject({ lastStatus: 200, consecutiveFailures: 0 });
+    expect(v.poll.state).toMatchObject({ lastStatus: 200, lastError: null, consecutiveFailures: 0 });
     await until(async () => (await call("GET", `/v1/triggers/${a}/stats`)).body, () => true);
   });
 
@@ -347,6 +347,9 @@ describe("poll triggers: provider failures", () => {
     expect(evs[0].data.status).toBeNull();
     expect(evs[0].data.error).toMatch(/^network error/);
     expect(JSON.stringify(evs)).not.toContain("s3cret");
+    // the trigger's own view says why lastStatus is null, not only the stream and the log
+    const state = (await call("GET", `/v1/triggers/${name}`)).body.poll.state;
+    expect(state).toMatchObject({ lastStatus: null, lastError: evs[0].data.error, consecutiveFailures: 1 });
   });
 
   it("another 4xx pauses the group until the trigger is updated", async () => {

@@ -23,6 +23,8 @@ describe("malformed requests get the right 4xx in the envelope and change nothin
     ["bad webhook path", "PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path: "../etc", auth: { type: "none" } } }, {}, 400],
     ["schedule on an event trigger", "PUT", `/v1/triggers/${name}`, { type: "event", schedule: { cron: "* * * * *" } }, {}, 400],
     ["bad cron", "PUT", `/v1/triggers/${name}`, { type: "schedule", schedule: { cron: "61 * * * *" } }, {}, 400],
+    ["cron step past its field", "PUT", `/v1/triggers/${name}`, { type: "schedule", schedule: { cron: "*/61 * * * *" } }, {}, 400],
+    ["poll cron step past its field", "PUT", `/v1/triggers/${name}`, { type: "poll", poll: { url: "https://api.example.com/x", cron: "0 */25 * * *" } }, {}, 400],
     ["unknown time zone", "PUT", `/v1/triggers/${name}`, { type: "schedule", schedule: { cron: "0 * * * *", timezone: "Mars/Olympus" } }, {}, 400],
     ["bad filter operator", "PUT", `/v1/triggers/${name}`, { type: "event", filter: { "data.x": { $regex: "a" } } }, {}, 400],
     ["bad JSON schema", "PUT", `/v1/triggers/${name}`, { type: "event", schema: { type: "nonsense" } }, {}, 400],
@@ -54,6 +56,16 @@ describe("malformed requests get the right 4xx in the envelope and change nothin
     expect(await stream(name)).toEqual(before);
     const t = await call("GET", `/v1/triggers/${name}`);
     expect(t.body.version).toBe(1);
+  });
+
+  it("an impossible cron step is a 400 naming the field, and registers nothing", async () => {
+    const fresh = uniq("cron");
+    const r = await call("PUT", `/v1/triggers/${fresh}`, { type: "schedule", schedule: { cron: "*/61 * * * *" } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toBe(`schedule: cron: the minute field's step in "*/61" is larger than its range 0-59, so it would only ever match minute 0; use a step from 1 to 59`);
+    expect(r.body.error.details).toEqual([expect.objectContaining({ path: "schedule" })]);
+    expect((await call("GET", `/v1/triggers/${fresh}`)).status).toBe(404);
+    expect((await call("PUT", `/v1/triggers/${fresh}`, { type: "schedule", schedule: { cron: "*/59 * * * *" } })).status).toBe(201);
   });
 
   it("unknown routes are 404 in the envelope", async () => {

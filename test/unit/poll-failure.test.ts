@@ -64,7 +64,7 @@ describe("pollRetryDelayMs", () => {
 describe("applyPollOutcome", () => {
   it("records a plain success without an event and follows the schedule", () => {
     const r = applyPollOutcome(initialPollState(), res(200), ctx);
-    expect(r).toEqual({ state: { lastPolledAt: NOW, lastStatus: 200, consecutiveFailures: 0, paused: false }, event: null, retryAt: null });
+    expect(r).toEqual({ state: { lastPolledAt: NOW, lastStatus: 200, lastError: null, consecutiveFailures: 0, paused: false }, event: null, retryAt: null });
   });
 
   it("counts consecutive failures, one poll.failed each, with growing retries", () => {
@@ -84,11 +84,12 @@ describe("applyPollOutcome", () => {
       { type: "poll.failed", data: { status: 429, error: "HTTP 429", attempt: 4 } },
     ]);
     expect(retries).toEqual([60_000, 120_000, 240_000, 300_000]);
-    expect(state).toEqual({ lastPolledAt: NOW, lastStatus: 429, consecutiveFailures: 4, paused: false });
+    expect(state).toEqual({ lastPolledAt: NOW, lastStatus: 429, lastError: "HTTP 429", consecutiveFailures: 4, paused: false });
   });
 
-  it("sets lastStatus to null for a network error or timeout", () => {
-    expect(applyPollOutcome(initialPollState(), { kind: "timeout", timeoutMs: 500 }, ctx).state.lastStatus).toBeNull();
+  it("sets lastStatus to null for a network error or timeout, and lastError says which", () => {
+    expect(applyPollOutcome(initialPollState(), { kind: "timeout", timeoutMs: 500 }, ctx).state).toMatchObject({ lastStatus: null, lastError: "timed out after 500 ms" });
+    expect(applyPollOutcome(initialPollState(), { kind: "network", message: "network error: connection refused" }, ctx).state).toMatchObject({ lastStatus: null, lastError: "network error: connection refused" });
     expect(applyPollOutcome(initialPollState(), { kind: "invalid", status: 200, message: "the answer is not JSON" }, ctx)).toMatchObject({
       state: { lastStatus: 200, consecutiveFailures: 1 },
       event: { type: "poll.failed", data: { status: 200, error: "the answer is not JSON", attempt: 1 } },
@@ -96,17 +97,17 @@ describe("applyPollOutcome", () => {
   });
 
   it("emits poll.recovered once, on the first success after failures", () => {
-    const failing: PollState = { lastPolledAt: NOW - 1, lastStatus: 500, consecutiveFailures: 3, paused: false };
+    const failing: PollState = { lastPolledAt: NOW - 1, lastStatus: 500, lastError: "HTTP 500", consecutiveFailures: 3, paused: false };
     const r = applyPollOutcome(failing, res(200), ctx);
     expect(r.event).toEqual({ type: "poll.recovered", data: { status: 200, error: null, attempt: 4 } });
-    expect(r.state.consecutiveFailures).toBe(0);
+    expect(r.state).toMatchObject({ consecutiveFailures: 0, lastError: null });
     expect(applyPollOutcome(r.state, res(200), ctx).event).toBeNull();
   });
 
   it("pauses on other 4xx: poll.failed with paused: true and no retry", () => {
     const r = applyPollOutcome(initialPollState(), res(401), ctx);
     expect(r).toEqual({
-      state: { lastPolledAt: NOW, lastStatus: 401, consecutiveFailures: 1, paused: true },
+      state: { lastPolledAt: NOW, lastStatus: 401, lastError: "HTTP 401", consecutiveFailures: 1, paused: true },
       event: { type: "poll.failed", data: { status: 401, error: "HTTP 401", attempt: 1, paused: true } },
       retryAt: null,
     });
@@ -114,8 +115,8 @@ describe("applyPollOutcome", () => {
   });
 
   it("resumes from scratch after the trigger is updated", () => {
-    const paused: PollState = { lastPolledAt: NOW, lastStatus: 404, consecutiveFailures: 2, paused: true };
-    expect(unpausePollState(paused)).toEqual({ lastPolledAt: NOW, lastStatus: 404, consecutiveFailures: 0, paused: false });
+    const paused: PollState = { lastPolledAt: NOW, lastStatus: 404, lastError: "HTTP 404", consecutiveFailures: 2, paused: true };
+    expect(unpausePollState(paused)).toEqual({ lastPolledAt: NOW, lastStatus: 404, lastError: "HTTP 404", consecutiveFailures: 0, paused: false });
     expect(paused.paused).toBe(true);
   });
 

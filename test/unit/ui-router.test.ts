@@ -8,7 +8,10 @@ describe("parseHash / href", () => {
   it("round-trips every view, names with dots, colons and slashes encoded", () => {
     const name = "stripe:payment.succeeded";
     expect(parseHash(href.triggers({ type: "event", q: "stripe.", cursor: "abc" }))).toEqual({ view: "triggers", query: { type: "event", q: "stripe.", cursor: "abc" } });
-    expect(parseHash("")).toEqual({ view: "triggers", query: {} });
+    expect(parseHash("")).toEqual({ view: "home", query: {} });
+    expect(parseHash("#/")).toEqual({ view: "home", query: {} });
+    expect(parseHash(href.home({ status: "dead", trigger: "stripe.", cursor: "c1" }))).toEqual({ view: "home", query: { status: "dead", trigger: "stripe.", cursor: "c1" } });
+    expect(parseHash("#/triggers")).toEqual({ view: "triggers", query: {} });
     expect(parseHash(href.trigger(name))).toEqual({ view: "trigger", name });
     expect(parseHash(href.fires(name, "dead"))).toEqual({ view: "fires", name, status: "dead", cursor: "" });
     expect(parseHash(href.fire(name, "evt_1_x", "dlv_a"))).toEqual({ view: "fire", name, eventId: "evt_1_x", delivery: "dlv_a" });
@@ -16,7 +19,10 @@ describe("parseHash / href", () => {
     expect(parseHash(href.live(name))).toEqual({ view: "live", name });
     expect(parseHash(href.search("dlv_x"))).toEqual({ view: "search", id: "dlv_x" });
     expect(parseHash(href.awaits("run/1"))).toEqual({ view: "awaits", runId: "run/1" });
-    expect(parseHash("#/runs")).toEqual({ view: "awaits", runId: "" });
+    expect(parseHash("#/runs")).toEqual({ view: "runs", status: "waiting", cursor: "" });
+    expect(parseHash(href.runs("cancelled", "c2"))).toEqual({ view: "runs", status: "cancelled", cursor: "c2" });
+    expect(href.runs()).toBe("#/runs");
+    expect(parseHash("#/runs?run=r1")).toEqual({ view: "awaits", runId: "r1" });
   });
   it("answers not-found for unknown paths and bad escapes", () => {
     expect(parseHash("#/nope").view).toBe("not-found");

@@ -2,7 +2,7 @@
 const TONES: Record<string, string> = {
   active: "good", delivered: "good", completed: "good", accepted: "good", resolved: "good", open: "good",
   retired: "bad", dead: "bad", failed: "bad", timed_out: "bad", deprecated: "warn",
-  queued: "warn", delivering: "warn", processing: "warn", pending: "warn", waiting: "warn", paused: "warn",
+  queued: "warn", delivering: "warn", processing: "warn", pending: "warn", waiting: "warn", paused: "warn", retrying: "warn",
   skipped: "neutral", deduplicated: "neutral", cancelled: "neutral", none: "neutral",
 };
 

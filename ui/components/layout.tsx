@@ -23,12 +23,13 @@ export function Layout({ children, onSignOut, current }: Props) {
         Skip to content
       </a>
       <header class="top">
-        <a class="brand" href={href.triggers()}>
+        <a class="brand" href={href.home()}>
           Signalbox
         </a>
         <nav aria-label="Main">
+          {link(href.home(), "Home", "home")}
           {link(href.triggers(), "Triggers", "triggers")}
-          {link(href.awaits(), "Awaits", "awaits")}
+          {link(href.runs(), "Runs", "runs")}
           {link(href.search(), "Search", "search")}
         </nav>
         <form class="top-search" role="search" onSubmit={search}>

@@ -7,6 +7,7 @@
 export type Query = Record<string, string>;
 
 export type Route =
+  | { view: "home"; query: Query }
   | { view: "triggers"; query: Query }
   | { view: "trigger"; name: string }
   | { view: "fires"; name: string; status: string; cursor: string }
@@ -14,6 +15,7 @@ export type Route =
   | { view: "fire-form"; name: string }
   | { view: "live"; name: string }
   | { view: "search"; id: string }
+  | { view: "runs"; status: string; cursor: string }
   | { view: "awaits"; runId: string }
   | { view: "not-found"; path: string };
 
@@ -33,6 +35,7 @@ function queryOf(s: string): Query {
 
 /**
  * @example parseHash("#/triggers/order.placed/fires?status=dead") // { view: "fires", name: "order.placed", status: "dead", cursor: "" }
+ * @example parseHash("#/?status=dead") // { view: "home", query: { status: "dead" } }
  */
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, "");
@@ -42,7 +45,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split("/").filter((p) => p !== "").map(decode);
   if (parts.some((p) => p === null)) return { view: "not-found", path };
   const seg = parts as string[];
-  if (seg.length === 0 || (seg.length === 1 && seg[0] === "triggers")) return { view: "triggers", query };
+  if (seg.length === 0) return { view: "home", query };
+  if (seg.length === 1 && seg[0] === "triggers") return { view: "triggers", query };
   if (seg[0] === "triggers" && seg.length >= 2) {
     const name = seg[1];
     if (seg.length === 2) return { view: "trigger", name };
@@ -52,7 +56,10 @@ export function parseHash(hash: string): Route {
     if (seg.length === 3 && seg[2] === "live") return { view: "live", name };
   }
   if (seg[0] === "search" && seg.length === 1) return { view: "search", id: query.id ?? "" };
-  if (seg[0] === "runs" && seg.length <= 2) return { view: "awaits", runId: seg[1] ?? query.run ?? "" };
+  if (seg[0] === "runs" && seg.length === 2) return { view: "awaits", runId: seg[1] };
+  if (seg[0] === "runs" && seg.length === 1) {
+    return query.run ? { view: "awaits", runId: query.run } : { view: "runs", status: query.status ?? "waiting", cursor: query.cursor ?? "" };
+  }
   return { view: "not-found", path };
 }
 
@@ -67,6 +74,8 @@ const e = encodeURIComponent;
 
 /** Hash links for each view. */
 export const href = {
+  /** the home page: the fire feed, its filters in the URL */
+  home: (query: Record<string, string | undefined> = {}) => withQuery("#/", query),
   triggers: (query: Record<string, string | undefined> = {}) => withQuery("#/triggers", query),
   trigger: (name: string) => `#/triggers/${e(name)}`,
   fires: (name: string, status = "", cursor = "") => withQuery(`#/triggers/${e(name)}/fires`, { status, cursor }),
@@ -74,5 +83,6 @@ export const href = {
   fireForm: (name: string) => `#/triggers/${e(name)}/fire`,
   live: (name: string) => `#/triggers/${e(name)}/live`,
   search: (id = "") => withQuery("#/search", { id }),
-  awaits: (runId = "") => (runId ? `#/runs/${e(runId)}` : "#/runs"),
+  awaits: (runId: string) => `#/runs/${e(runId)}`,
+  runs: (status = "waiting", cursor = "") => withQuery("#/runs", { status: status === "waiting" ? "" : status, cursor }),
 };

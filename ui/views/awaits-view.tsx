@@ -1,4 +1,4 @@
-/** The awaits of a run (GET /v1/runs/{runId}/awaits): step, kind, state, times and result. */
+/** The awaits of a run (GET /v1/runs/{runId}/awaits): step, kind, state, times and result (the runs list links here). */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { useApi, useTitle } from "../hooks";
@@ -44,6 +44,7 @@ export function AwaitsView({ runId }: { runId: string }) {
   useEffect(() => setDraft(runId), [runId]);
   return (
     <section aria-labelledby="awaits-h">
+      <p class="crumbs"><a href={href.runs()}>Runs</a> /</p>
       <h1 id="awaits-h" tabIndex={-1}>{runId ? <>Awaits of run <code>{runId}</code></> : "Awaits of a run"}</h1>
       <form class="filters" onSubmit={(e) => (e.preventDefault(), (location.hash = href.awaits(draft.trim())))}>
         <label>

@@ -1,10 +1,11 @@
 /**
  * Fire a trigger by hand (POST …/fire {"data"}): the form comes from the
  * trigger's `ui.form`, else from its JSON Schema's properties, else it is a
- * JSON editor. The answer is shown (accepted, deduplicated, skipped and why);
- * a 422 puts each schema problem next to its field.
+ * JSON editor. The answer is shown (accepted, deduplicated, skipped and why)
+ * and its deliveries follow live until they settle; a 422 puts each schema
+ * problem next to its field.
  */
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, ApiError } from "../api";
 import { useApi, useTitle } from "../hooks";
 import { buildPayload, fieldsFromSchema, fieldsFromUiForm, initialValues, problemsByField, type RawValues } from "../lib/form-model";
@@ -98,15 +99,37 @@ function FireFormBody({ trigger }: { trigger: Trigger }) {
   );
 }
 
+/** Delivery statuses still on their way: the result re-reads the fire until none is left. */
+const SETTLING = new Set(["queued", "delivering", "processing"]);
+export const RESULT_POLL_MS = 1_000;
+
+/** The fire's answer, then its deliveries as they settle (GET …/fires/{eventId} every second while any is on its way). */
 function FireResult({ name, answer, status }: { name: string; answer: FireAnswer; status: number }) {
+  const first = answer.deliveries ?? [];
+  const onItsWay = (ds: { status: string }[]) => ds.some((d) => SETTLING.has(d.status));
+  // re-read while a delivery is on its way (the hook polls while its period is set)
+  const [following, setFollowing] = useState(onItsWay(first));
+  const fire = useApi((sig) => api.getFire(name, answer.eventId, sig), [answer.eventId], following ? RESULT_POLL_MS : undefined);
+  const deliveries = fire.data?.deliveries ?? first;
+  useEffect(() => setFollowing(onItsWay(deliveries)), [fire.data]);
   return (
     <div class="result" role="status" data-testid="fire-result" data-status={answer.status}>
       <p>
         <Badge status={answer.status} /> HTTP {status} · <a href={href.fire(name, answer.eventId)}><code>{answer.eventId}</code></a>
         {answer.skipReason ? <> · skipped: <code>{answer.skipReason}</code></> : null}
       </p>
-      {answer.deliveries?.length ? (
-        <ul>{answer.deliveries.map((d) => <li key={d.deliveryId}><code>{d.flow}</code> <Badge status={d.status} /></li>)}</ul>
+      {deliveries.length ? (
+        <>
+          <ul data-testid="fire-result-deliveries">
+            {deliveries.map((d) => (
+              <li key={d.deliveryId} data-flow={d.flow} data-status={d.status}>
+                <code>{d.flow}</code> <Badge status={d.status} />
+                {"lastStatusCode" in d && d.lastStatusCode ? <span class="muted small-text"> HTTP {d.lastStatusCode}</span> : null}
+              </li>
+            ))}
+          </ul>
+          <p class="muted small-text">{following ? "Following the deliveries live…" : "Every delivery has settled."}</p>
+        </>
       ) : (
         <p class="muted small-text">No delivery: no flow is subscribed{answer.status === "deduplicated" ? " (or this is a duplicate)" : ""}.</p>
       )}

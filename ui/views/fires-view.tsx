@@ -1,12 +1,16 @@
 /**
  * A trigger's fires, all of them or those with a delivery in one status
  * (GET …/fires?status=dead|failed|…), with cursor paging; replay one fire, or
- * every fire listed on the page (one replay call each, progress shown).
+ * every fire listed on the page. On a status tab a replay goes only to the
+ * flows whose delivery is in that status (a flow that already got the fire
+ * gets nothing new), and "Replay all" first asks, saying how many deliveries
+ * go to which flows.
  */
 import { useState } from "preact/hooks";
 import { api, type ApiError } from "../api";
 import { useApi, useTitle } from "../hooks";
 import { href } from "../lib/router";
+import { REPLAYABLE, planText, replayPlan, type ReplayPlan } from "../lib/replay-plan";
 import { Badge } from "../components/badge";
 import { ErrorBox } from "../components/error-box";
 import { Loading } from "../components/loading";
@@ -25,17 +29,22 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
   useTitle(`${label} fires of ${name}`);
   const fires = useApi((sig) => api.fires(name, { status, cursor, limit: 50 }, sig), [name, status, cursor], 5_000);
   const [progress, setProgress] = useState<{ done: number; total: number; failed: number } | null>(null);
+  const [confirm, setConfirm] = useState<ReplayPlan | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState("");
   const list = fires.data?.fires ?? [];
+  const bulk = REPLAYABLE.includes(status);
+  /** On a status tab: the flows of this fire whose latest delivery is in it ([] when replayed already); undefined: every flow. */
+  const flowsOf = (f: Fire) => (bulk ? replayPlan([f], status).fires[0]?.flows ?? [] : undefined);
 
-  const replayOne = async (eventId: string) => {
-    setBusyId(eventId);
+  const replayOne = async (f: Fire) => {
+    setBusyId(f.eventId);
     setError(null);
     try {
-      await api.replay(name, eventId);
-      setNotice(`Replayed ${eventId}.`);
+      const flows = flowsOf(f);
+      await api.replay(name, f.eventId, flows);
+      setNotice(`Replayed ${f.eventId}${flows ? ` to ${flows.join(", ")}` : ""}.`);
       fires.reload();
     } catch (e) {
       setError(e as ApiError);
@@ -43,25 +52,29 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
       setBusyId(null);
     }
   };
-  const replayAll = async () => {
-    const ids = list.map((f) => f.eventId);
+  const replayAll = async (plan: ReplayPlan) => {
+    setConfirm(null);
     setError(null);
     setNotice("");
     let failed = 0;
-    setProgress({ done: 0, total: ids.length, failed: 0 });
-    for (const [i, id] of ids.entries()) {
+    let sent = 0;
+    setProgress({ done: 0, total: plan.fires.length, failed: 0 });
+    for (const [i, f] of plan.fires.entries()) {
       try {
-        await api.replay(name, id);
+        await api.replay(name, f.eventId, f.flows);
+        sent += f.flows.length;
       } catch (e) {
         failed++;
         setError(e as ApiError);
       }
-      setProgress({ done: i + 1, total: ids.length, failed });
+      setProgress({ done: i + 1, total: plan.fires.length, failed });
     }
     setProgress(null);
-    setNotice(`Replayed ${ids.length - failed} of ${ids.length} fires${failed ? ` (${failed} failed)` : ""}.`);
+    const to = plan.byFlow.map(([flow]) => flow).join(", ");
+    setNotice(`Replayed ${sent} ${status} deliver${sent === 1 ? "y" : "ies"} of ${plan.fires.length - failed} fires to ${to}${failed ? ` (${failed} fires failed)` : ""}.`);
     fires.reload();
   };
+  const plan = bulk ? replayPlan(list, status) : null;
 
   return (
     <section aria-labelledby="fires-h">
@@ -73,9 +86,11 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
         ))}
       </nav>
       <div class="actions">
-        <button type="button" onClick={replayAll} disabled={!!progress || list.length === 0}>
-          Replay all {list.length} listed
-        </button>
+        {plan ? (
+          <button type="button" onClick={() => setConfirm(plan)} disabled={!!progress || !!confirm || plan.deliveries === 0}>
+            Replay all {plan.fires.length} listed
+          </button>
+        ) : null}
         {progress ? (
           <span role="status" class="loading inline">
             <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total} replayed
@@ -83,6 +98,16 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
         ) : null}
         {notice ? <span class="ok" role="status">{notice}</span> : null}
       </div>
+      {confirm ? (
+        <div class="confirm" role="alertdialog" aria-labelledby="replay-q" data-testid="replay-confirm">
+          <p id="replay-q"><strong>{planText(confirm, status)}</strong></p>
+          <p class="muted small-text">Each goes out again with a new delivery id; the other flows of these fires get nothing.</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => replayAll(confirm)}>Replay {confirm.deliveries} deliveries</button>
+            <button type="button" onClick={() => setConfirm(null)}>Cancel</button>
+          </div>
+        </div>
+      ) : null}
       <ErrorBox error={error} title="A replay failed" />
       <ErrorBox error={fires.error} title="Could not load the fires" />
       {fires.loading && !fires.data ? <Loading label="Loading fires…" /> : null}
@@ -97,13 +122,14 @@ export function FiresView({ name, status, cursor }: { name: string; status: stri
             </thead>
             <tbody>
               {list.map((f) => (
-                <tr key={f.eventId} data-event={f.eventId}>
+                <tr key={f.eventId} data-event={f.eventId} class={f.deliveries?.some((d) => d.status === "dead" || d.status === "failed") ? "row-bad" : undefined}>
                   <td><a href={href.fire(name, f.eventId)}><code>{f.eventId}</code></a></td>
                   <td><Time at={f.firedAt} relativeOnly /></td>
                   <td><Badge status={f.status} />{f.deliveryStatus ? <> <Badge status={f.deliveryStatus} /></> : null}</td>
                   <td class="wrap">{summary(f, status) || "—"}</td>
                   <td>
-                    <button type="button" class="small" disabled={busyId === f.eventId || !!progress} onClick={() => replayOne(f.eventId)}>Replay</button>
+                    <button type="button" class="small" disabled={busyId === f.eventId || !!progress || flowsOf(f)?.length === 0} onClick={() => replayOne(f)}
+                      title={!bulk ? "Replay to every flow" : flowsOf(f)?.length ? `Replay to ${flowsOf(f)!.join(", ")}` : `Replayed already: no flow's latest delivery is ${status}`}>Replay</button>
                   </td>
                 </tr>
               ))}

@@ -1,13 +1,15 @@
 /**
  * The live tail of a trigger's stream (SSE, read with fetch so the key goes
  * in a header). Pause closes the connection; resume reopens it from the last
- * event seen (Last-Event-ID), so nothing is missed. Filter by type; each
- * event opens to its JSON. Keeps the newest 500 events on screen.
+ * event seen (Last-Event-ID), so nothing is missed. Filter by type; each row
+ * shows the flows the event concerns with their status (ui/lib/event-summary.ts)
+ * and opens to its JSON. Keeps the newest 500 events on screen.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ApiError } from "../api";
 import { useTitle } from "../hooks";
 import { openLiveStream, type LiveState } from "../live-stream";
+import { eventSummary } from "../lib/event-summary";
 import { href } from "../lib/router";
 import { Badge } from "../components/badge";
 import { ErrorBox } from "../components/error-box";
@@ -17,6 +19,21 @@ import type { StreamEvent } from "../types";
 
 const KEEP = 500;
 const STATE_LABEL: Record<LiveState, string> = { connecting: "connecting…", open: "live", reconnecting: "reconnecting…", stopped: "stopped" };
+
+/** The flows an event concerns with their status, and a short detail (HTTP status, source, reason). */
+function EventFacts({ event }: { event: StreamEvent }) {
+  const { flows, detail } = eventSummary(event);
+  return (
+    <span class="event-facts">
+      {flows.map((f) => (
+        <span key={f.flow} class="delivery" data-flow={f.flow} data-status={f.status}>
+          {f.flow}{f.status ? <> <Badge status={f.status} /></> : null}
+        </span>
+      ))}
+      {detail ? <span class="muted small-text"> {detail}</span> : null}
+    </span>
+  );
+}
 
 export function LiveTail({ name }: { name: string }) {
   useTitle(`Live: ${name}`);
@@ -92,6 +109,7 @@ export function LiveTail({ name }: { name: string }) {
               <details>
                 <summary>
                   <span class="seq">#{e.seq}</span> <code>{e.type}</code> <Time at={e.ts ?? null} relativeOnly />
+                  <EventFacts event={e} />
                   {e.id ? <span class="muted small-text"> {e.id}</span> : null}
                 </summary>
                 {e.id && (e.type === "trigger.fired" || e.type === "trigger.skipped") ? <a href={href.fire(name, e.id)}>Open this fire</a> : null}

@@ -1,6 +1,7 @@
 /**
  * The triggers list (GET /v1/triggers): newest first, filters (type, status,
- * name prefix, subscribed flow) and cursor paging, all kept in the URL. The
+ * name prefix, subscribed flow) and cursor paging, all kept in the URL; a
+ * trigger with failed or dead deliveries stands out, its counts linking to them. The
  * page is re-read every 5 s while the tab is visible, so the counts stay live
  * (the index may lag the objects by a few seconds, as API.md says).
  */
@@ -95,7 +96,7 @@ export function TriggerList({ query }: { query: Query }) {
             </thead>
             <tbody>
               {list.data.triggers.map((t) => (
-                <tr key={t.name} data-trigger={t.name}>
+                <tr key={t.name} data-trigger={t.name} class={(t.stats?.dead ?? 0) + (t.stats?.failed ?? 0) > 0 ? "row-bad" : undefined}>
                   <td>
                     <a href={href.trigger(t.name)}>{t.name}</a>
                     {t.displayName ? <div class="muted small-text">{t.displayName}</div> : null}
@@ -105,8 +106,12 @@ export function TriggerList({ query }: { query: Query }) {
                   <td><Time at={t.stats?.lastFiredAt ?? null} relativeOnly empty="never" /></td>
                   <td class="num" data-col="fires">{countText(t.stats?.totalFires ?? 0)}</td>
                   <td class="num" data-col="delivered">{countText(t.stats?.delivered ?? 0)}</td>
-                  <td class="num" data-col="failed">{countText(t.stats?.failed ?? 0)}</td>
-                  <td class="num" data-col="dead">{countText(t.stats?.dead ?? 0)}</td>
+                  <td class={`num${t.stats?.failed ? " bad" : ""}`} data-col="failed">
+                    {t.stats?.failed ? <a href={href.fires(t.name, "failed")}>{countText(t.stats.failed)}</a> : countText(0)}
+                  </td>
+                  <td class={`num${t.stats?.dead ? " bad" : ""}`} data-col="dead">
+                    {t.stats?.dead ? <a href={href.fires(t.name, "dead")}>{countText(t.stats.dead)}</a> : countText(0)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -32,7 +32,8 @@ function PollCard({ state }: { state: PollState | undefined }) {
       ) : (
         <dl class="facts" data-testid="poll-state">
           <dt>Last polled</dt><dd><Time at={state.lastPolledAt ?? null} empty="never" /></dd>
-          <dt>Last status</dt><dd>{state.lastStatus ?? "network error or timeout"}</dd>
+          <dt>Last status</dt><dd>{state.lastStatus ?? (state.lastPolledAt ? "none (no answer)" : "—")}</dd>
+          {state.lastError ? (<><dt>Last error</dt><dd class="bad-text">{state.lastError}</dd></>) : null}
           <dt>Consecutive failures</dt><dd>{state.consecutiveFailures ?? 0}</dd>
           <dt>Paused</dt><dd>{state.paused ? <Badge status="paused" label="paused until the trigger is updated" /> : "no"}</dd>
           {state.group ? (<><dt>Group</dt><dd><code>{state.group}</code></dd></>) : null}

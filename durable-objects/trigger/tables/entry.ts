@@ -1,5 +1,5 @@
 /** The `trigger` table: the index entry (one row), cached on the Core. */
-import { AppError } from "../../../src/errors";
+import { AppError, TRIGGER_NOT_FOUND } from "../../../src/errors";
 import type { Core, TriggerRow, TriggerStatus } from "../core";
 
 type RawRow = {
@@ -25,14 +25,16 @@ export function loadEntry(core: Core): TriggerRow | null {
 /** The index entry; 404 when missing. */
 export function requireEntry(core: Core): TriggerRow {
   const r = loadEntry(core);
-  if (!r) throw new AppError(404, "not_found", "Trigger not found");
+  if (!r) throw new AppError(404, "not_found", TRIGGER_NOT_FOUND);
   return r;
 }
 
 /** The index entry of a trigger that may take fires; 404 / 410 otherwise. */
 export function requireActiveEntry(core: Core): TriggerRow {
   const r = requireEntry(core);
-  if (r.status === "retired") throw new AppError(410, "trigger_retired", `Trigger '${r.name}' is retired`);
+  if (r.status === "retired") {
+    throw new AppError(410, "trigger_retired", `Trigger '${r.name}' is retired: reactivate it with POST /v1/triggers/${r.name}/reactivate`);
+  }
   return r;
 }
 

@@ -10,6 +10,7 @@ import { syncSource } from "../definitions-document";
 import { InvalidDefinitions, type Out } from "../output";
 import type { Command } from "./types";
 import type { Schemas } from "../../../client/client";
+import { ConflictError } from "../../../client/errors";
 
 function printDiff(out: Out, r: Schemas["SyncResult"], source: string): void {
   out.log(`Sync of source "${source}"${r.dryRun ? " (dry run: nothing changed)" : ""}`);
@@ -17,6 +18,18 @@ function printDiff(out: Out, r: Schemas["SyncResult"], source: string): void {
   for (const [mark, label, names] of rows) out.log(`  ${mark} ${label.padEnd(10)} ${names.length ? names.join(", ") : "-"}`);
   const s = r.subscriptions;
   out.log(`  subscriptions: ${s.created.length} created, ${s.updated.length} updated, ${s.unchanged.length} unchanged`);
+}
+
+/** The server's adopt hint is written for API callers (`"adopt": true`); here the switch is `--adopt`. */
+const API_ADOPT = /pass "adopt": true/g;
+
+function inCliWords(e: unknown): unknown {
+  if (!(e instanceof ConflictError)) return e;
+  const say = (text: string) => text.replace(API_ADOPT, "pass --adopt");
+  const details = Array.isArray(e.details)
+    ? e.details.map((d: unknown) => (d && typeof d === "object" && typeof (d as { message?: unknown }).message === "string" ? { ...d, message: say((d as { message: string }).message) } : d))
+    : e.details;
+  return new ConflictError(e.status, e.code, say(e.message), details);
 }
 
 export const syncCommand: Command = {
@@ -28,7 +41,12 @@ export const syncCommand: Command = {
     const triggers = file.triggers;
     const { problems } = validateDefinitions(triggers, { source });
     if (problems.length) throw new InvalidDefinitions(problems.map(({ name, path, message }) => ({ name, path, message })));
-    const r = await client.sync({ source, triggers: triggers as never, prune: flags.prune === true, adopt: flags.adopt === true }, { dryRun: flags["dry-run"] === true });
+    let r: Schemas["SyncResult"];
+    try {
+      r = await client.sync({ source, triggers: triggers as never, prune: flags.prune === true, adopt: flags.adopt === true }, { dryRun: flags["dry-run"] === true });
+    } catch (e) {
+      throw inCliWords(e);
+    }
     if (out.json) out.log(JSON.stringify(r));
     else printDiff(out, r, source);
     return 0;

@@ -24,19 +24,23 @@ export const tailCommand: Command = {
     if (!out.json) out.err(`Tailing ${args[0]}${types ? ` (${types.join(", ")})` : ""}. Ctrl-C to stop.`);
     let seen = 0;
     let after = intFlag(flags.after, "after");
+    const done = () => count !== undefined && seen >= count;
     // The stream can end (a deploy, an idle proxy): continue after the last seq seen, like an EventSource.
-    while (!ctrl.signal.aborted) {
+    while (!ctrl.signal.aborted && !done()) {
       try {
         for await (const ev of client.live(args[0], { after, types, signal: ctrl.signal })) {
           after = ev.seq;
           out.log(out.json ? JSON.stringify(ev) : eventLine(ev));
-          if (count !== undefined && ++seen >= count) ctrl.abort();
+          seen++;
+          // leave the loop at once: events already read from the connection must not print
+          // (breaking also ends the stream, closing the connection cleanly)
+          if (done()) break;
         }
       } catch (e) {
         if (e instanceof SignalboxError && e.status !== 0) throw e; // an answer (404, 401 …), not a lost connection
         out.err(`tail: ${(e as Error).message}; reconnecting`);
       }
-      if (!ctrl.signal.aborted) await new Promise((r) => setTimeout(r, 1_000));
+      if (!ctrl.signal.aborted && !done()) await new Promise((r) => setTimeout(r, 1_000));
     }
     return 0;
   },

@@ -19,8 +19,12 @@ export type PollOutcome =
 
 export type PollVerdict = "ok" | "retry" | "pause";
 
-/** The group's `poll.state` (API.md), less `group`, which the caller adds. */
-export type PollState = { lastPolledAt: number | null; lastStatus: number | null; consecutiveFailures: number; paused: boolean };
+/**
+ * The group's `poll.state` (API.md), less `group`, which the caller adds.
+ * `lastError` says why the last poll failed (null after a success), so a null
+ * `lastStatus` (a network error or timeout) is explained where it is read.
+ */
+export type PollState = { lastPolledAt: number | null; lastStatus: number | null; lastError: string | null; consecutiveFailures: number; paused: boolean };
 
 export type PollFailedData = { status: number | null; error: string; attempt: number; paused?: true };
 export type PollRecoveredData = { status: number; error: null; attempt: number };
@@ -50,7 +54,7 @@ export function classifyPollOutcome(outcome: PollOutcome): PollVerdict {
 
 /** The state of a group that has not polled yet. */
 export function initialPollState(): PollState {
-  return { lastPolledAt: null, lastStatus: null, consecutiveFailures: 0, paused: false };
+  return { lastPolledAt: null, lastStatus: null, lastError: null, consecutiveFailures: 0, paused: false };
 }
 
 /**
@@ -84,7 +88,7 @@ export function applyPollOutcome(
   const verdict = classifyPollOutcome(outcome);
   const status = outcome.kind === "response" || outcome.kind === "invalid" ? outcome.status : null;
   if (verdict === "ok") {
-    const next: PollState = { lastPolledAt: ctx.nowMs, lastStatus: status, consecutiveFailures: 0, paused: false };
+    const next: PollState = { lastPolledAt: ctx.nowMs, lastStatus: status, lastError: null, consecutiveFailures: 0, paused: false };
     const event: PollEvent | null = state.consecutiveFailures > 0
       ? { type: "poll.recovered", data: { status: status!, error: null, attempt: state.consecutiveFailures + 1 } }
       : null;
@@ -92,8 +96,9 @@ export function applyPollOutcome(
   }
   const attempt = state.consecutiveFailures + 1;
   const paused = verdict === "pause";
-  const next: PollState = { lastPolledAt: ctx.nowMs, lastStatus: status, consecutiveFailures: attempt, paused };
-  const data: PollFailedData = { status, error: describeOutcome(outcome), attempt };
+  const error = describeOutcome(outcome);
+  const next: PollState = { lastPolledAt: ctx.nowMs, lastStatus: status, lastError: error, consecutiveFailures: attempt, paused };
+  const data: PollFailedData = { status, error, attempt };
   if (paused) data.paused = true;
   const retryAfter = outcome.kind === "response" ? outcome.retryAfter : null;
   const retryAt = paused ? null : ctx.nowMs + pollRetryDelayMs(attempt, ctx.periodMs, ctx.random, retryAfter, ctx.nowMs, ctx.maxRetryMs);

@@ -124,7 +124,7 @@ function subscriptionProblems(s: IncomingSubscription, stored: StoredSub): [stri
   const target = s.body.target as Record<string, unknown>;
   if (s.redactedSecret && typeof stored?.target.secret !== "string") out.push(["target.secret", PLACEHOLDER]);
   if (!stored && target.type === "http" && !s.redactedSecret && target.secret === undefined) {
-    out.push(["target.secret", "a new http target needs its secret here (a generated one could not be shown)"]);
+    out.push(["target.secret", "a new http target needs its secret here: whsec_ followed by base64 of 24-64 bytes, e.g. from `openssl rand -base64 32` (a generated one could not be shown)"]);
   }
   const storedHeaders = new Set(Object.keys(isObj(stored?.target.headers) ? stored.target.headers : {}).map((h) => h.toLowerCase()));
   for (const [h, v] of Object.entries(isObj(target.headers) ? target.headers : {})) {
