@@ -84,7 +84,7 @@ describe("retention", () => {
     const stub = triggerStub("acme", name);
     await seedOldFires(stub, 30, 3, 100);
     await inObject(stub, (o: any) => {
-      o.ctx.storage.sql.exec(`INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, lease_until, updated_at) VALUES (115, 1, 'dlv_x.37.1.aaaaaa', 'f', 'queued', 0, 0, ?, 0)`, Date.now() + 3_600_000);
+      o.ctx.storage.sql.exec(`INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, updated_at) VALUES (115, 1, 'dlv_x.37.1.aaaaaa', 'f', 'queued', 1, 0, ?, 0)`, Date.now() + 3_600_000);
       o.ctx.storage.setAlarm(Date.now());
     });
     await runDurableObjectAlarm(stub);
