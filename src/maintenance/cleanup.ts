@@ -28,6 +28,24 @@ export type CleanupReport = { dryRun: boolean; retired: RetiredItem[]; deleted: 
 
 type Decide<T> = (name: string) => Promise<T | null | RpcFailure>;
 
+/**
+ * Objects asked per second, at most. Each object a cleanup wakes stays in
+ * memory until it has been idle for about 10 s (the runtime's eviction), with
+ * its SQLite connection; the runtime's SQLite memory is limited per process
+ * (512 MiB in the local runtime, about 2,000 resident trigger objects), and a
+ * run that asked ~130 objects a second crashed it. 50 a second keeps a run at
+ * well under half of that, and 4,000 objects (a cron run) take 80 s.
+ */
+export const OBJECTS_PER_SECOND = 50;
+let nextSlot = 0;
+
+/** Waits for this isolate's next slot (shared by concurrent runs). */
+async function paced(now = Date.now()): Promise<void> {
+  const at = Math.max(now, nextSlot);
+  nextSlot = at + 1000 / OBJECTS_PER_SECOND;
+  if (at > now) await new Promise((r) => setTimeout(r, at - now));
+}
+
 /** Runs `fn` over `items`, at most FAN_OUT at a time. */
 const pool = <T>(items: T[], fn: (item: T) => Promise<void>) => mapBounded(items, FAN_OUT, fn);
 
@@ -47,6 +65,7 @@ async function phase<T>(
     const take = rows.slice(0, want);
     await pool(take, async (c) => {
       try {
+        await paced();
         const r = await decide(c.name);
         if (r !== null && !isRpcFailure(r)) out.push(r);
       } catch (e) {
