@@ -1,6 +1,6 @@
 import { describe, it, expect, vi, afterEach, inject } from "vitest";
 import { env } from "cloudflare:workers";
-import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index";
 import { cleanupAllTenants } from "../../src/maintenance/cleanup";
 import { call, uniq, until, inObject, triggerStub, KEYS } from "../helpers";
@@ -178,6 +178,28 @@ describe("POST /v1/maintenance/cleanup", () => {
     const ev = await call("GET", `/v1/triggers/${name}/events`);
     expect(ev.body.events.map((e: any) => e.type)).toEqual(["trigger.registered"]);
     expect((await call("GET", `/v1/triggers?q=${name}`)).body.triggers).toMatchObject([{ name, version: 1, status: "active", type: "manual" }]);
+  });
+
+  it("a trigger deleted and registered again delivers: the consumer's cached targets of the old registration do not answer for it", async () => {
+    const name = uniq("rereg");
+    const hook = `http://127.0.0.1:${inject("receiverPort")}/hook/ok/${name}`;
+    const received = async () => ((await (await fetch(`http://127.0.0.1:${inject("receiverPort")}/log?contains=${name}`)).json()) as unknown[]).length;
+    await register("acme", name);
+    expect((await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: { type: "http", url: hook } })).status).toBe(201);
+    await call("POST", `/v1/triggers/${name}/fire`, { data: {} });
+    await until(received, (n) => n === 1);
+    const retired = await call("POST", `/v1/triggers/${name}/retire`);
+    // the consumer learns the retired targets (version 3) from a message handed after the retirement
+    const batch = createMessageBatch("signalbox-deliveries", [{ id: "r1", timestamp: new Date(), attempts: 1, body: { t: "acme", n: name, d: "dlv_eA.1.9.aaaaaa", a: 1, f: "f", v: retired.body.version, g: retired.body.registeredAt, b: {} } }]);
+    await worker.queue(batch as any, env as any);
+    await age("acme", name, 91 * DAY);
+    expect((await cleanup({})).body.deleted.map((d: any) => d.name)).toContain(name);
+    await register("acme", name);
+    expect((await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: { type: "http", url: hook } })).status).toBe(201);
+    const f = (await call("POST", `/v1/triggers/${name}/fire`, { data: {} })).body;
+    const done = await until(async () => (await call("GET", `/v1/triggers/${name}/fires/${f.eventId}`)).body, (x: any) => x.deliveries[0].status !== "queued" && x.deliveries[0].status !== "delivering");
+    expect(done.deliveries[0]).toMatchObject({ status: "delivered" });
+    expect(await received()).toBe(2);
   });
 
   it("bounded work: `limit` caps one call, `more` says to call again, and the next calls finish", async () => {
