@@ -2,6 +2,10 @@
 /**
  * `npm run bench [-- name …]`: runs the benchmarks (all, or the named ones),
  * prints a table per benchmark and updates bench/RESULTS.md.
+ * `npm run bench -- --profile delivery`: also samples Signalbox's runtime
+ * (CPU profile through its inspector) while the benchmark runs, writes the
+ * `.cpuprofile` into bench/profiles/ and prints the top frames by self and
+ * total time and the self time by file (bench/lib/profile.mjs).
  *
  * A benchmark is a module exporting `name`, `description` and
  * `run(harness) → rows` (rows built with `row()` from ./lib/measure.mjs);
@@ -12,6 +16,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import * as wrangler from "../test/e2e/lib/wrangler.mjs";
 import { machineInfo, markdownTable, sourceInfo, textTable } from "./lib/measure.mjs";
+import { profileText, saveProfile, startProfile, summarizeProfile } from "./lib/profile.mjs";
 import * as fires from "./fires.mjs";
 import * as delivery from "./delivery.mjs";
 import * as webhooks from "./webhooks.mjs";
@@ -29,6 +34,7 @@ const BENCH_TIMEOUT_MS = 120_000;
 const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const profiling = process.argv.includes("--profile");
 const unknown = wanted.filter((n) => !BENCHMARKS.some((b) => b.name === n));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
@@ -44,7 +50,7 @@ const sections = new Map();
 let failed = false;
 for (const b of selected) {
   console.log(`\n== ${b.name}: ${b.description}`);
-  const harness = { ...wrangler, log: (s) => console.log(`   ${s}`) };
+  const harness = { ...wrangler, log: (s) => console.log(`   ${s}`), ...(profiling ? { startWrangler: profiled(b.name) } : {}) };
   const { load1 } = machineInfo();
   const date = new Date().toISOString();
   const source = sourceInfo(); // the harness snapshots the working tree as the benchmark starts
@@ -70,6 +76,27 @@ for (const b of selected) {
 await writeResults(sections);
 console.log(`\nwrote ${RESULTS}`);
 process.exit(failed ? 1 : 0);
+
+/** startWrangler that samples every Signalbox server it starts (not the ceiling) until it stops. */
+function profiled(name) {
+  return async (opts = {}) => {
+    const sb = await wrangler.startWrangler(opts);
+    if (opts.sourceRoot) return sb;
+    const session = await startProfile(sb.inspectorPort);
+    const stop = sb.stop;
+    sb.stop = async () => {
+      try {
+        const profile = await session.stop();
+        const file = saveProfile(profile, name);
+        console.log(`\n${profileText(summarizeProfile(profile))}\n   (profile written to ${file})`);
+      } catch (e) {
+        console.error(`   profile of ${name} failed: ${e.message}`);
+      }
+      await stop();
+    };
+    return sb;
+  };
+}
 
 function withTimeout(promise, ms, what) {
   let timer;

@@ -254,12 +254,13 @@ export async function startWrangler({
     await writeFile(envFile, `API_KEYS='${JSON.stringify([{ tenant, key: apiKey }, ...extraKeys])}'\n${extraVars}`, { mode: 0o600 });
     await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], sourceDir, 60_000);
     const port = wantedPort ?? (await freePort());
+    let inspectorPort = 0;
     const spawnDev = async () =>
       spawnWrangler([
         "dev",
         "--port", String(port),
         "--ip", "127.0.0.1",
-        "--inspector-port", String(await freePort()),
+        "--inspector-port", String((inspectorPort = await freePort())),
         "--inspector-ip", "127.0.0.1",
         "--persist-to", persistDir,
         "--env-file", envFile,
@@ -299,6 +300,8 @@ export async function startWrangler({
     };
     const sb = {
       baseUrl, port, apiKey, tenant, persistDir, sourceDir,
+      /** the runtime's inspector (Chrome DevTools Protocol), for bench/lib/profile.mjs */
+      get inspectorPort() { return inspectorPort; },
       output: () => previousOutput + (proc?.output() ?? ""),
       api: (method, path, opts = {}) => callApi(baseUrl, opts.key === undefined ? apiKey : opts.key, method, path, opts),
       stop,

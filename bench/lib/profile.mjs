@@ -1,0 +1,147 @@
+/**
+ * CPU profiles of the runtime while a benchmark runs: attaches to
+ * `wrangler dev`'s inspector (Chrome DevTools Protocol, the port the harness
+ * starts it with), samples with `Profiler.start` / `Profiler.stop`, writes the
+ * `.cpuprofile` (open it in Chrome DevTools or speedscope) and summarizes it:
+ * the top frames by self and by total time, and self time by source file,
+ * mapped back to our TypeScript through the bundle's source map.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+
+/**
+ * Starts sampling the runtime behind `inspectorPort`.
+ * @returns {Promise<{ stop: () => Promise<object> }>} stop() answers the profile (CDP Profiler.Profile)
+ */
+export async function startProfile(inspectorPort, { intervalUs = 200 } = {}) {
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json();
+  if (!targets.length) throw new Error(`no inspector target on port ${inspectorPort}`);
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((res, rej) => ws.once("open", res).once("error", rej));
+  let seq = 0;
+  const pending = new Map();
+  ws.on("message", (raw) => {
+    const msg = JSON.parse(String(raw));
+    const p = msg.id !== undefined ? pending.get(msg.id) : undefined;
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.error) p.rej(new Error(`${msg.error.message} (${p.method})`));
+    else p.res(msg.result);
+  });
+  const send = (method, params = {}) =>
+    new Promise((res, rej) => {
+      const id = ++seq;
+      pending.set(id, { res, rej, method });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await send("Profiler.enable");
+  await send("Profiler.setSamplingInterval", { interval: intervalUs });
+  await send("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await send("Profiler.stop");
+      ws.close();
+      return profile;
+    },
+  };
+}
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A source map per bundle url (wrangler writes `<bundle>.map` beside the bundle). */
+function mapper() {
+  const maps = new Map();
+  return (url, line, column) => {
+    if (!url.startsWith("file://")) return null;
+    if (!maps.has(url)) {
+      const file = `${fileURLToPath(url)}.map`;
+      maps.set(url, existsSync(file) ? new TraceMap(readFileSync(file, "utf8")) : null);
+    }
+    const map = maps.get(url);
+    if (!map) return null;
+    const pos = originalPositionFor(map, { line: line + 1, column });
+    return pos.source ? { source: pos.source, line: pos.line } : null;
+  };
+}
+
+/** Our file names relative to the repo (a snapshot copy counts as the repo), dependencies by package. */
+function fileLabel(source) {
+  const s = source.replace(/^file:\/\//, "");
+  const nm = s.lastIndexOf("node_modules/");
+  if (nm >= 0) {
+    const rest = s.slice(nm + 13).split("/");
+    return `node_modules/${rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]}`;
+  }
+  for (const root of ["src/", "durable-objects/", "client/", "ui/"]) {
+    const i = s.lastIndexOf(`/${root}`);
+    if (i >= 0) return s.slice(i + 1);
+    if (s.startsWith(root)) return s;
+  }
+  return relative(REPO, s) || s;
+}
+
+/**
+ * Top frames by self and total time, and self time by file.
+ * @returns {{ totalMs: number, samples: number, self: object[], total: object[], files: object[] }}
+ */
+export function summarizeProfile(profile, top = 20) {
+  const map = mapper();
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = new Map();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const name = f.functionName || "(anonymous)";
+    if (!f.url) {
+      keyOf.set(n.id, { key: name, file: name.startsWith("(") ? name : "(native)", name });
+      continue;
+    }
+    const pos = map(f.url, f.lineNumber, f.columnNumber);
+    const file = pos ? fileLabel(pos.source) : fileLabel(f.url);
+    keyOf.set(n.id, { key: `${name} ${file}:${pos?.line ?? f.lineNumber + 1}`, file, name });
+  }
+  const self = new Map();
+  const total = new Map();
+  const files = new Map();
+  let totalUs = 0;
+  const add = (m, k, v) => m.set(k, (m.get(k) ?? 0) + v);
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    totalUs += dt;
+    const k = keyOf.get(id);
+    add(self, k.key, dt);
+    add(files, k.file, dt);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const key = keyOf.get(at).key;
+      if (!seen.has(key)) (seen.add(key), add(total, key, dt));
+    }
+  });
+  const rows = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([what, us]) => ({ what, ms: us / 1000, share: us / Math.max(1, totalUs) }));
+  void nodes;
+  return { totalMs: totalUs / 1000, samples: profile.samples.length, self: rows(self), total: rows(total), files: rows(files) };
+}
+
+/** The summary as text (three tables). */
+export function profileText(s) {
+  const table = (title, rows) => [`${title}`, ...rows.map((r) => `  ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms  ${r.what}`)].join("\n");
+  return [
+    `profile: ${s.samples} samples over ${(s.totalMs / 1000).toFixed(1)} s`,
+    table("top frames by self time", s.self),
+    table("top frames by total time (each frame once per sample)", s.total),
+    table("self time by file", s.files),
+  ].join("\n");
+}
+
+/** Writes the profile into bench/profiles/ and answers its path. */
+export function saveProfile(profile, name) {
+  const dir = join(REPO, "bench", "profiles");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
