@@ -1,0 +1,73 @@
+/**
+ * Flow policies (PUT /v1/flows/{flow}), bulk recovery and the shaping fields
+ * of a subscription (API.md "Flows: delivery policy (flow control)").
+ */
+import { z } from "@hono/zod-openapi";
+import { NAME_PATTERN } from "./common";
+
+const int = (min: number, max: number) => z.number().int(`must be a whole number from ${min} to ${max}`).min(min).max(max);
+
+export const FlowPolicyBody = z
+  .strictObject({
+    rateLimit: z.strictObject({ limit: int(1, 100_000), periodSeconds: int(1, 3600) }).optional()
+      .openapi({ description: "at most `limit` delivery attempts start in any window of periodSeconds, across all the flow's triggers" }),
+    concurrency: int(1, 1000).optional().openapi({ description: "at most this many attempts in flight (sent, no answer yet); 1 = one at a time" }),
+    breaker: z.strictObject({ failureThreshold: int(1, 1000), cooldownSeconds: int(1, 3600) }).optional()
+      .openapi({ description: "one flow-wide breaker: that many consecutive failed attempts open it; one probe per cooldown" }),
+    paused: z.boolean().optional(),
+  })
+  .openapi("FlowPolicy");
+
+export type FlowPolicy = z.infer<typeof FlowPolicyBody>;
+
+export const FlowState = z
+  .object({
+    waiting: z.number(), inFlight: z.number(), oldestWaitingAt: z.number().nullable(),
+    breaker: z.enum(["closed", "open", "half_open"]), breakerOpenedAt: z.number().nullable(), paused: z.boolean(), heldUntil: z.number().nullable(),
+  })
+  .openapi("FlowState");
+
+export const FlowView = z
+  .object({
+    flow: z.string(), policy: FlowPolicyBody, state: FlowState,
+    subscriptions: z.array(z.object({ trigger: z.string(), mode: z.enum(["auto", "manual"]), target: z.unknown() })).optional(),
+  })
+  .openapi("Flow");
+
+export const RecoverBody = z
+  .strictObject({
+    since: z.number().int().min(0).openapi({ description: "epoch ms: fires from then on" }),
+    until: z.number().int().min(0).optional().openapi({ description: "epoch ms (default now)" }),
+    status: z.enum(["dead", "failed"]),
+    triggers: z.array(z.string().regex(NAME_PATTERN)).min(1).max(100).optional(),
+    dryRun: z.boolean().optional(),
+    cursor: z.string().max(512).optional().openapi({ description: "where an earlier call with `more: true` stopped" }),
+  })
+  .openapi("RecoverRequest");
+
+/** A dot path into the fire as filters see it: data.x, eventType, headers.x, source, trigger. */
+const KeyPath = z
+  .string()
+  .max(256)
+  .regex(/^(data(\.[^.\s]{1,64}){0,16}|eventType|source|trigger|headers\.[a-z0-9-]{1,128})$/, "must be a dot path into the fire: data.x, eventType, headers.x, source or trigger")
+  .openapi({ example: "data.orderId" });
+
+export const Ordering = z.strictObject({ key: KeyPath }).openapi({ description: "FIFO per key: a delivery starts only after the previous one with that key is delivered, failed, dead or skipped" });
+
+export const Debounce = z
+  .strictObject({
+    key: KeyPath.optional(),
+    periodSeconds: int(1, 3600),
+    maxWaitSeconds: int(1, 86_400).optional(),
+    mode: z.enum(["trailing", "leading"]).optional(),
+  })
+  .refine((d) => d.maxWaitSeconds === undefined || d.maxWaitSeconds >= d.periodSeconds, { message: "maxWaitSeconds must be at least periodSeconds", path: ["maxWaitSeconds"] })
+  .openapi({ description: "fires with the same key within periodSeconds of each other make one delivery" });
+
+export const Batch = z
+  .strictObject({ maxSize: int(1, 1000), maxWaitSeconds: int(1, 3600), key: KeyPath.optional() })
+  .openapi({ description: "fires (per key) gather into one delivery of up to maxSize fires, sent when full or maxWaitSeconds after its first fire" });
+
+export type OrderingDef = z.infer<typeof Ordering>;
+export type DebounceDef = z.infer<typeof Debounce>;
+export type BatchDef = z.infer<typeof Batch>;
