@@ -16,7 +16,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import * as wrangler from "../test/e2e/lib/wrangler.mjs";
 import { machineInfo, markdownTable, sourceInfo, textTable } from "./lib/measure.mjs";
-import { profileText, saveProfile, startProfile, summarizeProfile } from "./lib/profile.mjs";
+import { findBundle, profileText, saveProfile, startProfile, summarizeProfile } from "./lib/profile.mjs";
 import * as fires from "./fires.mjs";
 import * as delivery from "./delivery.mjs";
 import * as webhooks from "./webhooks.mjs";
@@ -88,7 +88,7 @@ function profiled(name) {
       try {
         const profile = await session.stop();
         const file = saveProfile(profile, name);
-        console.log(`\n${profileText(summarizeProfile(profile))}\n   (profile written to ${file})`);
+        console.log(`\n${profileText(summarizeProfile(profile, { bundle: findBundle(sb.sourceDir) }))}\n   (profile written to ${file})`);
       } catch (e) {
         console.error(`   profile of ${name} failed: ${e.message}`);
       }

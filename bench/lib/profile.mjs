@@ -6,7 +6,7 @@
  * the top frames by self and by total time, and self time by source file,
  * mapped back to our TypeScript through the bundle's source map.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
@@ -51,13 +51,23 @@ export async function startProfile(inspectorPort, { intervalUs = 200 } = {}) {
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
-/** A source map per bundle url (wrangler writes `<bundle>.map` beside the bundle). */
-function mapper() {
+/** The bundle wrangler dev runs (index.js under <source>/.wrangler/tmp/dev-…, its source map beside it), the newest. */
+export function findBundle(sourceDir) {
+  const tmp = join(sourceDir, ".wrangler", "tmp");
+  if (!existsSync(tmp)) return null;
+  const dirs = readdirSync(tmp).filter((d) => d.startsWith("dev-") && existsSync(join(tmp, d, "index.js.map")));
+  dirs.sort((a, b) => statSync(join(tmp, b)).mtimeMs - statSync(join(tmp, a)).mtimeMs);
+  return dirs.length ? join(tmp, dirs[0], "index.js") : null;
+}
+
+/** A source map per bundle url (wrangler writes `<bundle>.map` beside the bundle; the runtime names it by its base name). */
+function mapper(bundle) {
   const maps = new Map();
   return (url, line, column) => {
-    if (!url.startsWith("file://")) return null;
+    const path = url.startsWith("file://") ? fileURLToPath(url) : url === "index.js" && bundle ? bundle : null;
+    if (!path) return null;
     if (!maps.has(url)) {
-      const file = `${fileURLToPath(url)}.map`;
+      const file = `${path}.map`;
       maps.set(url, existsSync(file) ? new TraceMap(readFileSync(file, "utf8")) : null);
     }
     const map = maps.get(url);
@@ -87,8 +97,8 @@ function fileLabel(source) {
  * Top frames by self and total time, and self time by file.
  * @returns {{ totalMs: number, samples: number, self: object[], total: object[], files: object[] }}
  */
-export function summarizeProfile(profile, top = 20) {
-  const map = mapper();
+export function summarizeProfile(profile, { top = 20, bundle = null } = {}) {
+  const map = mapper(bundle);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -107,6 +117,8 @@ export function summarizeProfile(profile, top = 20) {
   const self = new Map();
   const total = new Map();
   const files = new Map();
+  /** self time of a frame by the frame that called it (the first caller that is another function) */
+  const callers = new Map();
   let totalUs = 0;
   const add = (m, k, v) => m.set(k, (m.get(k) ?? 0) + v);
   profile.samples.forEach((id, i) => {
@@ -115,6 +127,12 @@ export function summarizeProfile(profile, top = 20) {
     const k = keyOf.get(id);
     add(self, k.key, dt);
     add(files, k.file, dt);
+    let up = parent.get(id);
+    while (up !== undefined && keyOf.get(up).key === k.key) up = parent.get(up);
+    if (up !== undefined) {
+      if (!callers.has(k.key)) callers.set(k.key, new Map());
+      add(callers.get(k.key), keyOf.get(up).key, dt);
+    }
     const seen = new Set();
     for (let at = id; at !== undefined; at = parent.get(at)) {
       const key = keyOf.get(at).key;
@@ -123,7 +141,9 @@ export function summarizeProfile(profile, top = 20) {
   });
   const rows = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([what, us]) => ({ what, ms: us / 1000, share: us / Math.max(1, totalUs) }));
   void nodes;
-  return { totalMs: totalUs / 1000, samples: profile.samples.length, self: rows(self), total: rows(total), files: rows(files) };
+  const selfRows = rows(self);
+  const byCaller = selfRows.filter((r) => !r.what.startsWith("(")).slice(0, 5).map((r) => ({ what: r.what, callers: [...(callers.get(r.what) ?? new Map())].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([c, us]) => ({ what: c, ms: us / 1000 })) }));
+  return { totalMs: totalUs / 1000, samples: profile.samples.length, self: selfRows, total: rows(total), files: rows(files), byCaller };
 }
 
 /** The summary as text (three tables). */
@@ -134,6 +154,8 @@ export function profileText(s) {
     table("top frames by self time", s.self),
     table("top frames by total time (each frame once per sample)", s.total),
     table("self time by file", s.files),
+    "callers of the top frames (self time of the frame, by caller)",
+    ...s.byCaller.map((f) => [`  ${f.what}`, ...f.callers.map((c) => `    ${c.ms.toFixed(0).padStart(6)} ms  ${c.what}`)].join("\n")),
   ].join("\n");
 }
 

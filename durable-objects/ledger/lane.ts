@@ -1,7 +1,7 @@
 /** A lane's state in memory: what it has in flight, where its first attempts stand, its kept protection state. */
 import type { LaneState } from "../../src/domain/delivery-lane";
 import type { Handed } from "./barriers";
-import type { LaneConfig, RowKey } from "./types";
+import type { LaneConfig, LedgerRow, RowKey } from "./types";
 
 export type Lane = {
   config: LaneConfig;
@@ -20,10 +20,20 @@ export type Lane = {
   smoothedMs: number | null;
   /** the breaker probe in flight */
   probeOut: string | null;
+  /**
+   * The lane's first attempts after its cursor, when known completely (in
+   * key order, at most TAIL_MAX): new deliveries append to it as they
+   * commit, so a hand-over takes them without reading SQLite. null: unknown
+   * (after a start, a rewind or an overflow), the next hand-over scans.
+   */
+  tail: LedgerRow[] | null;
 };
 
+/** A known tail longer than this is dropped (the scan reads the backlog a page at a time). */
+export const TAIL_MAX = 256;
+
 export function newLane(config: LaneConfig, state: LaneState): Lane {
-  return { config, state, inFlight: new Map(), cursor: null, retryCheckAt: 0, scanMore: false, smoothedMs: null, probeOut: null };
+  return { config, state, inFlight: new Map(), cursor: null, retryCheckAt: 0, scanMore: false, smoothedMs: null, probeOut: null, tail: null };
 }
 
 /** Key order: fire seq, then delivery number. */
@@ -39,6 +49,16 @@ export function keyBefore(k: RowKey): RowKey {
 /** Moves the cursor back so a first attempt at `k` is found by the next scan. */
 export function rewind(lane: Lane, k: RowKey): void {
   if (lane.cursor !== null && compareKeys(k, lane.cursor) <= 0) lane.cursor = keyBefore(k);
+  lane.tail = null;
+}
+
+/** A first attempt just committed: it joins the known tail when it comes after it, or the tail becomes unknown. */
+export function append(lane: Lane, row: LedgerRow): void {
+  if (lane.cursor !== null && compareKeys(row.key, lane.cursor) <= 0) return rewind(lane, row.key);
+  if (lane.tail === null) return;
+  const last = lane.tail[lane.tail.length - 1];
+  if ((last && compareKeys(row.key, last.key) <= 0) || lane.tail.length >= TAIL_MAX) lane.tail = null;
+  else lane.tail.push(row);
 }
 
 /** Moves the cursor forward over a first attempt just handed. */

@@ -18,7 +18,7 @@ import { decideAttempt } from "../../src/domain/backoff";
 import { FAST_LANE_BUDGET_MS } from "../../src/contracts/limits";
 import { afterAttempt, breakerView, FRESH_LANE, isHeld, probeDueAt, smooth, standingFor, type BreakerPolicy, type LaneState } from "../../src/domain/delivery-lane";
 import { Barriers, PROBE_AFTER_MS, QUEUES, type Handed } from "./barriers";
-import { advance, compareKeys, newLane, rewind, type Lane } from "./lane";
+import { advance, append, compareKeys, newLane, rewind, TAIL_MAX, type Lane } from "./lane";
 import type { LedgerDecision, LedgerHost, LedgerRow, LedgerStore, OutcomeItem, QueueName } from "./types";
 
 export { PROBE_AFTER_MS, PROBE_TIMEOUT_MS, LOST_GRACE_MS } from "./barriers";
@@ -113,10 +113,10 @@ export class Ledger {
     return lane.config.breaker ?? NO_BREAKER;
   }
 
-  /** A delivery was created queued (call after its transaction commits): a cursor past it goes back. */
-  track(lane: string, key: readonly [number, number]): void {
+  /** A delivery was created queued (call after its transaction commits): it joins its lane's known tail, or a cursor past it goes back. */
+  track(lane: string, key: readonly [number, number], id: string, dueAt: number): void {
     const l = this.sync().get(lane);
-    if (l) rewind(l, key);
+    if (l) append(l, { id, lane, key, status: "queued", attempts: 0, dueAt, timeoutMs: this.store.timeoutOf(lane) });
   }
 
   /** The lane's target changed: it starts closed, unheld and fast again (its kept state is deleted with it). */
@@ -132,6 +132,7 @@ export class Ledger {
   forget(id: string): void {
     const lane = this.lanes ? this.laneOf(id) : undefined;
     if (lane) this.release(lane, id);
+    for (const l of this.lanes?.values() ?? []) if (l.tail?.some((r) => r.id === id)) l.tail = l.tail.filter((r) => r.id !== id);
   }
 
   /** Whether a queued delivery is in a queue or being attempted (the `delivering` status). */
@@ -163,7 +164,7 @@ export class Ledger {
   }
 
   /** Hands over what is due now, within each lane's room. Entries are claimed before the send, so concurrent calls never send one twice. */
-  async handOver(): Promise<void> {
+  async handOver(): Promise<{ failed: boolean }> {
     const now = this.host.now();
     const picks: Pick[] = [];
     const room = new Map<Lane, number>();
@@ -193,7 +194,7 @@ export class Ledger {
     }
     const fresh = this.scanFresh(room);
     for (const [lane, r] of room) picks.push(...this.take(lane, r, retries.get(lane) ?? [], fresh.get(lane) ?? [], now));
-    await this.send(picks, now);
+    return this.send(picks, now);
   }
 
   /**
@@ -212,28 +213,48 @@ export class Ledger {
     return out;
   }
 
-  /** First attempts for the lanes with room, from the lowest of their cursors, a page at a time. */
+  /**
+   * First attempts for the lanes with room: from a lane's known tail without
+   * reading, else from SQLite, from the lowest of those lanes' cursors, a page
+   * at a time. A scan that reaches the end leaves each scanned lane's tail known.
+   */
   private scanFresh(room: Map<Lane, number>): Map<Lane, LedgerRow[]> {
     const out = new Map<Lane, LedgerRow[]>();
-    if (room.size === 0) return out;
-    const byName = new Map([...room.keys()].map((l) => [l.config.lane, l]));
-    const need = (l: Lane) => (out.get(l)?.length ?? 0) < room.get(l)!;
-    const cursors = [...room.keys()].map((l) => l.cursor);
+    const unknown = new Map<Lane, number>();
+    for (const [lane, r] of room) {
+      if (lane.tail) out.set(lane, lane.tail.filter((x) => !lane.inFlight.has(x.id)).slice(0, r));
+      else unknown.set(lane, r);
+    }
+    if (unknown.size === 0) return out;
+    const byName = new Map([...unknown.keys()].map((l) => [l.config.lane, l]));
+    const seen = new Map<Lane, LedgerRow[]>([...unknown.keys()].map((l) => [l, []]));
+    const cursors = [...unknown.keys()].map((l) => l.cursor);
     let after = cursors.includes(null) ? null : cursors.reduce((a, b) => (compareKeys(a!, b!) <= 0 ? a : b));
+    // a page a little larger than the room: rows of lanes further ahead are passed over
+    const pageSize = Math.min(SCAN_PAGE, 2 * [...unknown.values()].reduce((a, b) => a + b, 0) + 16);
     for (let page = 0; page < SCAN_PAGES; page++) {
-      const rows = this.store.fresh(after, [...byName.keys()], SCAN_PAGE);
+      const rows = this.store.fresh(after, [...byName.keys()], pageSize);
       for (const row of rows) {
         const lane = byName.get(row.lane);
-        if (!lane || !need(lane) || lane.inFlight.has(row.id) || (lane.cursor !== null && compareKeys(row.key, lane.cursor) <= 0)) continue;
-        out.set(lane, [...(out.get(lane) ?? []), row]);
+        if (!lane || lane.inFlight.has(row.id) || (lane.cursor !== null && compareKeys(row.key, lane.cursor) <= 0)) continue;
+        seen.get(lane)!.push(row);
       }
-      if (rows.length < SCAN_PAGE || ![...room.keys()].some(need)) {
-        for (const l of room.keys()) l.scanMore = false;
+      if (rows.length < pageSize) {
+        // the end: what each lane has after its cursor is all here
+        for (const [lane, list] of seen) {
+          lane.scanMore = false;
+          lane.tail = list.length <= TAIL_MAX ? list : null;
+          out.set(lane, list.slice(0, unknown.get(lane)));
+        }
         return out;
       }
       after = rows[rows.length - 1].key;
+      if ([...seen].every(([l, list]) => list.length >= unknown.get(l)!)) break;
     }
-    for (const l of room.keys()) l.scanMore = need(l);
+    for (const [lane, list] of seen) {
+      lane.scanMore = list.length < unknown.get(lane)!;
+      out.set(lane, list.slice(0, unknown.get(lane)));
+    }
     return out;
   }
 
@@ -261,7 +282,8 @@ export class Ledger {
     return p.probe || p.row.attempts > 0 || p.lane.state.standing === "slow" ? "slow" : "fast";
   }
 
-  private async send(picks: Pick[], now: number): Promise<void> {
+  private async send(picks: Pick[], now: number): Promise<{ failed: boolean }> {
+    let failed = false;
     const byQueue = new Map<QueueName, { pick: Pick; msg: ReturnType<LedgerStore["message"]> }[]>();
     for (const p of picks) {
       const attempt = p.row.attempts + 1;
@@ -270,7 +292,10 @@ export class Ledger {
       // claimed now (before the await), so a concurrent call does not take them too
       p.lane.inFlight.set(p.row.id, { attempt, key: p.row.key, fresh: p.row.attempts === 0, probe: p.probe, at: now, order: 0, timeoutMs: p.row.timeoutMs, awaiting: [q], lostAt: null });
       if (p.probe) p.lane.probeOut = p.row.id;
-      if (p.row.attempts === 0) advance(p.lane, p.row.key);
+      if (p.row.attempts === 0) {
+        advance(p.lane, p.row.key);
+        if (p.lane.tail) p.lane.tail = p.lane.tail.filter((r) => r.id !== p.row.id);
+      }
       byQueue.set(q, [...(byQueue.get(q) ?? []), { pick: p, msg }]);
     }
     const sends: Promise<void>[] = [];
@@ -283,6 +308,7 @@ export class Ledger {
           this.host.queue(q).sendBatch(chunk.map((it) => ({ body: it.msg }))).then(
             () => undefined,
             () => {
+              failed = true;
               this.sendRetryAt = this.host.now() + SEND_RETRY_MS;
               for (const it of chunk) if (it.pick.lane.inFlight.get(it.pick.row.id)?.order === order) this.putBack(it.pick.lane, it.pick.row.id);
             },
@@ -291,6 +317,7 @@ export class Ledger {
       }
     }
     await Promise.all(sends);
+    return { failed };
   }
 
   /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing. */
@@ -384,15 +411,28 @@ export class Ledger {
     await this.handOver();
   }
 
+  /**
+   * nextDue() without what is in flight (barriers and losses are 10 s away or
+   * more, later than the object's next regular wake by the stats flush):
+   * cheap, for the arm after every commit.
+   */
+  urgentDue(): number | null {
+    return this.due(false);
+  }
+
   /** When the ledger needs the alarm next (null: nothing to do). */
   nextDue(): number | null {
+    return this.due(true);
+  }
+
+  private due(handed: boolean): number | null {
     const now = this.host.now();
     let next = this.sendRetryAt;
     const min = (t: number | null) => {
       if (t !== null && Number.isFinite(t)) next = next === null ? t : Math.min(next, t);
     };
     for (const lane of this.sync().values()) {
-      for (const h of lane.inFlight.values()) min(this.barriers.nextDue(h));
+      if (handed) for (const h of lane.inFlight.values()) min(this.barriers.nextDue(h));
       if (lane.config.gone || lane.scanMore) {
         min(now);
         continue;

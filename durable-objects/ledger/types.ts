@@ -39,6 +39,8 @@ export interface LedgerStore {
   fresh(after: RowKey | null, lanes: string[], limit: number): LedgerRow[];
   /** Queued rows waiting for a retry that is due by `now`, earliest first. */
   dueRetries(lane: string, now: number, limit: number): LedgerRow[];
+  /** A lane's attempt timeout (ms). */
+  timeoutOf(lane: string): number;
   /** When the lane's earliest retry after `now` is due (null: none). */
   nextRetryAt(lane: string, now: number): number | null;
   row(id: string): LedgerRow | null;

@@ -61,6 +61,8 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
       if (!ready()) return null;
       return core.sql.one<{ t: number | null }>(`SELECT min(next_attempt_at) AS t FROM callbacks WHERE status = 'queued' AND attempts > 0 AND next_attempt_at > ?`, now)?.t ?? null;
     },
+    // a run's callbacks have their own targets: the timeout is each callback's (rows carry it)
+    timeoutOf: () => 10_000,
     row(id) {
       const c = ready() ? callbackRow(core, id) : null;
       return c ? asLedgerRow(core, c) : null;

@@ -60,7 +60,7 @@ export class RunCore {
       `INSERT OR IGNORE INTO callbacks (id, step, type, status, attempts, created_at, next_attempt_at, seq) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?)`,
       id, step, type, now, now, seq,
     );
-    if (written > 0) this.onCommit(() => this.ledger.track(CALLBACK_LANE, [seq, 0]));
+    if (written > 0) this.onCommit(() => this.ledger.track(CALLBACK_LANE, [seq, 0], id, now));
   }
 
   /** Constant-time comparison of two hex digests. */

@@ -56,7 +56,8 @@ export async function afterCommit(core: Core, waitUntil: (p: Promise<unknown>) =
     core.statsDueAt ?? Infinity,
     background ? now + STATS_COALESCE_MS : Infinity,
     c.inbox ? now + INBOX_RETRY_MS : Infinity,
-    core.ledger.nextDue() ?? Infinity,
+    // with the stats flush due within seconds, only what cannot wait for it (that wake re-arms for the rest)
+    (core.statsDueAt !== null ? core.ledger.urgentDue() : core.ledger.nextDue()) ?? Infinity,
   ));
   if (c.project) {
     await drainProjection(core);
@@ -68,11 +69,11 @@ export async function afterCommit(core: Core, waitUntil: (p: Promise<unknown>) =
 
 async function followUp(core: Core, handOver: boolean, notices: boolean, flowNotices: boolean): Promise<void> {
   try {
-    if (handOver) await core.ledger.handOver();
-    if (notices) await drainNotices(core);
+    const sent = handOver ? await core.ledger.handOver() : { failed: false };
+    // a failed send comes back sooner than the stats flush the first arm covered
+    if (sent.failed) await armAlarm(core, core.ledger.nextDue() ?? Infinity);
+    if (notices) await drainNotices(core, true);
     if (flowNotices) await drainFlowNotices(core);
-    // a failed send, a full lane: the ledger says when it needs to come back
-    await armAlarm(core, core.ledger.nextDue() ?? Infinity);
   } catch (e) {
     logEvent("after_commit.failed", { error: String((e as Error)?.message ?? e).slice(0, 200) }, "warn");
   }

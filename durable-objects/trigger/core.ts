@@ -73,7 +73,8 @@ export class Core {
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
   statsDueAt: number | null = null;
   /** Number of event-await waiters (undefined: count on next use). */
-  waiterCount: number | undefined = undefined;
+  /** A fire resolved an event await: its notice waits in the outbox for the next drain (the alarm drains it regardless). */
+  runNotices = false;
   /** Long-polling pull readers waiting for the next fire. */
   readonly fireWaiters = new Set<() => void>();
   /** The alarm time as last set/read (undefined: not read yet). */
@@ -111,7 +112,6 @@ export class Core {
     this.cachedRow = undefined;
     this.cachedSubs = undefined;
     this.head = undefined;
-    this.waiterCount = undefined;
     this.settledSeq = undefined;
     this.freshBodies.clear();
   }

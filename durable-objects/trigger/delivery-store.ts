@@ -74,6 +74,7 @@ export function triggerDeliveryStore(core: Core): LedgerStore {
       return core.ready ? dueRetriesOf(core, lane, Math.min(now, Number.MAX_SAFE_INTEGER), limit).map((d) => asLedgerRow(core, d)) : [];
     },
     nextRetryAt: (lane, now) => (core.ready ? nextRetryOf(core, lane, now) : null),
+    timeoutOf: (lane) => timeoutOf(core, lane),
     row(id) {
       const d = core.ready ? deliveryById(core, id) : null;
       return d ? asLedgerRow(core, d) : null;

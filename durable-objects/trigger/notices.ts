@@ -5,7 +5,9 @@ import { loadEntry } from "./tables/entry";
 import { dueOutbox, doneOutbox, failOutbox } from "./tables/outbox";
 import type { Notice } from "./waiters";
 
-export async function drainNotices(core: Core): Promise<void> {
+export async function drainNotices(core: Core, onlyIfQueued = false): Promise<void> {
+  if (onlyIfQueued && !core.runNotices) return;
+  core.runNotices = false;
   const row = loadEntry(core);
   if (!row) return;
   for (const r of dueOutbox(core, "run:", core.now(), 100)) {

@@ -54,6 +54,7 @@ export function matchWaiters(core: Core, row: TriggerRow, fire: FireFacts): void
     if (!expired) {
       const notice: Notice = { op: "resolve", runId: w.run_id, step: w.step, result: { eventId: fire.id, trigger: row.name, firedAt: fire.ts, data: fire.data } };
       queueOutbox(core, `run:${w.run_id}:${w.step}`, notice, now);
+      core.onCommit(() => (core.runNotices = true));
     }
   }
 }

@@ -23,4 +23,11 @@ export const SEND_CONCURRENCY = 6;
  * longer is cut off, the delivery waits again without an attempt counted,
  * and its lane takes the slow queue from then on.
  */
-export const FAST_LANE_BUDGET_MS = 1_000;
+export const FAST_LANE_BUDGET_MS = 5_000;
+
+/**
+ * An answer slower than this on the fast queue marks its lane slow at once:
+ * the rest of that lane's batch is handed back unsent (it takes the slow
+ * queue), so a flow that turns slow holds the fast queue for one round only.
+ */
+export const FAST_LANE_SLOW_MS = 1_000;

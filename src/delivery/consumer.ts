@@ -8,10 +8,10 @@
  * Outbound work is bounded: at most SEND_CONCURRENCY attempts (and owner
  * RPCs) at a time per invocation, taken in turns across lanes (owner + flow)
  * so a quiet lane never waits behind a busy one, and each attempt's timeout
- * starts when its request does. On the fast queue an attempt gets
- * FAST_LANE_BUDGET_MS: a slower answer is cut off and handed back (no
- * attempt counted), and the rest of that lane's batch with it; its lane moves
- * to the slow queue. Outcomes go back to each owner in batches
+ * starts when its request does. On the fast queue an answer slower than
+ * FAST_LANE_SLOW_MS hands the rest of that lane's batch back unsent, and an
+ * attempt gets at most FAST_LANE_BUDGET_MS: a slower one is cut off and handed
+ * back too (no attempt counted); the lane then takes the slow queue. Outcomes go back to each owner in batches
  * (./outcome-reporter.ts) and a message is acknowledged once its outcome is
  * recorded; a barrier (`p`) is reported after every delivery of its owner in
  * the batch. Dead-lettered messages are reported so the delivery is marked dead.
@@ -19,7 +19,7 @@
 import type { Env } from "../env";
 import { isDeliveryMessage, type DeliveryMessage } from "../contracts/messages";
 import type { AttemptResult, DeliveryControl, OutcomesAnswer } from "../contracts/rpc";
-import { FAST_LANE_BUDGET_MS, SEND_CONCURRENCY } from "../contracts/limits";
+import { FAST_LANE_BUDGET_MS, FAST_LANE_SLOW_MS, SEND_CONCURRENCY } from "../contracts/limits";
 import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
 import { controlFor, remember } from "./control-cache";
@@ -107,7 +107,8 @@ async function deliver(env: Env, groups: Group[], fast: boolean): Promise<void> 
       } catch (e) {
         result = { statusCode: null, error: `delivery error: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
       }
-      if (result.deferred) slowLanes.add(lane);
+      // a lane that turned slow holds the fast queue for one round at most: the rest of its batch goes back
+      if (fast && (result.deferred || (result.ms ?? 0) > FAST_LANE_SLOW_MS)) slowLanes.add(lane);
     }
     g.reporter.add(m, result);
   })));

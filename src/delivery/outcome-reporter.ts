@@ -1,9 +1,11 @@
 /**
  * Outcomes reach their owner in batches, off the attempts' path: each
  * attempt's result joins the owner's pending list, which is sent in one
- * recordOutcomes call once every attempt of the batch has answered, or
- * LINGER_MS after the oldest pending result (so one slow target does not hold
- * back the others); one call is in flight per owner at a time. A message is
+ * recordOutcomes call once every attempt of the batch has answered, once
+ * REPORT_EVERY results wait, or LINGER_MS after the oldest pending result;
+ * one call is in flight per owner at a time. Reporting as the attempts come
+ * back (not once per batch) frees the lane's room early, so the owner hands
+ * the next attempts to the queue while this batch still runs. A message is
  * acknowledged only once its outcome is recorded, so a lost outcome means a
  * redelivered message (the ledger then sees a stale attempt), never a
  * forgotten delivery.
@@ -15,7 +17,9 @@ type Pending = { msg: Message<DeliveryMessage>; result: AttemptResult };
 type Record = (items: { id: string; attempt: number; result: AttemptResult }[]) => Promise<OutcomesAnswer | null>;
 
 const TRIES = 3;
-const LINGER_MS = 250;
+const LINGER_MS = 10;
+/** At most this many results wait before they are sent (about one round of the invocation's connections). */
+const REPORT_EVERY = 8;
 
 export class OutcomeReporter {
   private pending: Pending[] = [];
@@ -33,7 +37,7 @@ export class OutcomeReporter {
   add(msg: Message<DeliveryMessage>, result: AttemptResult): void {
     this.pending.push({ msg, result });
     this.added++;
-    if (this.added >= this.expected) this.flush();
+    if (this.added >= this.expected || this.pending.length >= REPORT_EVERY) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), LINGER_MS);
   }
 

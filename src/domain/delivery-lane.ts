@@ -24,9 +24,9 @@ export const DEFAULT_IN_FLIGHT = 32;
 export const MAX_HOLD_SECONDS = 3_600;
 
 /** First attempts leave by the fast queue unless the lane's recent answers are slower than this (ms, smoothed)... */
-export const SLOW_ANSWER_MS = 500;
+export const SLOW_ANSWER_MS = 1_000;
 /** ...and come back to it once they are faster than this again. */
-export const FAST_ANSWER_MS = 250;
+export const FAST_ANSWER_MS = 500;
 
 export type Standing = "fast" | "slow";
 

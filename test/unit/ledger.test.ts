@@ -46,6 +46,7 @@ function harness(opts: { lanes?: string[]; gone?: string[] } = {}) {
     },
     dueRetries: (lane, now, limit) =>
       [...rows.values()].filter((r) => r.lane === lane && r.status === "queued" && r.attempts > 0 && r.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt).slice(0, limit).map((r) => ({ ...r })),
+    timeoutOf: () => 1_000,
     nextRetryAt: (lane, now) => {
       const t = [...rows.values()].filter((r) => r.lane === lane && r.status === "queued" && r.attempts > 0 && r.dueAt > now).map((r) => r.dueAt);
       return t.length ? Math.min(...t) : null;
@@ -71,7 +72,7 @@ function harness(opts: { lanes?: string[]; gone?: string[] } = {}) {
   const add = (ledger: Ledger | null, id: string, lane = "flow") => {
     const key = [++seq, 0] as const;
     rows.set(id, { id, lane, key, status: "queued", attempts: 0, dueAt: state.now, timeoutMs: 1_000 });
-    ledger?.track(lane, key);
+    ledger?.track(lane, key, id, state.now);
   };
   const deliveries = () => sent.filter((s) => !s.m.p);
   return { state, rows, laneStates, events, sent, probeFailures, make, add, deliveries, ids: () => deliveries().map((s) => s.m.d), probes: () => sent.filter((s) => s.m.p) };
@@ -145,9 +146,28 @@ describe("hand-over within a lane's room", () => {
     await ledger.handOver();
     outcomes(ledger, ["d0", "d1", "d2"], ok);
     h.rows.set("replay", { id: "replay", lane: "flow", key: [1, 5], status: "queued", attempts: 0, dueAt: h.state.now, timeoutMs: 1_000 });
-    ledger.track("flow", [1, 5]);
+    ledger.track("flow", [1, 5], "replay", h.state.now);
     await ledger.handOver();
     expect(h.ids()).toEqual(["d0", "d1", "d2", "replay"]);
+  });
+});
+
+describe("the known tail", () => {
+  it("once a scan reached the end, new deliveries are handed over without reading the store; a rewind reads again", async () => {
+    const h = harness();
+    const ledger = h.make();
+    addMany(h, ledger, 2);
+    await ledger.handOver(); // the first pass scans (nothing known after a start)
+    const reads = h.state.freshReads;
+    h.add(ledger, "n1");
+    h.add(ledger, "n2");
+    await ledger.handOver();
+    expect(h.ids()).toEqual(["d0", "d1", "n1", "n2"]);
+    expect(h.state.freshReads).toBe(reads);
+    outcomes(ledger, ["n1"], { statusCode: null, error: null, retryAfterSeconds: null, deferred: "slow" }); // back to waiting: the tail is unknown
+    await ledger.handOver();
+    expect(h.state.freshReads).toBe(reads + 1);
+    expect(h.ids()).toEqual(["d0", "d1", "n1", "n2", "n1"]);
   });
 });
 

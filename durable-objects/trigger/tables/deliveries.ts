@@ -24,7 +24,7 @@ export function insertDelivery(core: Core, d: NewDelivery): void {
     `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
     d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at,
   );
-  if (d.status === "queued") core.onCommit(() => core.ledger.track(d.flow, [d.seq, d.n]));
+  if (d.status === "queued") core.onCommit(() => core.ledger.track(d.flow, [d.seq, d.n], d.id, d.at));
 }
 
 /** The row of a delivery id, or null (also for a well-formed id that names no row). */

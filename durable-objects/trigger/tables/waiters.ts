@@ -12,6 +12,14 @@ export type WaiterRow = { run_id: string; step: string; match: string; expires_a
 
 /** The probe paths in use, per object (a superset is harmless: one lookup that finds nothing). */
 const pathsOf = new WeakMap<Core, Set<string>>();
+/** Whether the object may have waiters (false: a fire reads nothing for them; a superset is harmless). */
+const anyOf = new WeakMap<Core, boolean>();
+
+function anyWaiter(core: Core): boolean {
+  let any = anyOf.get(core);
+  if (any === undefined) anyOf.set(core, (any = core.sql.one(`SELECT 1 AS x FROM waiters LIMIT 1`) !== null));
+  return any;
+}
 
 export function putWaiter(core: Core, runId: string, step: string, match: Record<string, unknown>, expiresAt: number): void {
   const probe = equalityProbe(match);
@@ -21,10 +29,12 @@ export function putWaiter(core: Core, runId: string, step: string, match: Record
     runId, step, JSON.stringify(match), expiresAt, probe?.path ?? null, probe?.key ?? null,
   );
   if (probe) pathsOf.get(core)?.add(probe.path);
+  anyOf.set(core, true);
 }
 
 export function deleteWaiter(core: Core, runId: string, step: string): void {
   core.sql.run(`DELETE FROM waiters WHERE run_id = ? AND step = ?`, runId, step);
+  anyOf.delete(core);
 }
 
 /** The distinct probe paths, one index step each (loaded once per object start). */
@@ -48,6 +58,7 @@ function probePaths(core: Core): Set<string> {
  * probe. Index reads only: with no candidate it reads no row.
  */
 export function candidateWaiters(core: Core, keyAt: (path: string) => string | null): WaiterRow[] {
+  if (!anyWaiter(core)) return [];
   const out = core.sql.all<WaiterRow>(`SELECT run_id, step, match, expires_at FROM waiters WHERE probe_path IS NULL`);
   for (const path of probePaths(core)) {
     const key = keyAt(path);
