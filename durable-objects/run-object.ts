@@ -4,7 +4,8 @@
  * deadline. Event awaits register a waiter with the awaited TriggerObject.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../src/env";
+import type { ObjectEnv } from "../src/contracts/object-env";
+import type { RunRpc } from "../src/contracts/object-rpc";
 import { AppError, rpcGuard } from "../src/errors";
 import type { AwaitDef } from "../src/schemas/await";
 import { randomToken, sha256Hex } from "../src/domain/bytes";
@@ -13,19 +14,19 @@ import { hasSchema } from "./sql";
 import { migrateRun } from "./run/schema";
 import { createAwait, getAwait, view, settle, expire, resume, KEEP_SETTLED_MS, type AwaitRow } from "./run/awaits";
 import { runCallbackStore, callbackControl, callbackBody, deadLetterCallback } from "./run/callbacks";
-import { Ledger, type OutcomeItem } from "./ledger/ledger";
+import { Ledger } from "./ledger/ledger";
 import { queueAwaitCounts } from "./run/await-counts";
 import { queueOp, drainRunOutbox, nextRunOutboxDue, applyWait, removeOp } from "./run/outbox";
-import type { DeliveryControl, OutcomesAnswer } from "../src/contracts/rpc";
+import type { DeliveryControl, OutcomeItem, OutcomesAnswer } from "../src/contracts/rpc";
 import { configureLogs } from "../src/observability/log";
 
 const guard = rpcGuard;
 const ALARM_GAP_MS = 200;
 
-export class RunObject extends DurableObject<Env> {
+export class RunObject extends DurableObject<ObjectEnv> implements RunRpc {
   readonly core: RunCore;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ObjectEnv) {
     super(ctx, env);
     configureLogs(env.LOG_LEVEL);
     this.core = new RunCore(ctx.storage, env);

@@ -5,13 +5,14 @@
  * AppErrors come back as plain RpcFailure values (classes don't cross RPC).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../src/env";
+import type { ObjectEnv } from "../src/contracts/object-env";
+import type { TriggerRpc } from "../src/contracts/object-rpc";
 import { rpcGuard, type RpcFailure } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
 import type { DefinitionPreview } from "../src/contracts/rpc";
-import type { DeliveryControl, FireAnswer, FireRequest, IngestAnswer, IngestRequest, OutcomesAnswer } from "../src/contracts/rpc";
-import { Ledger, type OutcomeItem } from "./ledger/ledger";
+import type { DeliveryControl, FireAnswer, FireRequest, FlowNotice, IngestAnswer, IngestRequest, OutcomeItem, OutcomesAnswer } from "../src/contracts/rpc";
+import { Ledger } from "./ledger/ledger";
 import { Core } from "./trigger/core";
 import { register, retire, reactivate, view } from "./trigger/registry";
 import { putSubscription, removeSubscription, subscriptionView } from "./trigger/subscribe";
@@ -40,7 +41,6 @@ import { deliveryById } from "./trigger/tables/deliveries";
 import { outboxHealth } from "./trigger/tables/outbox";
 import { detailedView, latenessView } from "../src/domain/trigger-stats/state";
 import { acceptListener, hasListeners, onListenerMessage, pumpAll } from "./trigger/live";
-import type { FlowNotice } from "./trigger/chain";
 import { fireFromFlow } from "./trigger/flow-fire";
 import { pollStateOf, receiveFanOut } from "./trigger/poll-member";
 import type { PollFanOut, PollFanOutAnswer } from "../src/contracts/rpc";
@@ -52,14 +52,14 @@ const INBOX_BATCH = 100;
 
 const guard = rpcGuard;
 
-export class TriggerObject extends DurableObject<Env> {
+export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRpc {
   /** Replaced by a fresh one when the trigger is deleted (nothing in memory may outlive its storage). */
   core: Core;
   /** When the running inbox drain started (null: none). */
   private drainingSince: number | null = null;
   private drainAgain = false;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ObjectEnv) {
     super(ctx, env);
     configureLogs(env.LOG_LEVEL);
     this.core = this.boot();

@@ -19,10 +19,11 @@ import { FAST_LANE_BUDGET_MS } from "../../src/contracts/limits";
 import { afterAttempt, breakerView, FRESH_LANE, isHeld, probeDueAt, smooth, standingFor, type BreakerPolicy, type LaneState } from "../../src/domain/delivery-lane";
 import { Barriers, PROBE_AFTER_MS, QUEUES, type Handed } from "./barriers";
 import { advance, compareKeys, newLane, rewind, type Lane } from "./lane";
-import type { LedgerDecision, LedgerHost, LedgerRow, LedgerStore, OutcomeItem, QueueName } from "./types";
+import type { OutcomeItem } from "../../src/contracts/rpc";
+import type { LedgerDecision, LedgerHost, LedgerRow, LedgerStore, QueueName } from "./types";
 
 export { PROBE_AFTER_MS, PROBE_TIMEOUT_MS, LOST_GRACE_MS } from "./barriers";
-export type { LedgerRow, LedgerStore, LedgerHost, OutcomeItem, LedgerDecision } from "./types";
+export type { LedgerRow, LedgerStore, LedgerHost, LedgerDecision } from "./types";
 
 /** A failed queue send is tried again after this long. */
 export const SEND_RETRY_MS = 1_000;

@@ -1,8 +1,10 @@
 /** The RunObject's shared context: storage, identity (tenant, run id), clock, transactions, callback queueing. */
-import type { Env } from "../../src/env";
+import type { ObjectEnv } from "../../src/contracts/object-env";
 import { Sql, TxScope } from "../sql";
 import type { Ledger } from "../ledger/ledger";
-import { CALLBACK_LANE } from "./callbacks";
+
+/** A run's callbacks are one lane: no breaker (each callback is its own endpoint), the default in-flight cap. */
+export const CALLBACK_LANE = "callbacks";
 
 export class RunCore {
   readonly sql: Sql;
@@ -12,7 +14,7 @@ export class RunCore {
 
   constructor(
     readonly storage: DurableObjectStorage,
-    readonly env: Env,
+    readonly env: ObjectEnv,
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);

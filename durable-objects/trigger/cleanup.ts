@@ -6,8 +6,8 @@
  * D1 rows and webhook path claims, then all of its storage; a mark written
  * first lets the alarm finish a deletion that a crash interrupted.
  */
-import { TenantStore } from "../../src/data/tenant-store";
-import { CLAIM_GRACE_MS } from "../../src/data/webhook-paths";
+import { TriggerRemoval } from "../../src/store/trigger-removal";
+import { CLAIM_GRACE_MS } from "../../src/store/webhook-paths";
 import { objectStub, pollGroupObjectName } from "../../src/contracts/objects";
 import { isRpcFailure } from "../../src/errors";
 import type { DeletedItem, RetiredItem } from "../../src/contracts/cleanup";
@@ -81,7 +81,7 @@ export async function purge(core: Core): Promise<boolean> {
 export async function finishPurge(core: Core): Promise<boolean> {
   const row = requireEntry(core);
   try {
-    await new TenantStore(core.env, row.tenant).removal.remove(row.name, core.now());
+    await new TriggerRemoval(core.env.DB, row.tenant).remove(row.name, core.now());
   } catch {
     return false;
   }
@@ -96,5 +96,5 @@ export async function finishPurge(core: Core): Promise<boolean> {
  * belong to a registration still running.
  */
 export async function dropStaleRows(core: Core, tenant: string, name: string): Promise<void> {
-  await new TenantStore(core.env, tenant).removal.remove(name, core.now() - CLAIM_GRACE_MS);
+  await new TriggerRemoval(core.env.DB, tenant).remove(name, core.now() - CLAIM_GRACE_MS);
 }

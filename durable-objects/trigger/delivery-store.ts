@@ -16,10 +16,9 @@ import type { Core } from "./core";
 import { loadEntry, requireEntry } from "./tables/entry";
 import { deliveryById, dueRetriesOf, freshAfter, lowestQueuedFrom, nextRetryOf, patchDelivery, type DeliveryRow } from "./tables/deliveries";
 import { eventAt, headSeq } from "./tables/events";
-import { allSubscriptions, findSubscription } from "./tables/subscriptions";
+import { allSubscriptions, findSubscription, liveRotation } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
 import { book, foldSettledOnCommit } from "./stats";
-import { liveRotation } from "./rotate-secret";
 import { logEvent } from "../../src/observability/log";
 
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };

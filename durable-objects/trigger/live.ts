@@ -12,7 +12,8 @@
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { eventsAfter, headSeq } from "./tables/events";
-import { shapeEvent, type StreamEvent } from "./reads";
+import { shapeEvent } from "./reads";
+import type { StreamEvent } from "../../src/contracts/views";
 
 /** A listener may be at most this many seqs ahead of its last ack. */
 export const WINDOW = 1_000;

@@ -10,7 +10,7 @@
  */
 import { applyMigrations, type Migration, type Sql } from "../sql";
 import { parseDeliveryId } from "../../src/contracts/ids";
-import { backfillProbes } from "./tables/waiters";
+import { equalityProbe } from "../../src/domain/match";
 
 /**
  * Deliveries keyed by (fire seq, number) instead of their id: a fire's
@@ -34,6 +34,14 @@ function rekeyDeliveries(sql: Sql): void {
   }
   sql.run(`DROP TABLE deliveries`);
   sql.run(`ALTER TABLE deliveries_v2 RENAME TO deliveries`);
+}
+
+/** Fills the probe of waiters stored before probes existed (a schema migration, once). */
+export function backfillProbes(sql: Sql): void {
+  for (const w of sql.all<{ run_id: string; step: string; match: string }>(`SELECT run_id, step, match FROM waiters`)) {
+    const probe = equalityProbe(JSON.parse(w.match) as Record<string, unknown>);
+    if (probe) sql.run(`UPDATE waiters SET probe_path = ?, probe_value = ? WHERE run_id = ? AND step = ?`, probe.path, probe.key, w.run_id, w.step);
+  }
 }
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -7,7 +7,7 @@
  */
 import type { Env } from "../env";
 import { TenantStore } from "../data/tenant-store";
-import { listTenants, readCleanupStart, writeCleanupStart, type After, type Candidate } from "../data/trigger-removal";
+import { listTenants, readCleanupStart, writeCleanupStart, type After, type Candidate } from "../store/trigger-removal";
 import { isRpcFailure, type RpcFailure } from "../errors";
 import type { DeletedItem, RetiredItem } from "../contracts/cleanup";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
