@@ -71,8 +71,6 @@ export class Core {
   readonly recentlySkipped = new Set<string>();
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
   statsDueAt: number | null = null;
-  /** Number of event-await waiters (undefined: count on next use). */
-  waiterCount: number | undefined = undefined;
   /** Long-polling pull readers waiting for the next fire. */
   readonly fireWaiters = new Set<() => void>();
   /** The alarm time as last set/read (undefined: not read yet). */
@@ -110,7 +108,6 @@ export class Core {
     this.cachedRow = undefined;
     this.cachedSubs = undefined;
     this.head = undefined;
-    this.waiterCount = undefined;
     this.settledSeq = undefined;
     this.freshBodies.clear();
   }
