@@ -21,7 +21,7 @@ import { seenCount } from "./poll/seen";
 import { configureLogs } from "../src/observability/log";
 
 /** How often an awake group asks its members whether they still belong (orphans: triggers gone without a leave). */
-export const VERIFY_EVERY_MS = 3_600_000;
+const VERIFY_EVERY_MS = 3_600_000;
 /** After an unexpected error the alarm comes back this much later, not at once. */
 const ERROR_RETRY_MS = 5_000;
 

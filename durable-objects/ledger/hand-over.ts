@@ -13,7 +13,10 @@ import { advance, compareKeys, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
 import type { LedgerRow, LedgerStore, QueueName } from "./types";
 
-/** A failed queue send is tried again after this long. */
+/**
+ * A failed queue send is tried again after this long.
+ * @internal (exported for tests)
+ */
 export const SEND_RETRY_MS = 1_000;
 /** First attempts read per page, and pages per pass (a pass that stops at the budget comes back at once). */
 const SCAN_PAGE = 500;

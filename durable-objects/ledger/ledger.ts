@@ -25,10 +25,6 @@ import { LaneWindow } from "./window";
 import { handOver } from "./hand-over";
 import { recordOutcomes } from "./outcomes";
 
-export { PROBE_AFTER_MS, PROBE_TIMEOUT_MS, LOST_GRACE_MS } from "./barriers";
-export { SEND_RETRY_MS } from "./hand-over";
-export { SLOW_IN_FLIGHT } from "./window";
-export type { LedgerRow, LedgerStore, LedgerHost, LedgerDecision } from "./types";
 
 export class Ledger extends LaneWindow {
   /** A delivery was created queued (call after its transaction commits): a cursor past it goes back. */

@@ -14,7 +14,7 @@ import type { LedgerHost, LedgerStore, QueueName } from "./types";
 const NO_BREAKER: BreakerPolicy = { failureThreshold: Number.POSITIVE_INFINITY, cooldownSeconds: 30 };
 
 /** A lane that answers slowly has at most this many attempts in flight (they hold the slow queue while they run). */
-export const SLOW_IN_FLIGHT = 8;
+const SLOW_IN_FLIGHT = 8;
 
 export class LaneWindow {
   lanes: Map<string, Lane> | undefined;

@@ -14,7 +14,7 @@ import type { AwaitStatus, AwaitView } from "../../src/contracts/views";
 import { queueAwaitCounts } from "./await-counts";
 import { logEvent } from "../../src/observability/log";
 
-export const DEFAULT_TIMEOUT_MS = 86_400_000;
+const DEFAULT_TIMEOUT_MS = 86_400_000;
 export const KEEP_SETTLED_MS = 7 * 86_400_000;
 
 export type AwaitRow = {
@@ -39,7 +39,7 @@ export function view(core: RunCore, a: AwaitRow): AwaitView {
   };
 }
 
-export function deadlineOf(def: AwaitDef, now: number): number {
+function deadlineOf(def: AwaitDef, now: number): number {
   switch (def.kind) {
     case "sleep": return now + def.durationMs;
     case "until": return Date.parse(def.until);

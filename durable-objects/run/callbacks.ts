@@ -22,7 +22,7 @@ function target(core: RunCore, step: string): Record<string, unknown> | null {
   return a?.callback ? (JSON.parse(a.callback) as Record<string, unknown>) : null;
 }
 
-export function timeoutOfCallback(core: RunCore, step: string): number {
+function timeoutOfCallback(core: RunCore, step: string): number {
   const t = target(core, step);
   return typeof t?.timeoutMs === "number" ? t.timeoutMs : 10_000;
 }

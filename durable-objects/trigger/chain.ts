@@ -25,7 +25,10 @@ import { eventAt } from "./tables/events";
 import { deferOutbox, doneOutbox, dueOutbox, failOutbox, queueOutbox } from "./tables/outbox";
 import type { DeliveryRow } from "./tables/deliveries";
 
-/** After the index first answered for a notice, when it is asked again (then the notice is done). */
+/**
+ * After the index first answered for a notice, when it is asked again (then the notice is done).
+ * @internal (exported for tests)
+ */
 export const NOTICE_RECHECKS_MS = [5_000, 30_000, 120_000, 600_000] as const;
 
 /** The outbox row: the notice, the listeners it fired, and when the index first answered (null: not yet). */

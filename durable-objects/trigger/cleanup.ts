@@ -6,7 +6,7 @@
  */
 import type { DeletedItem, RetiredItem } from "../../src/contracts/cleanup";
 import type { Core } from "./core";
-import { loadEntry, requireEntry } from "./tables/entry";
+import { loadEntry } from "./tables/entry";
 import { allSubscriptions } from "./tables/subscriptions";
 import { openWaiterCount } from "./tables/waiters";
 import { lastActivity } from "./stats-flush";
@@ -15,10 +15,10 @@ import { hasListeners } from "./live";
 import type { TriggerHost } from "./host";
 
 /** The reason a cleanup retirement records. */
-export const inactiveReason = (days: number) => `inactive for ${days} days`;
+const inactiveReason = (days: number) => `inactive for ${days} days`;
 
 /** Whether this trigger would be retired as inactive (null: it stays). Any subscription counts, pull included. */
-export function idleSince(core: Core, cutoffMs: number, listening: boolean): RetiredItem | null {
+function idleSince(core: Core, cutoffMs: number, listening: boolean): RetiredItem | null {
   const row = core.ready ? loadEntry(core) : null;
   if (!row || row.status !== "active" || listening) return null;
   if (allSubscriptions(core).length > 0 || openWaiterCount(core, core.now()) > 0) return null;
@@ -27,7 +27,7 @@ export function idleSince(core: Core, cutoffMs: number, listening: boolean): Ret
 }
 
 /** Retires the trigger when it is idle (a `trigger.retired` event with the reason); a dry run only answers. */
-export function retireIfIdle(core: Core, cutoffMs: number, days: number, listening: boolean, dryRun: boolean): RetiredItem | null {
+function retireIfIdle(core: Core, cutoffMs: number, days: number, listening: boolean, dryRun: boolean): RetiredItem | null {
   const item = idleSince(core, cutoffMs, listening);
   if (item && !dryRun) retire(core, inactiveReason(days), null);
   return item;

@@ -38,7 +38,7 @@ function seqOfFire(core: Core, eventId: string): number | null {
 }
 
 /** Finds a fire's stream event by its id. */
-export function findFireEvent(core: Core, eventId: string): EventRow | null {
+function findFireEvent(core: Core, eventId: string): EventRow | null {
   const seq = seqOfFire(core, eventId);
   if (seq === null) return null;
   const ev = eventAt(core, seq);
@@ -56,6 +56,7 @@ export function requireFire(core: Core, eventId: string): EventRow {
  * The fire's delivery state, derived from its deliveries: pending while any is
  * queued/delivering/processing, else dead, failed, completed, delivered or
  * skipped (worst first); "none" when it had no deliveries.
+ * @internal (exported for tests)
  */
 export function deliveryState(statuses: string[]): string {
   if (statuses.length === 0) return "none";
@@ -64,8 +65,6 @@ export function deliveryState(statuses: string[]): string {
   if (statuses.every((s) => s === "skipped")) return "skipped";
   return statuses.every((s) => s === "completed" || s === "skipped") ? "completed" : "delivered";
 }
-
-const HIDDEN = new Set(["payload", "source", "skipReason", "deliveries", "flows"]);
 
 function fireView(core: Core, ev: EventRow): FireView {
   const data = JSON.parse(ev.data) as Record<string, unknown>;

@@ -14,7 +14,10 @@ export function startListeners(host: TriggerHost): void {
   restoreListeners(host);
 }
 
-/** After a wake from hibernation: committed events go to the listeners still connected. */
+/**
+ * After a wake from hibernation: committed events go to the listeners still connected.
+ * @internal (exported for tests)
+ */
 export function restoreListeners(host: TriggerHost): void {
   if (hasListeners(host.ctx)) host.core.onEventsCommitted = () => pumpAll(host.core, host.ctx);
 }

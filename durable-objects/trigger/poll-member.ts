@@ -29,7 +29,7 @@ const QUIET = ["filter", "schema_invalid"];
 const keys = new WeakMap<Core, { version: number; key: string }>();
 
 /** The group this trigger's definition belongs to (null: not a poll trigger). */
-export async function groupKeyOf(core: Core, row: TriggerRow): Promise<string | null> {
+async function groupKeyOf(core: Core, row: TriggerRow): Promise<string | null> {
   if (row.def.type !== "poll" || !row.def.poll) return null;
   const c = keys.get(core);
   if (c && c.version === row.version) return c.key;

@@ -12,7 +12,7 @@ import { loadEntry, requireEntry, saveEntry } from "./tables/entry";
 import { doneOutbox, dueOutbox, failOutbox, queueOutbox, type OutboxRow } from "./tables/outbox";
 import { currentStats, lastActivity } from "./stats-flush";
 
-export const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_BODY = 1024 * 1024;
 
 type SubOp = { op: "sub"; flow: string; mode: string; targetType: string; subscribedAt: number; version: number } | { op: "unsub"; flow: string; version: number };
 

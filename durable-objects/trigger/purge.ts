@@ -20,7 +20,7 @@ import { deleteMeta, readMeta, writeMeta } from "./tables/meta";
 import { rearm } from "./alarm";
 
 /** How soon the alarm retries finishing an interrupted deletion. */
-export const PURGE_RETRY_MS = 60_000;
+const PURGE_RETRY_MS = 60_000;
 
 /** Cleanup: deletes the trigger when it was retired no later than the cutoff (null: it stays; a dry run only answers). */
 export function purgeIfRetiredBefore(host: TriggerHost, tenant: string, name: string, cutoffMs: number, dryRun: boolean): Promise<DeletedItem | null> {

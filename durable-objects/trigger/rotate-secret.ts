@@ -13,9 +13,6 @@ import { findSubscription, saveSubscription } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
 import { touch } from "./projection";
 
-export const MAX_OVERLAP_HOURS = 720;
-export const DEFAULT_OVERLAP_HOURS = 24;
-
 /**
  * Replaces the secret; the old one keeps signing until `now + overlapHours`
  * (0: replaced at once). A rotation during an overlap starts a new one from

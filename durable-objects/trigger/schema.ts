@@ -36,7 +36,10 @@ function rekeyDeliveries(sql: Sql): void {
   sql.run(`ALTER TABLE deliveries_v2 RENAME TO deliveries`);
 }
 
-/** Fills the probe of waiters stored before probes existed (a schema migration, once). */
+/**
+ * Fills the probe of waiters stored before probes existed (a schema migration, once).
+ * @internal (exported for tests)
+ */
 export function backfillProbes(sql: Sql): void {
   for (const w of sql.all<{ run_id: string; step: string; match: string }>(`SELECT run_id, step, match FROM waiters`)) {
     const probe = equalityProbe(JSON.parse(w.match) as Record<string, unknown>);
@@ -44,6 +47,7 @@ export function backfillProbes(sql: Sql): void {
   }
 }
 
+/** @internal (exported for tests) */
 export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE trigger (
@@ -107,7 +111,10 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE deliveries DROP COLUMN lease_until`,
 ];
 
-/** What MIGRATIONS add up to, for a new object (test/integration/schema.test.ts checks they agree). */
+/**
+ * What MIGRATIONS add up to, for a new object (test/integration/schema.test.ts checks they agree).
+ * @internal (exported for tests)
+ */
 export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE trigger (id INTEGER PRIMARY KEY CHECK (id = 1), tenant TEXT NOT NULL, name TEXT NOT NULL, def TEXT NOT NULL,

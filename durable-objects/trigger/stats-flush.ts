@@ -15,8 +15,6 @@ import { allSubscriptions } from "./tables/subscriptions";
 import { book, checkpointStats, STATS_COALESCE_MS } from "./stats";
 import { openLowWater } from "./delivery-store";
 
-export { STATS_COALESCE_MS, markStatsDirty } from "./stats";
-
 /** The `stats` object as readers see it. */
 export function currentStats(core: Core): TriggerStats {
   return statsView(book(core), allSubscriptions(core).filter((s) => s.mode === "auto").length);

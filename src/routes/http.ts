@@ -1,6 +1,5 @@
 /** Small helpers shared by the route files: ETag / If-Match, webhook URLs, RPC answers. */
 import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, unwrap, type RpcFailure } from "../errors";
 

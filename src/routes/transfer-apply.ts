@@ -35,7 +35,7 @@ export function deploymentChecks(env: Record<string, unknown>, tenant: string): 
 }
 
 /** 400 listing every problem (409 when each one is a conflict). */
-export function problemsError(problems: Problem[]): AppError {
+function problemsError(problems: Problem[]): AppError {
   const conflict = problems.every((p) => p.kind === "conflict");
   const first = problems[0];
   const message = `${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing was changed; first: ${first.name}${first.path ? ` ${first.path}` : ""}: ${first.message}`;

@@ -10,7 +10,6 @@ import type { AppEnv } from "../app-env";
 import { AppError, unwrap } from "../errors";
 import { isValidTenant, isValidWebhookPath } from "../domain/names";
 import { TenantStore } from "../data/tenant-store";
-import type { IngestAnswer } from "../contracts/rpc";
 import { readLimited } from "./json-body";
 import { resolveRoute } from "./webhook-route-cache";
 
