@@ -43,6 +43,9 @@ import { addWaiter, removeWaiter } from "./trigger/waiters";
 export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRpc, TriggerHost {
   /** Replaced by a fresh one when the trigger is deleted (nothing in memory may outlive its storage). */
   core: Core;
+  // the object as its verbs see it (./trigger/host.ts): the base class's ctx and env, readable
+  declare readonly ctx: DurableObjectState<{}>;
+  declare readonly env: ObjectEnv;
   private readonly inbox = new InboxDrain(this);
 
   constructor(ctx: DurableObjectState, env: ObjectEnv) {
@@ -51,10 +54,6 @@ export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRp
     this.core = bootCore(ctx.storage, env);
     startListeners(this);
   }
-
-  // The object as its verbs see it (./trigger/host.ts).
-  declare readonly ctx: DurableObjectState<{}>;
-  declare readonly env: ObjectEnv;
 
   settle(c: Committed): Promise<void> {
     return afterCommit(this.core, (p) => this.ctx.waitUntil(p), c);
