@@ -6,7 +6,8 @@
  * members' TriggerObjects fire the items.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../src/env";
+import type { ObjectEnv } from "../src/contracts/object-env";
+import type { PollGroupRpc } from "../src/contracts/object-rpc";
 import { rpcGuard, AppError, isRpcFailure } from "../src/errors";
 import { pollGroupKey } from "../src/domain/poll";
 import { objectStub, triggerObjectName } from "../src/contracts/objects";
@@ -20,17 +21,17 @@ import { seenCount } from "./poll/seen";
 import { configureLogs } from "../src/observability/log";
 
 /** How often an awake group asks its members whether they still belong (orphans: triggers gone without a leave). */
-export const VERIFY_EVERY_MS = 3_600_000;
+const VERIFY_EVERY_MS = 3_600_000;
 /** After an unexpected error the alarm comes back this much later, not at once. */
 const ERROR_RETRY_MS = 5_000;
 
 const guard = rpcGuard;
 
-export class PollGroupObject extends DurableObject<Env> {
+export class PollGroupObject extends DurableObject<ObjectEnv> implements PollGroupRpc {
   readonly core: PollCore;
   private polling = false;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: ObjectEnv) {
     super(ctx, env);
     configureLogs(env.LOG_LEVEL);
     this.core = new PollCore(ctx.storage, env);

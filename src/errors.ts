@@ -29,10 +29,7 @@ export const TRIGGER_NOT_FOUND = "Trigger not found";
  */
 export const triggerNotFound = (name: string, more = "") => new AppError(404, "not_found", `Trigger '${name}' not found${more}`);
 
-export const badRequest = (message: string, details?: unknown) => new AppError(400, "invalid_request", message, details);
-export const notFound = (what: string) => new AppError(404, "not_found", `${what} not found`);
 export const conflict = (message: string, details?: unknown) => new AppError(409, "conflict", message, details);
-export const gone = (message: string) => new AppError(410, "gone", message);
 
 /**
  * Errors crossing a Durable Object RPC boundary lose their class; the object
@@ -40,7 +37,7 @@ export const gone = (message: string) => new AppError(410, "gone", message);
  */
 export type RpcFailure = { __error: { status: number; code: string; message: string; details?: unknown; headers?: Record<string, string> } };
 
-export function toRpcFailure(e: AppError): RpcFailure {
+function toRpcFailure(e: AppError): RpcFailure {
   return { __error: { status: e.status, code: e.code, message: e.message, details: e.details, headers: e.headers } };
 }
 

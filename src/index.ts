@@ -2,7 +2,8 @@
 import { createApp } from "./app";
 import { consumeDeliveries } from "./delivery/consumer";
 import { cleanupAllTenants } from "./maintenance/cleanup";
-import type { DeliveryMessage, Env } from "./env";
+import type { Env } from "./env";
+import type { DeliveryMessage } from "./contracts/messages";
 import { configureLogs } from "./observability/log";
 
 export { TriggerObject } from "../durable-objects/trigger-object";

@@ -26,7 +26,7 @@ export type Answer<T> = { data: T; status: number; etag: string | null };
 type Query = Record<string, string | number | undefined | null>;
 type Options = { body?: unknown; query?: Query; ifMatch?: string; signal?: AbortSignal; key?: string };
 
-export function withQuery(path: string, query?: Query): string {
+function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
@@ -48,7 +48,7 @@ export function errorFromAnswer(status: number, body: unknown, text: string): Ap
  * a 401 is not broadcast.
  * @example const { data, etag } = await request<Trigger>("GET", "/v1/triggers/order.placed");
  */
-export async function request<T>(method: string, path: string, opts: Options = {}): Promise<Answer<T>> {
+async function request<T>(method: string, path: string, opts: Options = {}): Promise<Answer<T>> {
   const key = opts.key ?? getKey();
   if (!key) throw new ApiError(401, "no_key", "No API key: sign in first");
   const headers: Record<string, string> = { accept: "application/json", authorization: `Bearer ${key}` };

@@ -1,12 +1,12 @@
 /** Shapes of the /v1 answers the dashboard reads (API.md); every field the server may omit is optional. */
 
-export type Stats = {
+type Stats = {
   totalFires?: number; lastFiredAt?: number | null; activeSubscribers?: number;
   delivered?: number; failed?: number; skipped?: number; pending?: number; dead?: number;
   deduplicated?: number; rejected?: number;
 };
 
-export type HistoryBucket = { at: number; fires: number; failures: number };
+type HistoryBucket = { at: number; fires: number; failures: number };
 
 export type DetailedStats = Stats & {
   firesLastHour?: number; p50DeliveryMs?: number | null; p99DeliveryMs?: number | null;
@@ -22,14 +22,14 @@ export type TriggerSummary = {
 
 export type TriggerPage = { triggers: TriggerSummary[]; nextCursor: string | null };
 
-export type Target = { type: string; url?: string; queue?: string; startFrom?: string; timeoutMs?: number; headers?: Record<string, string>; secret?: string };
+type Target = { type: string; url?: string; queue?: string; startFrom?: string; timeoutMs?: number; headers?: Record<string, string>; secret?: string };
 
 export type Subscription = {
   mode: string; subscribedAt?: number; target: Target;
   retry?: { maxAttempts?: number; initialBackoffSeconds?: number; maxBackoffSeconds?: number };
 };
 
-export type Schedule = {
+type Schedule = {
   cron?: string; interval?: string; at?: string; every?: Record<string, unknown>; timezone?: string;
   enabled?: boolean; pauseNote?: string; overlap?: string; catchup?: string; jitterSeconds?: number;
   dst?: { gap?: string; fold?: string };
@@ -80,9 +80,9 @@ export type FeedFire = {
 
 export type FeedPage = { fires: FeedFire[]; nextCursor: string | null };
 
-export type AwaitCounts = { waiting: number; resolved: number; timed_out: number; cancelled: number };
+type AwaitCounts = { waiting: number; resolved: number; timed_out: number; cancelled: number };
 
 /** GET /v1/runs: a run and its awaits by status. */
-export type RunSummary = { runId: string; awaits: AwaitCounts; updatedAt: number };
+type RunSummary = { runId: string; awaits: AwaitCounts; updatedAt: number };
 
 export type RunPage = { runs: RunSummary[]; nextCursor: string | null };

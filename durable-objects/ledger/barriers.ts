@@ -14,8 +14,11 @@ import type { QueueName, RowKey } from "./types";
 /** Handed deliveries unsettled this long make the ledger send a barrier. */
 export const PROBE_AFTER_MS = 10_000;
 /** A barrier not back after this long is given up (another may be sent). */
-export const PROBE_TIMEOUT_MS = 60_000;
-/** Margin after an attempt's own timeout before a delivery handed before a returned barrier counts as lost. */
+const PROBE_TIMEOUT_MS = 60_000;
+/**
+ * Margin after an attempt's own timeout before a delivery handed before a returned barrier counts as lost.
+ * @internal (exported for tests)
+ */
 export const LOST_GRACE_MS = 2_000;
 
 export const QUEUES: readonly QueueName[] = ["fast", "slow"];

@@ -42,7 +42,7 @@ export function compareKeys(a: RowKey, b: RowKey): number {
 }
 
 /** The key just before `k` (a cursor there lets the scan find `k` again). */
-export function keyBefore(k: RowKey): RowKey {
+function keyBefore(k: RowKey): RowKey {
   return [k[0], k[1] - 1];
 }
 

@@ -64,5 +64,3 @@ export interface LedgerHost {
   /** A barrier message (no delivery) for finding lost messages in a queue. */
   probe(id: string): DeliveryMessage;
 }
-
-export type OutcomeItem = { id: string; attempt: number; result: AttemptResult };

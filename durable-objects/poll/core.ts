@@ -3,7 +3,7 @@
  * the group's state row (identity, schedule, cursor, poll state). The tables'
  * SQL lives in the modules beside this one.
  */
-import type { Env } from "../../src/env";
+import type { ObjectEnv } from "../../src/contracts/object-env";
 import type { PollState } from "../../src/domain/poll";
 import { Sql, TxScope, hasSchema } from "../sql";
 import { migratePoll } from "./schema";
@@ -42,7 +42,7 @@ export class PollCore {
   constructor(
     readonly storage: DurableObjectStorage,
     /** The bindings; tests swap one to inject a fault. */
-    public env: Env,
+    public env: ObjectEnv,
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);

@@ -1,7 +1,7 @@
 /** The PollGroupObject's SQLite schema: ordered migrations gated by the stored schema version. */
 import { applyMigrations, type Sql } from "../sql";
 
-export const POLL_MIGRATIONS: readonly string[] = [
+const POLL_MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   // one row per trigger of the group: its poll block (headers included) and its version
   `CREATE TABLE members (name TEXT PRIMARY KEY, spec TEXT NOT NULL, version INTEGER NOT NULL, joined_at INTEGER NOT NULL) WITHOUT ROWID`,

@@ -3,7 +3,7 @@
  * run's outbox: one outbox row however many changes (the push reads the
  * counts when it is sent), so the gauge costs one D1 write per burst.
  */
-import type { AwaitCounts } from "../../src/data/tenant-metrics";
+import type { AwaitCounts } from "../../src/store/tenant-metrics";
 import type { RunCore } from "./core";
 
 /** Queues the push (inside the change's transaction). */

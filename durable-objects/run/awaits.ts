@@ -10,11 +10,11 @@ import { validateAgainstSchema } from "../../src/domain/json-schema";
 import { generateWebhookSecret } from "../../src/domain/standard-webhooks";
 import { sameJson } from "../../src/domain/stable-json";
 import type { RunCore } from "./core";
+import type { AwaitStatus, AwaitView } from "../../src/contracts/views";
 import { queueAwaitCounts } from "./await-counts";
 import { logEvent } from "../../src/observability/log";
 
-export type AwaitStatus = "waiting" | "resolved" | "timed_out" | "cancelled";
-export const DEFAULT_TIMEOUT_MS = 86_400_000;
+const DEFAULT_TIMEOUT_MS = 86_400_000;
 export const KEEP_SETTLED_MS = 7 * 86_400_000;
 
 export type AwaitRow = {
@@ -26,7 +26,7 @@ export function getAwait(core: RunCore, step: string): AwaitRow | null {
   return core.sql.one<AwaitRow>(`SELECT * FROM awaits WHERE step = ?`, step);
 }
 
-export function view(core: RunCore, a: AwaitRow) {
+export function view(core: RunCore, a: AwaitRow): AwaitView {
   const req = JSON.parse(a.request) as AwaitDef;
   const { callback, ...spec } = req;
   const stored = a.callback ? (JSON.parse(a.callback) as Record<string, unknown>) : null;
@@ -39,7 +39,7 @@ export function view(core: RunCore, a: AwaitRow) {
   };
 }
 
-export function deadlineOf(def: AwaitDef, now: number): number {
+function deadlineOf(def: AwaitDef, now: number): number {
   switch (def.kind) {
     case "sleep": return now + def.durationMs;
     case "until": return Date.parse(def.until);

@@ -8,7 +8,7 @@ import type { DeliveryMessage } from "../../src/contracts/messages";
 import type { DeliveryControl } from "../../src/contracts/rpc";
 import type { LedgerRow, LedgerStore } from "../ledger/types";
 import { DEFAULT_IN_FLIGHT, type LaneState } from "../../src/domain/delivery-lane";
-import type { RunCore } from "./core";
+import { CALLBACK_LANE, type RunCore } from "./core";
 import { getAwait, view } from "./awaits";
 import { logEvent } from "../../src/observability/log";
 
@@ -16,15 +16,13 @@ type CallbackRow = { id: string; step: string; type: string; status: string; att
 
 const COLS = `id, step, type, status, attempts, created_at, next_attempt_at, seq`;
 
-/** A run's callbacks are one lane: no breaker (each callback is its own endpoint), the default in-flight cap. */
-export const CALLBACK_LANE = "callbacks";
 
 function target(core: RunCore, step: string): Record<string, unknown> | null {
   const a = getAwait(core, step);
   return a?.callback ? (JSON.parse(a.callback) as Record<string, unknown>) : null;
 }
 
-export function timeoutOfCallback(core: RunCore, step: string): number {
+function timeoutOfCallback(core: RunCore, step: string): number {
   const t = target(core, step);
   return typeof t?.timeoutMs === "number" ? t.timeoutMs : 10_000;
 }

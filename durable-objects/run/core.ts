@@ -1,22 +1,38 @@
 /** The RunObject's shared context: storage, identity (tenant, run id), clock, transactions, callback queueing. */
-import type { Env } from "../../src/env";
-import { Sql, TxScope } from "../sql";
+import type { ObjectEnv } from "../../src/contracts/object-env";
+import { Sql, TxScope, hasSchema } from "../sql";
+import { migrateRun } from "./schema";
 import type { Ledger } from "../ledger/ledger";
-import { CALLBACK_LANE } from "./callbacks";
+
+/** A run's callbacks are one lane: no breaker (each callback is its own endpoint), the default in-flight cap. */
+export const CALLBACK_LANE = "callbacks";
 
 export class RunCore {
   readonly sql: Sql;
-  /** The callbacks' delivery ledger (set by the object once the core exists). */
+  /** Whether the schema exists: a run that never awaited anything stays empty (reads and probes create no storage). */
+  ready: boolean;
+  /** The callbacks' delivery ledger (set by ./boot.ts once the core exists). */
   ledger!: Ledger;
+  /** When the alarm last ran (alarms are kept ALARM_GAP_MS apart, ./after-commit.ts). */
+  lastAlarmAt = 0;
   private readonly txs: TxScope;
 
   constructor(
     readonly storage: DurableObjectStorage,
-    readonly env: Env,
+    readonly env: ObjectEnv,
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);
     this.txs = new TxScope(storage);
+    this.ready = hasSchema(this.sql);
+    if (this.ready) migrateRun(this.sql, storage);
+  }
+
+  /** Creates the schema on the first write that needs it (an await). */
+  ensureSchema(): void {
+    if (this.ready) return;
+    migrateRun(this.sql, this.storage);
+    this.ready = true;
   }
 
   now(): number {

@@ -7,9 +7,10 @@
  * capped at OUTBOX_MAX_BACKOFF_MS for as long as it fails, one `outbox.retry`
  * log line per failure.
  */
-import { isRpcFailure, type RpcFailure } from "../../src/errors";
-import type { WaiterResult } from "../../src/contracts/rpc";
-import { TenantStore } from "../../src/data/tenant-store";
+import { isRpcFailure } from "../../src/errors";
+import { objectStub, triggerObjectName } from "../../src/contracts/objects";
+import { ResumeTokens } from "../../src/store/resume-tokens";
+import { TenantMetrics } from "../../src/store/tenant-metrics";
 import { awaitCounts } from "./await-counts";
 import type { RunCore } from "./core";
 import { settle } from "./awaits";
@@ -29,20 +30,23 @@ export function queueOp(core: RunCore, key: string, op: RunOutboxOp): void {
 
 /** Registers an event waiter: a lookback match settles the await; an unknown trigger answers 404 (returned). */
 export async function applyWait(core: RunCore, op: Extract<RunOutboxOp, { op: "wait" }>): Promise<{ status: number; code: string; message: string } | null> {
-  const store = new TenantStore(core.env, core.tenant());
-  const r = (await store.trigger(op.trigger).addWaiter(core.runId(), op.step, op.match, op.expiresAt, op.lookbackMs)) as WaiterResult | RpcFailure;
+  const r = await triggerOf(core, op.trigger).addWaiter(core.runId(), op.step, op.match, op.expiresAt, op.lookbackMs);
   if (isRpcFailure(r)) return r.__error;
   if (r.matched) core.tx(() => settle(core, op.step, "resolved", r.matched));
   return null;
 }
 
+function triggerOf(core: RunCore, name: string) {
+  return objectStub(core.env.TRIGGERS, triggerObjectName(core.tenant(), name));
+}
+
 async function apply(core: RunCore, op: RunOutboxOp): Promise<void> {
-  const store = new TenantStore(core.env, core.tenant());
-  if (op.op === "token") await store.tokens.put(op.tokenHash, core.runId(), op.step, op.expiresAt);
-  else if (op.op === "untoken") await store.tokens.remove(op.tokenHash);
+  const tokens = () => new ResumeTokens(core.env.DB, core.tenant());
+  if (op.op === "token") await tokens().put(op.tokenHash, core.runId(), op.step, op.expiresAt);
+  else if (op.op === "untoken") await tokens().remove(op.tokenHash);
   else if (op.op === "wait") await applyWait(core, op); // an unknown trigger now: the await times out at its deadline
-  else if (op.op === "counts") await store.metrics.putRunAwaits(core.runId(), awaitCounts(core), core.now());
-  else await store.trigger(op.trigger).removeWaiter(core.runId(), op.step);
+  else if (op.op === "counts") await new TenantMetrics(core.env.DB, core.tenant()).putRunAwaits(core.runId(), awaitCounts(core), core.now());
+  else await triggerOf(core, op.trigger).removeWaiter(core.runId(), op.step);
 }
 
 export async function drainRunOutbox(core: RunCore): Promise<void> {

@@ -8,6 +8,7 @@ function numberCallbacks(sql: Sql): void {
   rows.forEach((r, i) => sql.run(`UPDATE callbacks SET seq = ? WHERE id = ?`, i + 1, r.id));
 }
 
+/** @internal (exported for tests) */
 export const RUN_MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE awaits (
@@ -24,7 +25,10 @@ export const RUN_MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE callbacks DROP COLUMN lease_until`,
 ];
 
-/** What RUN_MIGRATIONS add up to, for a new run (test/integration/schema.test.ts checks they agree). */
+/**
+ * What RUN_MIGRATIONS add up to, for a new run (test/integration/schema.test.ts checks they agree).
+ * @internal (exported for tests)
+ */
 export const CURRENT_RUN_SCHEMA: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE awaits (step TEXT PRIMARY KEY, kind TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,

@@ -37,7 +37,7 @@ export type Committed = {
 };
 
 /** Makes sure the single alarm fires no later than `at` (cached: no storage read per fire). */
-export async function armAlarm(core: Core, at: number): Promise<void> {
+async function armAlarm(core: Core, at: number): Promise<void> {
   if (!Number.isFinite(at)) return;
   if (core.alarmAt === undefined) core.alarmAt = await core.storage.getAlarm();
   if (core.alarmAt === null || at < core.alarmAt) {

@@ -23,7 +23,6 @@ export const INBOX_RETRY_MS = 2_000;
 export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Promise<void> {
   core.alarmAt = null;
   if (!loadEntry(core)) return;
-  const now = core.now();
   const fired = runSchedule(core);
   if (fired.some((o) => o.answer.status !== "deduplicated")) for (const wake of [...core.fireWaiters]) wake();
   // deliveries first (a scheduled fire's lateness), then the inbox and the drains to D1 and other objects
@@ -33,8 +32,9 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
   await drainNotices(core);
   await drainFlowNotices(core);
   await drainPollSync(core);
+  // due by the clock after the drains (their I/O takes time): a pass due "now" is never later than this reading
   const hk = nextHousekeepingDue(core);
-  if (hk !== null && hk <= now) {
+  if (hk !== null && hk <= core.now()) {
     // rows that left are checkpointed at once; a pass that removed nothing writes nothing to D1
     const { removed } = runHousekeeping(core);
     await flushStats(core, removed > 0);

@@ -4,7 +4,7 @@
  * each body), never a store. What does not fit, or is evicted, is rebuilt
  * from the fire's stream event when its attempt is handed over.
  */
-export const BODY_CACHE_BYTES = 4 * 1024 * 1024;
+const BODY_CACHE_BYTES = 4 * 1024 * 1024;
 
 export class BodyCache {
   private readonly bodies = new Map<string, { body: Record<string, unknown>; bytes: number }>();

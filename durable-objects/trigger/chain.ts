@@ -16,21 +16,19 @@
  * projection was held up by the same outage is in the index by then).
  */
 import { isRpcFailure } from "../../src/errors";
-import { TenantStore } from "../../src/data/tenant-store";
-import type { FlowListener } from "../../src/data/trigger-index";
+import { TriggerIndex, type FlowListener } from "../../src/store/trigger-index";
+import type { FlowNotice } from "../../src/contracts/rpc";
+import { objectStub, triggerObjectName } from "../../src/contracts/objects";
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { eventAt } from "./tables/events";
 import { deferOutbox, doneOutbox, dueOutbox, failOutbox, queueOutbox } from "./tables/outbox";
 import type { DeliveryRow } from "./tables/deliveries";
 
-/** What a flow trigger fires with (API.md "Flow triggers"), and the depth of the chain so far. */
-export type FlowNotice = {
-  flow: string; status: "completed" | "failed"; output: unknown; error: string | null;
-  trigger: string; eventId: string; deliveryId: string; depth: number;
-};
-
-/** After the index first answered for a notice, when it is asked again (then the notice is done). */
+/**
+ * After the index first answered for a notice, when it is asked again (then the notice is done).
+ * @internal (exported for tests)
+ */
 export const NOTICE_RECHECKS_MS = [5_000, 30_000, 120_000, 600_000] as const;
 
 /** The outbox row: the notice, the listeners it fired, and when the index first answered (null: not yet). */
@@ -67,19 +65,19 @@ export async function drainFlowNotices(core: Core): Promise<void> {
   if (!row) return;
   const due = dueOutbox(core, "flow:", core.now(), 50);
   if (!due.length) return;
-  const store = new TenantStore(core.env, row.tenant);
+  const index = new TriggerIndex(core.env.DB, row.tenant);
   const byFlow = new Map<string, Promise<FlowListener[]>>();
   for (const r of due) {
     const { notice, fired, since } = parseRow(r.payload);
     const done = new Set(fired);
     try {
-      if (!byFlow.has(notice.flow)) byFlow.set(notice.flow, store.index.flowListeners(notice.flow));
+      if (!byFlow.has(notice.flow)) byFlow.set(notice.flow, index.flowListeners(notice.flow));
       const listeners = (await byFlow.get(notice.flow)!).filter(
         (l) => !done.has(l.name) && l.on.includes(notice.status) && (!l.triggers || l.triggers.includes(notice.trigger)),
       );
       const first = since ?? core.now();
       for (const l of listeners) {
-        const res = await store.trigger(l.name).fireFromFlow(notice);
+        const res = await objectStub(core.env.TRIGGERS, triggerObjectName(row.tenant, l.name)).fireFromFlow(notice);
         // 404/410/409: the listener is gone, retired or no longer listens; nothing to retry
         if (isRpcFailure(res) && ![404, 409, 410].includes(res.__error.status)) throw new Error(res.__error.message);
         done.add(l.name);

@@ -4,7 +4,7 @@
  * cached index entry and subscriptions, the stream head, the stats book, the
  * delivery ledger). Table modules in ./tables/ own the SQL; verbs compose them.
  */
-import type { Env } from "../../src/env";
+import type { ObjectEnv } from "../../src/contracts/object-env";
 import type { TriggerDef } from "../../src/schemas/trigger";
 import type { RetryPolicy } from "../../src/domain/backoff";
 import type { TargetDef } from "../../src/schemas/subscription";
@@ -12,8 +12,7 @@ import { Sql, TxScope, hasSchema } from "../sql";
 import { migrate } from "./schema";
 import type { Ledger } from "../ledger/ledger";
 import { BodyCache } from "./body-cache";
-
-export type TriggerStatus = "active" | "retired" | "deprecated";
+import type { TriggerStatus } from "../../src/contracts/views";
 
 export type TriggerRow = {
   tenant: string;
@@ -72,7 +71,6 @@ export class Core {
   readonly recentlySkipped = new Set<string>();
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
   statsDueAt: number | null = null;
-  /** Number of event-await waiters (undefined: count on next use). */
   /** A fire resolved an event await: its notice waits in the outbox for the next drain (the alarm drains it regardless). */
   runNotices = false;
   /** Long-polling pull readers waiting for the next fire. */
@@ -86,7 +84,7 @@ export class Core {
   constructor(
     readonly storage: DurableObjectStorage,
     /** The bindings; tests replace one (a failing D1, a failing queue) to inject faults. */
-    public env: Env,
+    public env: ObjectEnv,
     public clock: () => number = Date.now,
   ) {
     this.sql = new Sql(storage.sql);

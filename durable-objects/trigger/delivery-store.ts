@@ -6,7 +6,7 @@
  * `config.auditDeliveries`; the row carries a number so counters survive a
  * restart without one).
  */
-import { DEFAULT_RETRY, type RetryPolicy } from "../../src/domain/backoff";
+import type { RetryPolicy } from "../../src/domain/backoff";
 import { MAX_MESSAGE_BODY, type DeliveryMessage } from "../../src/contracts/messages";
 import type { AttemptResult } from "../../src/contracts/rpc";
 import type { LaneConfig, LedgerDecision, LedgerRow, LedgerStore } from "../ledger/types";
@@ -16,15 +16,14 @@ import type { Core } from "./core";
 import { loadEntry, requireEntry } from "./tables/entry";
 import { deliveryById, dueRetriesOf, freshAfter, lowestQueuedFrom, nextRetryOf, patchDelivery, type DeliveryRow } from "./tables/deliveries";
 import { eventAt, headSeq } from "./tables/events";
-import { allSubscriptions, findSubscription } from "./tables/subscriptions";
+import { allSubscriptions, findSubscription, liveRotation } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
 import { book, foldSettledOnCommit } from "./stats";
-import { liveRotation } from "./rotate-secret";
 import { logEvent } from "../../src/observability/log";
 
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
 
-export function timeoutOf(core: Core, flow: string): number {
+function timeoutOf(core: Core, flow: string): number {
   const t = findSubscription(core, flow)?.target;
   return t?.type === "http" ? t.timeoutMs ?? 10_000 : 10_000;
 }

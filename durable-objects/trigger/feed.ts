@@ -19,7 +19,7 @@ import { SCAN_BUDGET } from "./reads";
 type SeqTs = { seq: number; ts: number };
 
 /** The highest seq whose event is at or before `ts` (null: every event is later, or there is none). */
-export function lastSeqAtOrBefore(core: Core, ts: number): number | null {
+function lastSeqAtOrBefore(core: Core, ts: number): number | null {
   const last = core.sql.one<SeqTs>(`SELECT seq, ts FROM events ORDER BY seq DESC LIMIT 1`);
   if (!last) return null;
   if (last.ts <= ts) return last.seq;

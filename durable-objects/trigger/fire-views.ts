@@ -1,6 +1,7 @@
 /** Reading fires: one fire with its deliveries, and fires having a delivery in a given status. */
 import { AppError } from "../../src/errors";
 import { inboxIdOfEventId, seqOfEventId } from "../../src/contracts/ids";
+import type { DeliveryView, FireView, FiresPage } from "../../src/contracts/views";
 import type { Core } from "./core";
 import { requireEntry } from "./tables/entry";
 import { eventAt, firstEvent, headSeq, type EventRow } from "./tables/events";
@@ -14,7 +15,7 @@ export function deliveryStatus(core: Core, d: Pick<DeliveryRow, "id" | "status">
   return d.status === "queued" && core.ledger.isHanded(d.id) ? "delivering" : d.status;
 }
 
-export function deliveryView(core: Core, d: DeliveryRow) {
+export function deliveryView(core: Core, d: DeliveryRow): DeliveryView {
   return {
     deliveryId: d.id, flow: d.flow, status: deliveryStatus(core, d),
     attempts: d.attempts, lastStatusCode: d.last_status_code, lastError: d.last_error,
@@ -37,7 +38,7 @@ function seqOfFire(core: Core, eventId: string): number | null {
 }
 
 /** Finds a fire's stream event by its id. */
-export function findFireEvent(core: Core, eventId: string): EventRow | null {
+function findFireEvent(core: Core, eventId: string): EventRow | null {
   const seq = seqOfFire(core, eventId);
   if (seq === null) return null;
   const ev = eventAt(core, seq);
@@ -55,6 +56,7 @@ export function requireFire(core: Core, eventId: string): EventRow {
  * The fire's delivery state, derived from its deliveries: pending while any is
  * queued/delivering/processing, else dead, failed, completed, delivered or
  * skipped (worst first); "none" when it had no deliveries.
+ * @internal (exported for tests)
  */
 export function deliveryState(statuses: string[]): string {
   if (statuses.length === 0) return "none";
@@ -64,9 +66,7 @@ export function deliveryState(statuses: string[]): string {
   return statuses.every((s) => s === "completed" || s === "skipped") ? "completed" : "delivered";
 }
 
-const HIDDEN = new Set(["payload", "source", "skipReason", "deliveries", "flows"]);
-
-function fireView(core: Core, ev: EventRow) {
+function fireView(core: Core, ev: EventRow): FireView {
   const data = JSON.parse(ev.data) as Record<string, unknown>;
   const persist = requireEntry(core).def.config?.persistData !== false;
   const deliveries = deliveriesOfFire(core, ev.seq).map((d) => deliveryView(core, d));
@@ -86,13 +86,13 @@ function fireView(core: Core, ev: EventRow) {
   };
 }
 
-export function getFire(core: Core, eventId: string) {
+export function getFire(core: Core, eventId: string): FireView {
   requireEntry(core);
   return fireView(core, requireFire(core, eventId));
 }
 
 /** GET …/fires?status=: newest first; the cursor is the seq the page (or its scan budget) stopped at. */
-export function listFires(core: Core, status: string | null, limit: number, before: number | null) {
+export function listFires(core: Core, status: string | null, limit: number, before: number | null): FiresPage {
   requireEntry(core);
   const top = Math.min(before ?? Number.MAX_SAFE_INTEGER, headSeq(core) + 1);
   let seqs: number[];

@@ -5,7 +5,7 @@ import type { Core } from "./core";
 import { requireActiveEntry } from "./tables/entry";
 import { hashOf } from "./journal";
 import { fire, type FireOutcome } from "./pipeline";
-import type { FlowNotice } from "./chain";
+import type { FlowNotice } from "../../src/contracts/rpc";
 
 /** Long enough that a report repeated by any retry dedupes (a report is one per delivery and status). */
 const REPORT_DEDUP_SECONDS = 30 * 86_400;

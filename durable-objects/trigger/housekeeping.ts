@@ -19,12 +19,14 @@ import { deleteInboxThrough, dropRequests, nextRequestExpiry } from "./tables/in
 import { earliestKeyExpiry, sweepExpiredKeys } from "./tables/dedup";
 import { readMeta, writeMeta } from "./tables/meta";
 
+/** @internal (exported for tests) */
 export const CHUNK = 2_000;
 const DAY = 86_400_000;
 /**
  * The least time between two passes unless the last one removed a full
  * chunk: what is due but cannot go yet (a fire with a queued delivery past
  * the retention, a paused flow's backlog) is looked at again then, not in a loop.
+ * @internal (exported for tests)
  */
 export const MIN_PASS_GAP_MS = 60_000;
 

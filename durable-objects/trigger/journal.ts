@@ -28,7 +28,7 @@ export function recordEvent(core: Core, type: string, data: unknown, id?: string
 
 /** The newest events kept for live listeners: at most this many, and at most this many bytes of their data. */
 const RECENT = 1_000;
-export const RECENT_BYTES = 2 * 1024 * 1024;
+const RECENT_BYTES = 2 * 1024 * 1024;
 
 /** A committed event for the live listeners: kept in memory (bounded in count and bytes), and one pump per turn of the event loop. */
 function keepForListeners(core: Core, row: EventRow): void {

@@ -12,14 +12,18 @@
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { eventsAfter, headSeq } from "./tables/events";
-import { shapeEvent, type StreamEvent } from "./reads";
+import { shapeEvent } from "./reads";
+import type { StreamEvent } from "../../src/contracts/views";
 
-/** A listener may be at most this many seqs ahead of its last ack. */
+/**
+ * A listener may be at most this many seqs ahead of its last ack.
+ * @internal (exported for tests)
+ */
 export const WINDOW = 1_000;
 const PAGE = 200;
 const TAG = "live";
 
-export type LiveCursor = { sent: number; acked: number; types: string[] | null };
+type LiveCursor = { sent: number; acked: number; types: string[] | null };
 
 /** Opens a listener (the object's fetch handler for the upgrade): 404 for an unknown trigger. */
 export function acceptListener(core: Core, ctx: DurableObjectState, url: URL): Response {
@@ -36,7 +40,7 @@ export function acceptListener(core: Core, ctx: DurableObjectState, url: URL): R
 }
 
 /** Sends what the listener has not had yet, up to its window; returns the cursor. */
-export function pump(core: Core, ws: WebSocket, cursor: LiveCursor = ws.deserializeAttachment() as LiveCursor): LiveCursor {
+function pump(core: Core, ws: WebSocket, cursor: LiveCursor = ws.deserializeAttachment() as LiveCursor): LiveCursor {
   const head = headSeq(core);
   let changed = false;
   while (cursor.sent < head && cursor.sent - cursor.acked < WINDOW) {

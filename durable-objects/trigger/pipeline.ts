@@ -40,7 +40,7 @@ function logFire(row: TriggerRow, spec: FireSpec, a: FireAnswer): void {
 }
 
 /** A fire's chain may be at most this deep (API.md "Flow triggers"). */
-export const MAX_CHAIN_DEPTH = 16;
+const MAX_CHAIN_DEPTH = 16;
 
 export type Skip = { reason: string; details?: unknown };
 
@@ -96,7 +96,7 @@ function keepFreshBodies(core: Core, row: TriggerRow, ev: { id: string; ts: numb
 }
 
 /** A refusal: counted in stats (no stream event), then thrown. */
-export function reject(core: Core, err: AppError): never {
+function reject(core: Core, err: AppError): never {
   bump(core, "rejected");
   throw err;
 }
@@ -140,7 +140,7 @@ function decide(core: Core, row: TriggerRow, spec: FireSpec): Skip | undefined {
 }
 
 /** What filters and matches see (API.md "Matching and transforms"). */
-export function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source" | "meta">) {
+function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source" | "meta">) {
   return { data: spec.data, source: spec.source, trigger: row.name, eventType: spec.meta?.eventType ?? null, headers: spec.meta?.headers ?? {} };
 }
 

@@ -9,7 +9,7 @@ import { applyTransform } from "../../src/domain/transform";
 import { isRpcFailure } from "../../src/errors";
 import { pollEventId } from "../../src/contracts/ids";
 import { objectStub, pollGroupObjectName } from "../../src/contracts/objects";
-import type { Env } from "../../src/env";
+import type { ObjectEnv } from "../../src/contracts/object-env";
 import type { PollFanOut, PollFanOutAnswer, PollStateView } from "../../src/contracts/rpc";
 import type { Core, TriggerRow } from "./core";
 import { loadEntry } from "./tables/entry";
@@ -29,7 +29,7 @@ const QUIET = ["filter", "schema_invalid"];
 const keys = new WeakMap<Core, { version: number; key: string }>();
 
 /** The group this trigger's definition belongs to (null: not a poll trigger). */
-export async function groupKeyOf(core: Core, row: TriggerRow): Promise<string | null> {
+async function groupKeyOf(core: Core, row: TriggerRow): Promise<string | null> {
   if (row.def.type !== "poll" || !row.def.poll) return null;
   const c = keys.get(core);
   if (c && c.version === row.version) return c.key;
@@ -38,7 +38,7 @@ export async function groupKeyOf(core: Core, row: TriggerRow): Promise<string | 
   return key;
 }
 
-function groupStub(env: Env, tenant: string, key: string) {
+function groupStub(env: ObjectEnv, tenant: string, key: string) {
   return objectStub(env.POLL_GROUPS, pollGroupObjectName(tenant, key));
 }
 

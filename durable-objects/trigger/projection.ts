@@ -5,14 +5,14 @@
  * one when the batch fails, so a row that cannot apply never holds up the
  * others. Statements are version-guarded: any order of drains converges.
  */
-import { TenantStore } from "../../src/data/tenant-store";
+import { TriggerIndex } from "../../src/store/trigger-index";
 import { triggerHash } from "../../src/contracts/ids";
 import type { Core } from "./core";
 import { loadEntry, requireEntry, saveEntry } from "./tables/entry";
 import { doneOutbox, dueOutbox, failOutbox, queueOutbox, type OutboxRow } from "./tables/outbox";
 import { currentStats, lastActivity } from "./stats-flush";
 
-export const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_BODY = 1024 * 1024;
 
 type SubOp = { op: "sub"; flow: string; mode: string; targetType: string; subscribedAt: number; version: number } | { op: "unsub"; flow: string; version: number };
 
@@ -36,13 +36,13 @@ export function touch(core: Core): number {
   return version;
 }
 
-function statement(core: Core, store: TenantStore, row: OutboxRow): D1PreparedStatement | null {
+function statement(core: Core, index: TriggerIndex, row: OutboxRow): D1PreparedStatement | null {
   const t = loadEntry(core);
   if (!t) return null;
   const p = JSON.parse(row.payload) as { op: "trigger" } | SubOp;
   if (p.op === "trigger") {
     const path = t.def.webhook?.path ?? null;
-    return store.index.upsertEntry({
+    return index.upsertEntry({
       name: t.name, type: t.def.type, status: t.status, displayName: t.def.displayName ?? null, webhookPath: path,
       webhookMethods: path ? (t.def.webhook?.methods ?? ["POST"]).join(",") : null,
       webhookMaxBody: path ? t.def.webhook?.maxBodyBytes ?? DEFAULT_MAX_BODY : null,
@@ -53,8 +53,8 @@ function statement(core: Core, store: TenantStore, row: OutboxRow): D1PreparedSt
       source: t.source,
     });
   }
-  if (p.op === "sub") return store.index.upsertSubscription(t.name, { ...p, triggerRegisteredAt: t.registeredAt });
-  if (p.op === "unsub") return store.index.removeSubscription(t.name, p.flow, p.version);
+  if (p.op === "sub") return index.upsertSubscription(t.name, { ...p, triggerRegisteredAt: t.registeredAt });
+  if (p.op === "unsub") return index.removeSubscription(t.name, p.flow, p.version);
   return null;
 }
 
@@ -63,10 +63,10 @@ export async function drainProjection(core: Core): Promise<boolean> {
   const t = loadEntry(core);
   const rows = dueOutbox(core, "d1:", core.now(), 100);
   if (!t || rows.length === 0) return true;
-  const store = new TenantStore(core.env, t.tenant);
-  const stmts = rows.map((r) => ({ r, s: statement(core, store, r) }));
+  const index = new TriggerIndex(core.env.DB, t.tenant);
+  const stmts = rows.map((r) => ({ r, s: statement(core, index, r) }));
   try {
-    await store.index.batch(stmts.flatMap((x) => (x.s ? [x.s] : [])));
+    await index.batch(stmts.flatMap((x) => (x.s ? [x.s] : [])));
     core.tx(() => rows.forEach((r) => doneOutbox(core, r)));
     return true;
   } catch {

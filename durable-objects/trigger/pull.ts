@@ -12,7 +12,8 @@ import { requireEntry } from "./tables/entry";
 import { eventsAfter, headSeq } from "./tables/events";
 import { findSubscription, setCheckpoint } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
-import { shapeEvent, type StreamEvent } from "./reads";
+import { shapeEvent } from "./reads";
+import type { Checkpoint, PullPage, StreamEvent } from "../../src/contracts/views";
 
 export const MAX_WAIT_MS = 30_000;
 const PULL_BUDGET = 5_000;
@@ -26,7 +27,7 @@ function requirePull(core: Core, flow: string): Subscription {
 }
 
 /** Fired events after the checkpoint that were meant for this flow. */
-export function pendingFor(core: Core, flow: string, limit: number): { events: StreamEvent[]; checkpoint: number } {
+export function pendingFor(core: Core, flow: string, limit: number): PullPage {
   const sub = requirePull(core, flow);
   let after = sub.checkpoint;
   let skipTo: number | null = null;
@@ -54,7 +55,7 @@ export function pendingFor(core: Core, flow: string, limit: number): { events: S
   return { events, checkpoint };
 }
 
-export function ack(core: Core, flow: string, seq: number): { checkpoint: number } {
+export function ack(core: Core, flow: string, seq: number): Checkpoint {
   return core.tx(() => {
     const sub = requirePull(core, flow);
     if (seq > headSeq(core)) throw new AppError(400, "invalid_request", `seq ${seq} is beyond the end of the stream (${headSeq(core)})`);
@@ -64,7 +65,7 @@ export function ack(core: Core, flow: string, seq: number): { checkpoint: number
   });
 }
 
-export function reset(core: Core, flow: string, to: "beginning" | "now"): { checkpoint: number } {
+export function reset(core: Core, flow: string, to: "beginning" | "now"): Checkpoint {
   return core.tx(() => {
     requirePull(core, flow);
     const checkpoint = to === "now" ? headSeq(core) : 0;

@@ -2,8 +2,7 @@
 import type { Core } from "./core";
 import { requireEntry } from "./tables/entry";
 import { eventsAfter, headSeq, type EventRow } from "./tables/events";
-
-export type StreamEvent = { seq: number; id: string; type: string; ts: number; data: unknown };
+import type { EventsPage, StreamEvent } from "../../src/contracts/views";
 
 /** How many rows one stream page may examine when it filters by type. */
 export const SCAN_BUDGET = 5_000;
@@ -18,7 +17,7 @@ export function shapeEvent(core: Core, r: EventRow): StreamEvent {
 }
 
 /** GET …/events: a page after `after`; nextCursor continues where the page (or its scan budget) stopped. */
-export function readEvents(core: Core, after: number, limit: number, types: string[] | null): { events: StreamEvent[]; nextCursor: string | null } {
+export function readEvents(core: Core, after: number, limit: number, types: string[] | null): EventsPage {
   requireEntry(core);
   const page = eventsAfter(core, after, limit, types, types && types.length ? SCAN_BUDGET : Number.MAX_SAFE_INTEGER);
   const events = page.rows.map((r) => shapeEvent(core, r));

@@ -3,6 +3,7 @@ import type { TriggerDef } from "../../src/schemas/trigger";
 import { AppError, conflict } from "../../src/errors";
 import { hasPlaceholderSecret, keepRedactedSecrets, redactDef } from "../../src/domain/redact";
 import { sameJson } from "../../src/domain/stable-json";
+import type { TriggerView } from "../../src/contracts/views";
 import type { Core, TriggerRow } from "./core";
 import { loadEntry, requireEntry, saveEntry } from "./tables/entry";
 import { resetCursor } from "./tables/schedule-state";
@@ -101,7 +102,7 @@ export function reactivate(core: Core, ifMatch: number | null): void {
 }
 
 /** The trigger as returned by GET (secrets redacted); webhookUrl is added by the Worker. */
-export function view(core: Core) {
+export function view(core: Core): TriggerView {
   const row = requireEntry(core);
   return {
     ...redactDef(row.def),

@@ -13,14 +13,6 @@ import { findSubscription, saveSubscription } from "./tables/subscriptions";
 import { recordEvent } from "./journal";
 import { touch } from "./projection";
 
-export const MAX_OVERLAP_HOURS = 720;
-export const DEFAULT_OVERLAP_HOURS = 24;
-
-/** The rotation still in its overlap at `now`, or null. */
-export function liveRotation(s: Pick<Subscription, "rotation">, now: number): SecretRotation | null {
-  return s.rotation && s.rotation.until > now ? s.rotation : null;
-}
-
 /**
  * Replaces the secret; the old one keeps signing until `now + overlapHours`
  * (0: replaced at once). A rotation during an overlap starts a new one from

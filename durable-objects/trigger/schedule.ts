@@ -10,6 +10,7 @@
 import { AppError } from "../../src/errors";
 import { nextOccurrences, occurrencesAfter, occurrencesBetween, jitterOffsetMs, occurrenceId, selectCatchup, overlapAction, ON_TIME_MS, type ScheduleSpec } from "../../src/domain/schedule";
 import { parseAnchor } from "../../src/domain/schedule/anchor";
+import type { SchedulePreview } from "../../src/contracts/views";
 import type { Core, TriggerRow } from "./core";
 import { loadEntry, requireActiveEntry, requireEntry } from "./tables/entry";
 import { loadScheduleState, setCursor, setLastFire, hasBuffered, bufferedCount, bufferOccurrence, takeBuffered } from "./tables/schedule-state";
@@ -79,7 +80,7 @@ export function nextFireAt(core: Core): number | null {
 }
 
 /** GET …/schedule?count=N: the next fire times (with jitter). */
-export function preview(core: Core, count: number) {
+export function preview(core: Core, count: number): SchedulePreview {
   const row = requireEntry(core);
   const s = scheduleOf(row);
   if (!s) throw new AppError(409, "not_a_schedule", `Trigger '${row.name}' is not a schedule trigger`);

@@ -10,7 +10,7 @@
  */
 import { applyMigrations, type Migration, type Sql } from "../sql";
 import { parseDeliveryId } from "../../src/contracts/ids";
-import { backfillProbes } from "./tables/waiters";
+import { equalityProbe } from "../../src/domain/match";
 
 /**
  * Deliveries keyed by (fire seq, number) instead of their id: a fire's
@@ -36,6 +36,18 @@ function rekeyDeliveries(sql: Sql): void {
   sql.run(`ALTER TABLE deliveries_v2 RENAME TO deliveries`);
 }
 
+/**
+ * Fills the probe of waiters stored before probes existed (a schema migration, once).
+ * @internal (exported for tests)
+ */
+export function backfillProbes(sql: Sql): void {
+  for (const w of sql.all<{ run_id: string; step: string; match: string }>(`SELECT run_id, step, match FROM waiters`)) {
+    const probe = equalityProbe(JSON.parse(w.match) as Record<string, unknown>);
+    if (probe) sql.run(`UPDATE waiters SET probe_path = ?, probe_value = ? WHERE run_id = ? AND step = ?`, probe.path, probe.key, w.run_id, w.step);
+  }
+}
+
+/** @internal (exported for tests) */
 export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE trigger (
@@ -99,7 +111,10 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE deliveries DROP COLUMN lease_until`,
 ];
 
-/** What MIGRATIONS add up to, for a new object (test/integration/schema.test.ts checks they agree). */
+/**
+ * What MIGRATIONS add up to, for a new object (test/integration/schema.test.ts checks they agree).
+ * @internal (exported for tests)
+ */
 export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID`,
   `CREATE TABLE trigger (id INTEGER PRIMARY KEY CHECK (id = 1), tenant TEXT NOT NULL, name TEXT NOT NULL, def TEXT NOT NULL,

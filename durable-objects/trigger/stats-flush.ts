@@ -4,9 +4,10 @@
  * checkpoint (one row) and pushes the snapshot to the D1 index. A failed
  * push stays dirty and is retried after another period, never at once.
  */
-import { TenantStore } from "../../src/data/tenant-store";
+import { TriggerIndex } from "../../src/store/trigger-index";
 import { statsView } from "../../src/domain/trigger-stats/state";
 import { metricsSnapshot } from "../../src/domain/trigger-stats/metrics-snapshot";
+import type { TriggerStats } from "../../src/contracts/views";
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { eventTsFrom, lastEvent } from "./tables/events";
@@ -14,10 +15,8 @@ import { allSubscriptions } from "./tables/subscriptions";
 import { book, checkpointStats, STATS_COALESCE_MS } from "./stats";
 import { openLowWater } from "./delivery-store";
 
-export { STATS_COALESCE_MS, markStatsDirty } from "./stats";
-
 /** The `stats` object as readers see it. */
-export function currentStats(core: Core) {
+export function currentStats(core: Core): TriggerStats {
   return statsView(book(core), allSubscriptions(core).filter((s) => s.mode === "auto").length);
 }
 
@@ -36,7 +35,7 @@ export async function flushStats(core: Core, force = false): Promise<void> {
   checkpointStats(core, openLow);
   const metrics = metricsSnapshot(book(core), book(core).pending > 0 ? eventTsFrom(core, openLow) : null);
   try {
-    await new TenantStore(core.env, t.tenant).index.updateStats(t.name, currentStats(core), metrics, lastActivity(core), core.now());
+    await new TriggerIndex(core.env.DB, t.tenant).updateStats(t.name, currentStats(core), metrics, lastActivity(core), core.now());
   } catch {
     core.statsDueAt = core.now() + STATS_COALESCE_MS;
   }

@@ -19,7 +19,7 @@ const CHECKPOINT_KEY = "stats";
 export const STATS_COALESCE_MS = 5_000;
 
 /** Marks the stats dirty (in memory: no row and no D1 write per change). */
-export function markStatsDirty(core: Core): void {
+function markStatsDirty(core: Core): void {
   if (core.statsDueAt === null) core.statsDueAt = core.now() + STATS_COALESCE_MS;
 }
 const REPLAY_CHUNK = 500;

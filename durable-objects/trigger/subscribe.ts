@@ -5,6 +5,7 @@ import { keepRedactedTargetSecrets, redactTarget, targetHasPlaceholder } from ".
 import { DEFAULT_RETRY, type RetryPolicy } from "../../src/domain/backoff";
 import { generateWebhookSecret } from "../../src/domain/standard-webhooks";
 import { sameJson } from "../../src/domain/stable-json";
+import type { SubscriptionView } from "../../src/contracts/views";
 import type { Core, Subscription } from "./core";
 import { requireEntry } from "./tables/entry";
 import { headSeq } from "./tables/events";
@@ -20,14 +21,14 @@ import { deleteLaneState } from "./tables/lanes";
  * the breaker, the latest opening, a Retry-After hold and how many of its
  * deliveries wait.
  */
-export function subscriptionView(core: Core, s: Subscription) {
+export function subscriptionView(core: Core, s: Subscription): SubscriptionView {
   const base = { flow: s.flow, mode: s.mode, target: redactTarget(s.target as Record<string, unknown>), retry: s.retry, subscribedAt: s.subscribedAt };
   if (s.target.type === "pull") return base;
   const lane = core.ledger.laneView(s.flow);
   return { ...base, breaker: lane.breaker, breakerOpenedAt: lane.breakerOpenedAt, heldUntil: lane.heldUntil, waiting: Math.max(0, book(core).flows[s.flow]?.pending ?? 0), inFlight: lane.inFlight };
 }
 
-export function subscriptionViews(core: Core) {
+export function subscriptionViews(core: Core): SubscriptionView[] {
   return allSubscriptions(core).map((s) => subscriptionView(core, s));
 }
 

@@ -15,7 +15,7 @@ import { setKeySeq } from "./tables/dedup";
 import { fire, type FireOutcome, type Skip } from "./pipeline";
 import { parseBody } from "./webhook-body";
 
-export const MAX_INBOX_ATTEMPTS = 5;
+const MAX_INBOX_ATTEMPTS = 5;
 
 /**
  * What the fire records beside its payload: the provider's event type and

@@ -5,7 +5,7 @@
 import { AppError } from "../errors";
 
 export type Scope = "read" | "write" | "fire";
-export const ALL_SCOPES: readonly Scope[] = ["read", "write", "fire"];
+const ALL_SCOPES: readonly Scope[] = ["read", "write", "fire"];
 
 export type Principal = { tenant: string; scopes: ReadonlySet<Scope> };
 

@@ -9,7 +9,7 @@ import { UsageError } from "./output";
 export type DefinitionsDocument = { triggers: unknown[]; source?: string };
 
 /** The source sync uses when neither the file nor the flag names one. */
-export const DEFAULT_SYNC_SOURCE = "code";
+const DEFAULT_SYNC_SOURCE = "code";
 
 function sourceOf(value: unknown, file: string): string | undefined {
   if (value === undefined) return undefined;

@@ -6,7 +6,7 @@
  * the module's source). `.ts` modules are bundled with esbuild first (Node 20
  * cannot strip types itself); esbuild must be installed next to the CLI.
  */
-import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

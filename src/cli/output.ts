@@ -15,7 +15,7 @@ export class InvalidDefinitions extends Error {
 
 export type Out = { json: boolean; log: (line: string) => void; err: (line: string) => void };
 
-export function printProblems(out: Out, problems: unknown): void {
+function printProblems(out: Out, problems: unknown): void {
   if (!Array.isArray(problems)) return;
   for (const p of problems as { name?: string; path?: string; message?: string }[]) {
     out.err(`  ${p.name ?? "?"}${p.path ? ` ${p.path}` : ""}: ${p.message ?? JSON.stringify(p)}`);

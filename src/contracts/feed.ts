@@ -27,7 +27,7 @@ export type FeedPageRequest = FeedFilters & {
   limit: number;
 };
 
-export type FeedDelivery = { deliveryId: string; flow: string; status: string };
+type FeedDelivery = { deliveryId: string; flow: string; status: string };
 
 /** One fire as the feed shows it (API.md "GET /v1/fires"). */
 export type FeedFire = {

@@ -20,9 +20,20 @@ export function pollGroupObjectName(tenant: string, groupKey: string): string {
 }
 
 /**
- * A stub of one tenant's object in a namespace.
- * @example objectStub(env.TRIGGERS, triggerObjectName("acme", "user.created"))
+ * A stub of an object, typed by its RPC contract (src/contracts/object-rpc.ts)
+ * as the contract declares it, plus the stub's own `id`, `name` and `fetch`.
+ * The runtime's type (DurableObjectStub<T>) rewrites every answer through
+ * Rpc.Result, which turns an answer holding an `unknown` anywhere (a payload,
+ * a JSON Schema, a transform) into `never`; the contracts' answers are plain
+ * structured-clone data, so what arrives is exactly the declared type.
  */
-export function objectStub<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, name: string): DurableObjectStub<T> {
-  return ns.get(ns.idFromName(name));
+export type ObjectStub<T extends Rpc.DurableObjectBranded> = Omit<T, typeof Rpc.__DURABLE_OBJECT_BRAND> & Pick<DurableObjectStub<T>, "id" | "name" | "fetch">;
+
+/**
+ * A stub of one tenant's object in a namespace.
+ * @example objectStub(env.TRIGGERS, triggerObjectName("acme", "user.created")).get()
+ */
+export function objectStub<T extends Rpc.DurableObjectBranded>(ns: DurableObjectNamespace<T>, name: string): ObjectStub<T> {
+  const stub: DurableObjectStub<T> = ns.get(ns.idFromName(name));
+  return stub as unknown as ObjectStub<T>; // the one place the runtime's rewritten answer types give way to the contract's
 }

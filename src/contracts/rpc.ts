@@ -63,11 +63,20 @@ export type DeliveryControl = {
   skipped: string[];
 };
 
+/** One attempt's outcome as the consumer reports it to the delivery's owner. */
+export type OutcomeItem = { id: string; attempt: number; result: AttemptResult };
+
 /** The owner's answer to a batch of outcomes: one verdict per item, and its current control. */
 export type OutcomesAnswer = { answers: ("recorded" | "stale")[]; control: DeliveryControl };
 
 /** An event await registering on a trigger: matched at once from the lookback, or waiting. */
 export type WaiterResult = { matched: { eventId: string; trigger: string; firedAt: number; data: unknown } | null };
+
+/** What a flow trigger fires with (API.md "Flow triggers"), and the depth of the chain so far. */
+export type FlowNotice = {
+  flow: string; status: "completed" | "failed"; output: unknown; error: string | null;
+  trigger: string; eventId: string; deliveryId: string; depth: number;
+};
 
 /** A poll trigger joining (or re-joining, after an update) its poll group. */
 export type PollMember = {

@@ -15,16 +15,16 @@ import { unwrap } from "../errors";
 import type { TenantStore } from "./tenant-store";
 
 /** Triggers read from the index at a time. */
-export const FEED_CHUNK = 50;
+const FEED_CHUNK = 50;
 /** Objects asked at once; between waves the page in hand decides whether the next triggers can still matter. */
-export const FEED_WAVE = 25;
+const FEED_WAVE = 25;
 /**
  * How far the index's last_activity_at may trail a trigger's newest fire:
  * objects push it with their coalesced stats every 5 s; a minute covers a
  * late push. A fire on a trigger whose index lags more than this (D1 down)
  * shows once the index catches up.
  */
-export const ACTIVITY_SLACK_MS = 60_000;
+const ACTIVITY_SLACK_MS = 60_000;
 
 export type FeedQuery = FeedFilters & { since: number | null; until: number | null; trigger: string | null; limit: number; cursor: FeedKey | null };
 

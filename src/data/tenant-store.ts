@@ -1,20 +1,19 @@
 /**
- * The one data-access facade: every object stub, D1 query and statement it
- * hands out carries the tenant it was built with, so no caller can reach
- * another tenant's data. Workers and Durable Objects both build one.
+ * The Worker's data-access facade for one tenant: the D1 tables of
+ * src/store/ and the tenant's object stubs, each carrying the tenant it was
+ * built with, so no route can reach another tenant's data. Stubs are typed
+ * by the objects' RPC contracts (src/contracts/object-rpc.ts), never by the
+ * classes. Durable Objects use src/store/ directly.
  */
 import type { Env } from "../env";
-import type { TriggerObject } from "../../durable-objects/trigger-object";
-import type { RunObject } from "../../durable-objects/run-object";
-import { objectStub, runObjectName, triggerObjectName } from "../contracts/objects";
-import { TriggerIndex } from "./trigger-index";
-import { WebhookPaths } from "./webhook-paths";
-import { ResumeTokens } from "./resume-tokens";
-import { TriggerRemoval } from "./trigger-removal";
-import { TenantMetrics } from "./tenant-metrics";
-import { RunIndex } from "./run-index";
-
-export type { TriggerListFilter } from "./trigger-index";
+import type { RunRpc, TriggerRpc } from "../contracts/object-rpc";
+import { objectStub, runObjectName, triggerObjectName, type ObjectStub } from "../contracts/objects";
+import { TriggerIndex } from "../store/trigger-index";
+import { WebhookPaths } from "../store/webhook-paths";
+import { ResumeTokens } from "../store/resume-tokens";
+import { TriggerRemoval } from "../store/trigger-removal";
+import { TenantMetrics } from "../store/tenant-metrics";
+import { RunIndex } from "../store/run-index";
 
 export class TenantStore {
   readonly index: TriggerIndex;
@@ -37,12 +36,12 @@ export class TenantStore {
   }
 
   /** The TriggerObject of one of this tenant's triggers. */
-  trigger(name: string): DurableObjectStub<TriggerObject> {
+  trigger(name: string): ObjectStub<TriggerRpc> {
     return objectStub(this.env.TRIGGERS, triggerObjectName(this.tenant, name));
   }
 
   /** The RunObject of one of this tenant's runs. */
-  run(runId: string): DurableObjectStub<RunObject> {
+  run(runId: string): ObjectStub<RunRpc> {
     return objectStub(this.env.RUNS, runObjectName(this.tenant, runId));
   }
 }

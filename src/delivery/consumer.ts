@@ -19,6 +19,8 @@
 import type { Env } from "../env";
 import { isDeliveryMessage, type DeliveryMessage } from "../contracts/messages";
 import type { AttemptResult, DeliveryControl, OutcomesAnswer } from "../contracts/rpc";
+import type { DeliveryOwnerRpc } from "../contracts/object-rpc";
+import type { ObjectStub } from "../contracts/objects";
 import { FAST_LANE_BUDGET_MS, FAST_LANE_SLOW_MS, SEND_CONCURRENCY } from "../contracts/limits";
 import { TenantStore } from "../data/tenant-store";
 import { sendHttp } from "./send-http";
@@ -28,19 +30,14 @@ import { queueTargetAllowed } from "../policy/queue-targets";
 import { OutcomeReporter } from "./outcome-reporter";
 import { roundRobin, runBounded } from "../domain/bounded";
 
-type Owner = {
-  deliveryControl(): Promise<DeliveryControl | null>;
-  recordOutcomes(items: { id: string; attempt: number; result: AttemptResult }[]): Promise<OutcomesAnswer | null>;
-  deliveryBody(id: string, attempt: number): Promise<unknown>;
-  probeReturned(id: string): Promise<void>;
-  deadLetter(id: string): Promise<void>;
-};
+/** A delivery's owner: its trigger, or the run whose await callback it is. */
+type Owner = ObjectStub<DeliveryOwnerRpc>;
 
 type Msg = Message<DeliveryMessage>;
 
 function ownerOf(env: Env, m: DeliveryMessage): Owner {
   const store = new TenantStore(env, m.t);
-  return (m.k === "run" ? store.run(m.n) : store.trigger(m.n)) as unknown as Owner;
+  return m.k === "run" ? store.run(m.n) : store.trigger(m.n);
 }
 
 const skip = (reason: string): AttemptResult => ({ statusCode: null, error: null, retryAfterSeconds: null, skipped: reason });

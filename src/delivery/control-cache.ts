@@ -41,7 +41,10 @@ export function remember(key: string, control: DeliveryControl): void {
   cache.set(key, control);
 }
 
-/** For tests: forget everything. */
+/**
+ * For tests: forget everything.
+ * @internal (exported for tests)
+ */
 export function clearControlCache(): void {
   cache.clear();
 }

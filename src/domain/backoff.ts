@@ -74,6 +74,7 @@ export function nextDelaySeconds(
 /**
  * Whether a delivery that has made `attempt` attempts is out of attempts (dead).
  * @example shouldGiveUp(8, DEFAULT_RETRY) // true
+ * @internal (exported for tests)
  */
 export function shouldGiveUp(attempt: number, policy: RetryPolicy): boolean {
   return attempt >= policy.maxAttempts;

@@ -10,25 +10,6 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/**
- * Compares two byte arrays in time that depends only on their lengths:
- * no early exit, and a length mismatch still walks the longer array.
- * @example timingSafeEqual(utf8("a"), utf8("a")) // true
- */
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  const len = Math.max(a.length, b.length);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < len; i++) {
-    diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);
-  }
-  return diff === 0;
-}
-
-/** {@link timingSafeEqual} over the UTF-8 bytes of two strings (tokens, passwords). */
-export function timingSafeEqualStr(a: string, b: string): boolean {
-  return timingSafeEqual(utf8(a), utf8(b));
-}
-
 /** Standard base64 with padding. @example toBase64(utf8("hi")) // "aGk=" */
 export function toBase64(bytes: Uint8Array): string {
   let bin = "";
@@ -38,7 +19,10 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
-/** URL-safe base64 without padding (RFC 4648 §5). @example toBase64Url(new Uint8Array([251, 255])) // "-_8" */
+/**
+ * URL-safe base64 without padding (RFC 4648 §5). @example toBase64Url(new Uint8Array([251, 255])) // "-_8"
+ * @internal (exported for tests)
+ */
 export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
@@ -64,28 +48,14 @@ export function fromBase64(s: string): Uint8Array | null {
   }
 }
 
-/** Lowercase hex. @example toHex(new Uint8Array([1, 255])) // "01ff" */
+/**
+ * Lowercase hex. @example toHex(new Uint8Array([1, 255])) // "01ff"
+ * @internal (exported for tests)
+ */
 export function toHex(bytes: Uint8Array): string {
   let out = "";
   for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
-}
-
-/** Decodes hex (either case); `null` for odd length or non-hex characters. */
-export function fromHex(s: string): Uint8Array | null {
-  if (typeof s !== "string" || s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return null;
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/**
- * HMAC of `data` under `key` with WebCrypto.
- * @example toHex(await hmac("SHA-256", utf8("key"), utf8("msg")))
- */
-export async function hmac(alg: "SHA-1" | "SHA-256" | "SHA-512", key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: alg }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", k, data));
 }
 
 /** Hex SHA-256 of the UTF-8 bytes of `s` (API keys are stored this way). */

@@ -21,12 +21,12 @@ export const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 20, cooldownSe
 export const DEFAULT_IN_FLIGHT = 32;
 
 /** A Retry-After holds the lane at most this long. */
-export const MAX_HOLD_SECONDS = 3_600;
+const MAX_HOLD_SECONDS = 3_600;
 
 /** First attempts leave by the fast queue unless the lane's recent answers are slower than this (ms, smoothed)... */
-export const SLOW_ANSWER_MS = 1_000;
+const SLOW_ANSWER_MS = 1_000;
 /** ...and come back to it once they are faster than this again. */
-export const FAST_ANSWER_MS = 500;
+const FAST_ANSWER_MS = 500;
 
 export type Standing = "fast" | "slow";
 
@@ -85,7 +85,7 @@ export function afterAttempt(s: LaneState, a: AttemptOutcome, policy: BreakerPol
 }
 
 /** When a 429 or 503 with Retry-After holds the lane (null: it does not). */
-export function holdUntil(a: Pick<AttemptOutcome, "statusCode" | "retryAfterSeconds">, now: number): number | null {
+function holdUntil(a: Pick<AttemptOutcome, "statusCode" | "retryAfterSeconds">, now: number): number | null {
   if ((a.statusCode !== 429 && a.statusCode !== 503) || a.retryAfterSeconds === null || a.retryAfterSeconds <= 0) return null;
   return now + Math.min(a.retryAfterSeconds, MAX_HOLD_SECONDS) * 1000;
 }

@@ -15,6 +15,7 @@ export type FeedKey = { firedAt: number; trigger: string; seq: number };
 /**
  * Negative when `a` comes first (is newer) in the feed.
  * @example compareKeys({ firedAt: 2, trigger: "a", seq: 1 }, { firedAt: 1, trigger: "a", seq: 9 }) // < 0
+ * @internal (exported for tests)
  */
 export function compareKeys(a: FeedKey, b: FeedKey): number {
   if (a.firedAt !== b.firedAt) return b.firedAt - a.firedAt;

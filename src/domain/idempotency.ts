@@ -5,7 +5,10 @@
  */
 import { stableStringify } from "./stable-json";
 
-/** How long a fire's idempotency key deduplicates when the trigger sets no window (24 h). */
+/**
+ * How long a fire's idempotency key deduplicates when the trigger sets no window (24 h).
+ * @internal (exported for tests)
+ */
 export const DEFAULT_DEDUP_WINDOW_SECONDS = 86400;
 
 /**
@@ -34,6 +37,7 @@ const KEY_RE = /^[\x21-\x7e]{1,256}$/;
  * Whether `k` is an acceptable idempotency key: a string of 1-256 printable
  * ASCII characters (0x21-0x7e; no spaces or control characters).
  * @example validIdempotencyKey("evt_123") // true
+ * @internal (exported for tests)
  */
 export function validIdempotencyKey(k: unknown): k is string {
   return typeof k === "string" && KEY_RE.test(k);

@@ -46,6 +46,7 @@ function parseRange(text: string): Range | string {
  * @example
  * parseCidr("2001:db8::/32") // { ok: true }
  * parseCidr("10.0.0.0/33")   // { ok: false, error: "prefix length must be 0-32" }
+ * @internal (exported for tests)
  */
 export function parseCidr(s: string): { ok: true } | { ok: false; error: string } {
   const range = parseRange(s);

@@ -18,6 +18,7 @@ const programs = new Map<string, RE2JS | null>();
  * The RE2 program for an ECMA-262 pattern, or null when RE2 cannot run it.
  * @example linearPattern("^(a+)+$")?.test("aaa") // true
  * @example linearPattern("(a)\\1") // null (a backreference)
+ * @internal (exported for tests)
  */
 export function linearPattern(pattern: string): RE2JS | null {
   if (programs.has(pattern)) return programs.get(pattern)!;

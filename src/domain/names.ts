@@ -5,10 +5,10 @@
  */
 
 /** Tenant ids: lowercase, digits and dashes, at most 63 characters. */
-export const TENANT_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const TENANT_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Trigger, flow, run id and step names, e.g. `stripe.payment.succeeded`. */
-export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 const PATH_SEGMENT_RE = /^[a-z0-9._-]+$/;
 

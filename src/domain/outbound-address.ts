@@ -48,6 +48,7 @@ function v6Reason(a: ipaddr.IPv6): string | null {
  * @example nonPublicReason("http://2130706433/hook") // "loopback"
  * @example nonPublicReason("http://[::ffff:169.254.169.254]/") // "link-local"
  * @example nonPublicReason("https://api.example.com/items") // null
+ * @internal (exported for tests)
  */
 export function nonPublicReason(url: string): string | null {
   let host: string;

@@ -5,7 +5,10 @@
  * of any length converges within one capped interval of its end.
  */
 
-/** The longest wait between two attempts of one outbox row. */
+/**
+ * The longest wait between two attempts of one outbox row.
+ * @internal (exported for tests)
+ */
 export const OUTBOX_MAX_BACKOFF_MS = 5 * 60_000;
 
 /**

@@ -12,7 +12,7 @@ const TYPES: Record<string, string> = {
 const typeName = (t: string) => TYPES[t] ?? t;
 
 /** `/a/0/b~1c` → `data.a.0.b/c` (a pointer into the fire's data). */
-export function fieldOf(pointer: string, root = "data"): string {
+function fieldOf(pointer: string, root = "data"): string {
   if (!pointer) return root;
   return [root, ...pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))].join(".");
 }
@@ -41,6 +41,7 @@ const RULES: Rule[] = [
  * One issue as `{field, message}` for people (unknown wordings keep the validator's text).
  * @example describeSchemaIssue({ path: "", message: 'Instance type "null" is invalid. Expected "object".' })
  * // { field: "data", message: "must be a JSON object, not null" }
+ * @internal (exported for tests)
  */
 export function describeSchemaIssue(issue: SchemaIssue, root = "data"): { field: string; message: string } {
   const field = fieldOf(issue.path, root);

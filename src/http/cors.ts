@@ -11,15 +11,16 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 
 /** Request headers a browser may send (the idempotency header is `Idempotency-Key`, see src/routes/fires.ts). */
-export const ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Last-Event-ID"];
+const ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Last-Event-ID"];
 /** Answer headers a browser script may read. */
-export const EXPOSE_HEADERS = ["ETag", "Retry-After", "Allow"];
+const EXPOSE_HEADERS = ["ETag", "Retry-After", "Allow"];
 const ALLOW_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"];
 const MAX_AGE_SECONDS = 600;
 
 /**
  * The allowed origins from the variable's text (trimmed, trailing slashes dropped, empty entries ignored).
  * @example parseOrigins(" https://a.example, https://b.example/ ") // ["https://a.example", "https://b.example"]
+ * @internal (exported for tests)
  */
 export function parseOrigins(raw: unknown): string[] {
   if (typeof raw !== "string") return [];

@@ -15,6 +15,7 @@ type PathMethods = { re: RegExp; methods: Set<string> };
  * A Hono route path as a regular expression over whole pathnames:
  * `:name` is one segment, `:name{re}` is `re`, `*` is anything.
  * @example routeRegExp("/v1/triggers/:name/fire").test("/v1/triggers/x/fire") // true
+ * @internal (exported for tests)
  */
 export function routeRegExp(path: string): RegExp {
   let out = "";
@@ -40,6 +41,7 @@ export function routeRegExp(path: string): RegExp {
  * Groups routes by path: each path's regular expression and its methods
  * (HEAD with GET, as Hono answers HEAD from a GET route).
  * @example methodTable([{ method: "GET", path: "/a" }, { method: "PUT", path: "/a" }])[0].methods // Set {"GET", "PUT", "HEAD"}
+ * @internal (exported for tests)
  */
 export function methodTable(routes: readonly RouteLike[]): PathMethods[] {
   const byPath = new Map<string, Set<string>>();
@@ -54,7 +56,10 @@ export function methodTable(routes: readonly RouteLike[]): PathMethods[] {
   return [...byPath].map(([path, methods]) => ({ re: routeRegExp(path), methods }));
 }
 
-/** The methods a pathname answers to (empty: unknown path). */
+/**
+ * The methods a pathname answers to (empty: unknown path).
+ * @internal (exported for tests)
+ */
 export function allowedMethods(table: PathMethods[], pathname: string): string[] {
   const out = new Set<string>();
   for (const p of table) if (p.re.test(pathname)) for (const m of p.methods) out.add(m);

@@ -7,20 +7,20 @@
  */
 import type { Env } from "../env";
 import { TenantStore } from "../data/tenant-store";
-import { listTenants, readCleanupStart, writeCleanupStart, type After, type Candidate } from "../data/trigger-removal";
+import { listTenants, readCleanupStart, writeCleanupStart, type After, type Candidate } from "../store/trigger-removal";
 import { isRpcFailure, type RpcFailure } from "../errors";
 import type { DeletedItem, RetiredItem } from "../contracts/cleanup";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 export const CLEANUP_DEFAULTS = { retireAfterDays: 30, deleteStreamsAfterDays: 90 } as const;
 /** Objects one API call asks at most (the body's `limit` may lower or raise it up to ROUTE_MAX_BUDGET). */
 export const ROUTE_BUDGET = 500;
 export const ROUTE_MAX_BUDGET = 1_000;
 /** Objects one cron run asks at most, over all tenants (see docs/cleanup.md for why this fits the limits). */
-export const CRON_BUDGET = 4_000;
+const CRON_BUDGET = 4_000;
 /** Tenants one cron run visits at most (each costs two D1 reads even when it has nothing to clean). */
-export const CRON_MAX_TENANTS = 1_000;
+const CRON_MAX_TENANTS = 1_000;
 const PAGE = 100;
 
 export type CleanupOptions = { dryRun: boolean; retireAfterDays: number; deleteStreamsAfterDays: number; budget: number; now: number };
@@ -36,7 +36,7 @@ type Decide<T> = (name: string) => Promise<T | null | RpcFailure>;
  * run that asked ~130 objects a second crashed it. 50 a second keeps a run at
  * well under half of that, and 4,000 objects (a cron run) take 80 s.
  */
-export const OBJECTS_PER_SECOND = 50;
+const OBJECTS_PER_SECOND = 50;
 let nextSlot = 0;
 
 /** Waits for this isolate's next slot (shared by concurrent runs). */

@@ -10,6 +10,7 @@ import { privateUrlProblem } from "../domain/outbound-address";
 /**
  * Whether the deployment allows private, loopback and link-local targets.
  * @example privateTargetsAllowed({ ALLOW_PRIVATE_TARGETS: "true" }) // true
+ * @internal (exported for tests)
  */
 export function privateTargetsAllowed(env: { ALLOW_PRIVATE_TARGETS?: unknown }): boolean {
   const v = env.ALLOW_PRIVATE_TARGETS;

@@ -11,7 +11,7 @@ import { AppError } from "../errors";
 
 export const docs = new Hono<AppEnv>();
 
-export const DOCS_SCRIPT = "/docs/scalar.js";
+const DOCS_SCRIPT = "/docs/scalar.js";
 const INIT_SCRIPT = "/docs/init.js";
 
 const CSP = [

@@ -1,6 +1,5 @@
 /** Small helpers shared by the route files: ETag / If-Match, webhook URLs, RPC answers. */
 import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, unwrap, type RpcFailure } from "../errors";
 
@@ -35,14 +34,7 @@ export function reply(c: Context<any, any, any>, body: unknown, status: Contentf
   return c.json(body as never, status);
 }
 
-/** A trigger view as the object returns it (see durable-objects/trigger/registry.ts `view`). */
-export type TriggerViewJson = { version: number; webhook?: { path?: string }; subscriptions: Record<string, unknown>; [k: string]: unknown };
-
-/**
- * Awaits an object RPC and rethrows its AppError. RPC stubs type rich return
- * values as unknown (they hold `unknown` payload fields), so callers name T.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function rpc<T = any>(p: Promise<unknown>): Promise<T> {
-  return unwrap(await (p as Promise<T | RpcFailure>));
+/** Awaits an object RPC (typed by its contract, src/contracts/object-rpc.ts) and rethrows its AppError. */
+export async function rpc<T>(p: Promise<T | RpcFailure>): Promise<T> {
+  return unwrap(await p);
 }

@@ -18,7 +18,7 @@ export const live = new OpenAPIHono<AppEnv>();
 
 const PING_MS = 15_000;
 /** A client this far behind (bytes written, not yet taken) is dropped. */
-export const MAX_BUFFERED = 1024 * 1024;
+const MAX_BUFFERED = 1024 * 1024;
 const ACK_EVERY = 50;
 
 const Query = z.object({

@@ -8,7 +8,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { scope } from "../auth/middleware";
-import { AppError, isRpcFailure } from "../errors";
+import { AppError, isRpcFailure, unwrap } from "../errors";
 import { errorResponses, json } from "../schemas/common";
 import { hashOfEventId, parseDeliveryId, triggerHash } from "../contracts/ids";
 import { reply, rpc } from "./http";
@@ -43,9 +43,9 @@ lookups.openapi(
     const store = c.var.store;
     const names = (await store.index.namesByHash(hash)).filter((n) => triggerHash(store.tenant, n) === hash);
     for (const name of names) {
-      const fire = (await store.trigger(name).getFire(eventId)) as unknown;
-      if (!isRpcFailure(fire)) return reply(c, { ...(fire as Record<string, unknown>), trigger: name }, 200);
-      if (fire.__error.status !== 404) await rpc(Promise.resolve(fire));
+      const fire = await store.trigger(name).getFire(eventId);
+      if (!isRpcFailure(fire)) return reply(c, { ...fire, trigger: name }, 200);
+      if (fire.__error.status !== 404) unwrap(fire);
     }
     throw missing;
   },

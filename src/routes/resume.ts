@@ -5,11 +5,11 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { AppError, unwrap, type RpcFailure } from "../errors";
+import { AppError, unwrap } from "../errors";
 import { sha256Hex } from "../domain/bytes";
 import { TenantStore } from "../data/tenant-store";
 import { MAX_BODY_BYTES, readLimited } from "./json-body";
-import { ResumeTokens } from "../data/resume-tokens";
+import { ResumeTokens } from "../store/resume-tokens";
 import { jsonDepth, MAX_JSON_DEPTH } from "../domain/json-depth";
 
 export const resumeRoutes = new Hono<AppEnv>();
@@ -32,6 +32,6 @@ resumeRoutes.post("/resume/:token", async function resumeAwait(c) {
     }
   }
   const store = new TenantStore(c.env, target.tenant);
-  const r = unwrap((await store.run(target.runId).resume(target.step, hash, body)) as { status: string } | RpcFailure);
+  const r = unwrap(await store.run(target.runId).resume(target.step, hash, body));
   return c.json(r, 200);
 });

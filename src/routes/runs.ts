@@ -3,7 +3,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { scope } from "../auth/middleware";
 import { LimitQuery, errorResponses, json } from "../schemas/common";
-import { AWAIT_STATUSES } from "../data/run-index";
+import { AWAIT_STATUSES } from "../store/run-index";
 import { reply } from "./http";
 
 export const runs = new OpenAPIHono<AppEnv>();

@@ -2,10 +2,10 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { scope } from "../auth/middleware";
-import { isRpcFailure, type RpcFailure } from "../errors";
+import { isRpcFailure } from "../errors";
 import { FlowParam, TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
 import { SubscriptionBody, SubscriptionView } from "../schemas/subscription";
-import { reply, rpc, type TriggerViewJson } from "./http";
+import { reply, rpc } from "./http";
 import { refuse, targetProblem } from "./target-checks";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
 
@@ -56,9 +56,9 @@ subscriptions.openapi(
     // The index says where to look; each object has the detail (and the index may lag a removal).
     const detail = await mapBounded(
       names, FAN_OUT, async (trigger) => {
-        const t = (await c.var.store.trigger(trigger).get()) as TriggerViewJson | RpcFailure;
+        const t = await c.var.store.trigger(trigger).get();
         if (isRpcFailure(t)) return null;
-        const s = t.subscriptions[flow] as Record<string, unknown> | undefined;
+        const s = t.subscriptions[flow];
         return s ? { flow, trigger, ...s } : null;
       },
     );

@@ -4,16 +4,17 @@
  * secrets, claims webhook paths as PUT does, and applies the plan. Import and
  * sync share it; nothing is written unless the whole plan is free of problems.
  */
-import { AppError, isRpcFailure, type RpcFailure } from "../errors";
+import { AppError, isRpcFailure, unwrap } from "../errors";
 import type { TenantStore } from "../data/tenant-store";
 import type { TargetDef } from "../schemas/subscription";
 import type { DefinitionPreview } from "../contracts/rpc";
 import { currentOf, needsPreview, planTransfer, summarize, type Current, type Incoming, type Mode, type Plan, type Problem, type TransferSummary } from "../domain/transfer";
 import { claimWebhookPath } from "./webhook-path-claim";
-import { rpc, type TriggerViewJson } from "./http";
+import { rpc } from "./http";
 import { pollUrlProblem, targetProblem } from "./target-checks";
 import type { ValidateOptions } from "../domain/transfer/validate";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
+import type { TriggerView } from "../contracts/views";
 
 /** How many objects are asked at once. */
 const CONCURRENCY = FAN_OUT;
@@ -34,7 +35,7 @@ export function deploymentChecks(env: Record<string, unknown>, tenant: string): 
 }
 
 /** 400 listing every problem (409 when each one is a conflict). */
-export function problemsError(problems: Problem[]): AppError {
+function problemsError(problems: Problem[]): AppError {
   const conflict = problems.every((p) => p.kind === "conflict");
   const first = problems[0];
   const message = `${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing was changed; first: ${first.name}${first.path ? ` ${first.path}` : ""}: ${first.message}`;
@@ -42,10 +43,10 @@ export function problemsError(problems: Problem[]): AppError {
 }
 
 /** A trigger's view, or null when it was never registered (or was deleted). */
-export async function readView(store: TenantStore, name: string): Promise<TriggerViewJson | null> {
-  const v = (await store.trigger(name).get()) as TriggerViewJson | RpcFailure;
+export async function readView(store: TenantStore, name: string): Promise<TriggerView | null> {
+  const v = await store.trigger(name).get();
   if (isRpcFailure(v) && v.__error.status === 404) return null;
-  return rpc<TriggerViewJson>(Promise.resolve(v));
+  return unwrap(v);
 }
 
 /** Sync: the active triggers of `source` not among `skip`, as their objects confirm (the index may lag). */

@@ -5,9 +5,10 @@ import { scope } from "../auth/middleware";
 import { AppError } from "../errors";
 import { TriggerNameParam, errorResponses, json, jsonBody, LimitQuery } from "../schemas/common";
 import { TriggerBody, TriggerView, TriggerSummary, RetireBody, TriggerType } from "../schemas/trigger";
-import { ifMatch, reply, rpc, triggerAnswer, type TriggerViewJson } from "./http";
+import { ifMatch, reply, rpc, triggerAnswer } from "./http";
 import { claimWebhookPath } from "./webhook-path-claim";
 import { pollUrlProblem, refuse } from "./target-checks";
+import type { Registered } from "../contracts/views";
 
 export const triggers = new OpenAPIHono<AppEnv>();
 
@@ -30,7 +31,7 @@ triggers.openapi(
     const store = c.var.store;
     const path = def.webhook?.path ?? null;
     const claimed = path ? await claimWebhookPath(store, path, name) : false;
-    let r: { created: boolean; previousPath: string | null; trigger: TriggerViewJson };
+    let r: Registered;
     try {
       r = await rpc(store.trigger(name).register(store.tenant, name, def, ifMatch(c)));
     } catch (e) {
@@ -55,7 +56,7 @@ triggers.openapi(
   }),
   async (c) => {
     const { name } = c.req.valid("param");
-    return triggerAnswer(c, await rpc<TriggerViewJson>(c.var.store.trigger(name).get()));
+    return triggerAnswer(c, await rpc(c.var.store.trigger(name).get()));
   },
 );
 
@@ -94,7 +95,7 @@ triggers.openapi(
   async (c) => {
     const { name } = c.req.valid("param");
     const { reason } = c.req.valid("json");
-    return triggerAnswer(c, await rpc<TriggerViewJson>(c.var.store.trigger(name).retire(reason ?? null, ifMatch(c))));
+    return triggerAnswer(c, await rpc(c.var.store.trigger(name).retire(reason ?? null, ifMatch(c))));
   },
 );
 
@@ -107,7 +108,7 @@ triggers.openapi(
   }),
   async (c) => {
     const { name } = c.req.valid("param");
-    return triggerAnswer(c, await rpc<TriggerViewJson>(c.var.store.trigger(name).reactivate(ifMatch(c))));
+    return triggerAnswer(c, await rpc(c.var.store.trigger(name).reactivate(ifMatch(c))));
   },
 );
 

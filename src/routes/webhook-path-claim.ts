@@ -7,7 +7,7 @@
  */
 import { AppError, isRpcFailure } from "../errors";
 import type { TenantStore } from "../data/tenant-store";
-import { CLAIM_GRACE_MS } from "../data/webhook-paths";
+import { CLAIM_GRACE_MS } from "../store/webhook-paths";
 import { forgetRoute } from "./webhook-route-cache";
 
 /** Claims `path` for `name`; 409 when another trigger holds it. Returns whether this call made a new claim. */
@@ -19,8 +19,8 @@ export async function claimWebhookPath(store: TenantStore, path: string, name: s
   if (owner === name) return claimedAt === now;
   const taken = () => new AppError(409, "webhook_path_taken", `Webhook path '${path}' belongs to trigger '${owner}'`);
   if (now - claimedAt < CLAIM_GRACE_MS) throw taken();
-  const current = (await store.trigger(owner).get()) as { webhook?: { path?: string } } | { __error: unknown };
-  const stillUses = !isRpcFailure(current) && (current as { webhook?: { path?: string } }).webhook?.path === path;
+  const current = await store.trigger(owner).get();
+  const stillUses = !isRpcFailure(current) && current.webhook?.path === path;
   if (stillUses || !(await store.paths.takeOver(path, owner, name, now))) throw taken();
   return true;
 }

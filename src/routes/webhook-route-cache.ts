@@ -15,10 +15,16 @@ import { HARD_MAX_BODY } from "../contracts/limits";
 export type Route = { name: string; methods: string[] | null; maxBody: number; at: number };
 
 /** How long a known path's route is used without asking D1 (the object re-checks ownership anyway). */
-export const ROUTE_TTL_MS = 5_000;
-/** How long a path D1 did not know answers 404 without asking again. */
+const ROUTE_TTL_MS = 5_000;
+/**
+ * How long a path D1 did not know answers 404 without asking again.
+ * @internal (exported for tests)
+ */
 export const UNKNOWN_TTL_MS = 2_000;
-/** Entries per map (each key ≤ 192 characters). */
+/**
+ * Entries per map (each key ≤ 192 characters).
+ * @internal (exported for tests)
+ */
 export const MAX_ENTRIES = 4_096;
 
 const known = new Map<string, Route>();

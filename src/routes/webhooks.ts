@@ -7,10 +7,9 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { AppError, unwrap, type RpcFailure } from "../errors";
+import { AppError, unwrap } from "../errors";
 import { isValidTenant, isValidWebhookPath } from "../domain/names";
 import { TenantStore } from "../data/tenant-store";
-import type { IngestAnswer } from "../contracts/rpc";
 import { readLimited } from "./json-body";
 import { resolveRoute } from "./webhook-route-cache";
 
@@ -43,12 +42,12 @@ webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
     body,
     sourceIp: c.req.header("cf-connecting-ip") ?? null,
   };
-  let answer = unwrap((await store.trigger(route.name).ingestWebhook(req)) as IngestAnswer | RpcFailure);
+  let answer = unwrap(await store.trigger(route.name).ingestWebhook(req));
   if (answer.kind === "not_mine") {
     // The index lagged a path change: resolve again, once, from D1.
     route = await resolveRoute(store, path, true);
     if (!route) throw new AppError(404, "not_found", "Unknown webhook");
-    answer = unwrap((await store.trigger(route.name).ingestWebhook(req)) as IngestAnswer | RpcFailure);
+    answer = unwrap(await store.trigger(route.name).ingestWebhook(req));
     if (answer.kind === "not_mine") throw new AppError(404, "not_found", "Unknown webhook");
   }
   if (answer.kind === "challenge") return c.json({ challenge: answer.challenge }, 200);

@@ -5,7 +5,7 @@ import { CallbackTarget } from "./subscription";
 import { NAME_PATTERN } from "./common";
 import { MatchExpression } from "./expressions";
 
-export const MAX_AWAIT_MS = 365 * 86_400_000;
+const MAX_AWAIT_MS = 365 * 86_400_000;
 const Duration = z.number().int().min(1).max(MAX_AWAIT_MS, "at most 365 days");
 
 export const AwaitBody = z

@@ -15,7 +15,7 @@ import { JsonObject } from "./common";
 type SchemaObject = Record<string, unknown>;
 
 /** Turns a pure validator's problem list into zod issues. */
-export function refineWith(check: (v: unknown) => string[]) {
+function refineWith(check: (v: unknown) => string[]) {
   return (v: unknown, ctx: z.RefinementCtx) => {
     for (const message of check(v)) ctx.addIssue({ code: "custom", message });
   };

@@ -25,7 +25,7 @@ export const BatchEvent = z.strictObject({
   flows: z.array(z.string().regex(NAME_PATTERN)).min(1).max(100).optional(),
 });
 
-export const DeliveryRef = z.object({ deliveryId: z.string(), flow: z.string(), status: z.string() });
+const DeliveryRef = z.object({ deliveryId: z.string(), flow: z.string(), status: z.string() });
 
 export const FireAnswer = z
   .object({
@@ -37,10 +37,3 @@ export const FireAnswer = z
   .openapi("FireAnswer");
 
 export const StreamEvent = z.object({ seq: z.number(), id: z.string(), type: z.string(), ts: z.number(), data: z.unknown() }).openapi("StreamEvent");
-
-export const EventsQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  types: z.string().max(1000).optional(),
-  cursor: z.string().max(100).optional(),
-});

@@ -16,7 +16,7 @@ function httpUrlProblem(u: string): string | null {
 const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "invalid header name");
 const RESERVED = new Set(["webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host"]);
 
-export const HttpTarget = z.strictObject({
+const HttpTarget = z.strictObject({
   type: z.literal("http"),
   url: z.string().max(2048).superRefine((u, ctx) => {
     const p = httpUrlProblem(u);
@@ -27,20 +27,20 @@ export const HttpTarget = z.strictObject({
   timeoutMs: z.number().int().min(100).max(60_000).optional(),
 }).openapi("HttpTarget", { description: "POSTs each delivery to url, signed per Standard Webhooks with secret (generated when absent)" });
 
-export const QueueTarget = z.strictObject({
+const QueueTarget = z.strictObject({
   type: z.literal("queue"),
   queue: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a binding name"),
 }).openapi("QueueTarget", { description: "Sends each delivery as a message to the queue producer binding" });
 
-export const PullTarget = z.strictObject({
+const PullTarget = z.strictObject({
   type: z.literal("pull"),
   startFrom: z.enum(["beginning", "now"]).optional(),
 }).openapi("PullTarget", { description: "The flow reads fires itself (GET …/events, POST …/ack)" });
 
-export const Target = z.discriminatedUnion("type", [HttpTarget, QueueTarget, PullTarget]).openapi("Target");
+const Target = z.discriminatedUnion("type", [HttpTarget, QueueTarget, PullTarget]).openapi("Target");
 export const CallbackTarget = z.discriminatedUnion("type", [HttpTarget, QueueTarget]).openapi("CallbackTarget");
 
-export const RetrySpec = z.strictObject({
+const RetrySpec = z.strictObject({
   maxAttempts: z.number().int().min(1).max(50).optional(),
   initialBackoffSeconds: z.number().int().min(1).max(3600).optional(),
   maxBackoffSeconds: z.number().int().min(1).max(43200).optional(),

@@ -7,7 +7,7 @@ const Definitions = z
   .array(z.unknown().openapi({ type: "object", description: "a trigger as GET /v1/export shows it: the PUT /v1/triggers/{name} definition plus name, status and subscriptions" }))
   .max(1000, "at most 1000 triggers a call");
 
-export const ExportedTrigger = z
+const ExportedTrigger = z
   .looseObject({
     name: z.string(), type: z.string(), source: z.string(), status: z.enum(["active", "retired", "deprecated"]),
     subscriptions: z.record(z.string(), z.object({ mode: z.string(), target: z.record(z.string(), z.unknown()), retry: z.record(z.string(), z.unknown()) })),

@@ -129,7 +129,7 @@ export const TriggerBody = z
 
 export type TriggerDef = z.infer<typeof TriggerBody>;
 
-export const TriggerStats = z.object({
+const TriggerStats = z.object({
   totalFires: z.number(), lastFiredAt: z.number().nullable(), activeSubscribers: z.number(),
   delivered: z.number(), failed: z.number(), skipped: z.number(), pending: z.number(),
   dead: z.number(), deduplicated: z.number(), rejected: z.number(),

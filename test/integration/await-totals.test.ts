@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { env } from "cloudflare:workers";
-import { TenantMetrics, type AwaitCounts } from "../../src/data/tenant-metrics";
+import { TenantMetrics, type AwaitCounts } from "../../src/store/tenant-metrics";
 import { uniq } from "../helpers";
 
 const counts = (waiting: number, resolved = 0, timed_out = 0, cancelled = 0): AwaitCounts => ({ waiting, resolved, timed_out, cancelled });

@@ -6,8 +6,8 @@ import { describe, it, expect, inject } from "vitest";
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { call, uniq, triggerStub, inObject, until, breakD1, healD1 } from "../helpers";
-import { TriggerIndex } from "../../src/data/trigger-index";
-import { CLAIM_GRACE_MS } from "../../src/data/webhook-paths";
+import { TriggerIndex } from "../../src/store/trigger-index";
+import { CLAIM_GRACE_MS } from "../../src/store/webhook-paths";
 
 const port = inject("receiverPort");
 

@@ -11,6 +11,7 @@ import { runDurableObjectAlarm, createMessageBatch, createExecutionContext, getQ
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import { call, inObject, triggerStub, uniq, until, KEYS } from "../helpers";
+import { bootCore } from "../../durable-objects/trigger/boot";
 
 const port = inject("receiverPort");
 const base = `http://127.0.0.1:${port}`;
@@ -204,7 +205,7 @@ describe("the alarm is armed before any awaited I/O", () => {
     expect(alarm).toBeLessThanOrEqual(Date.now() + 6_000);
     // the instance is reset (its memory gone), the queue is back: the alarm delivers it
     await inObject(stub, (o: any) => {
-      o.core = o.boot();
+      o.core = bootCore(o.ctx.storage, o.env);
       o.core.env = o.__env;
     });
     await until(async () => {

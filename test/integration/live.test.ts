@@ -9,6 +9,7 @@ import { describe, it, expect } from "vitest";
 import { call, fetchWorker, uniq, triggerStub, inObject, KEYS } from "../helpers";
 import { sseReader } from "../sse";
 import { WINDOW } from "../../durable-objects/trigger/live";
+import { restoreListeners } from "../../durable-objects/trigger/live-sockets";
 
 const open = (name: string, opts: { key?: string; query?: string; headers?: Record<string, string> } = {}) =>
   fetchWorker(new Request(`http://signalbox.test/v1/triggers/${name}/events/live${opts.query ?? ""}`, { headers: { authorization: `Bearer ${opts.key ?? KEYS.acme}`, ...(opts.headers ?? {}) } }));
@@ -133,7 +134,7 @@ describe("live stream over a WebSocket", () => {
     await inObject(triggerStub("acme", name), (o: any) => {
       o.core.onEventsCommitted = undefined;
       o.core.recentEvents = [];
-      o.restoreListeners();
+      restoreListeners(o);
     });
     await fire(name, { after: "wake" });
     await wait(2);

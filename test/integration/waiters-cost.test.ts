@@ -6,8 +6,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { call, uniq, until, triggerStub, inObject } from "../helpers";
-import { MIGRATIONS } from "../../durable-objects/trigger/schema";
-import { backfillProbes } from "../../durable-objects/trigger/tables/waiters";
+import { MIGRATIONS, backfillProbes } from "../../durable-objects/trigger/schema";
 
 const rowsRead = async (name: string) => (await call("GET", `/v1/triggers/${name}/stats`)).body.rowsRead as number;
 const awaitStatus = async (runId: string, step: string) => (await call("GET", `/v1/runs/${runId}/awaits/${step}`)).body.status as string;

@@ -5,7 +5,10 @@
  * barriers after a restart, and the window that keeps a backlog out of memory.
  */
 import { describe, it, expect } from "vitest";
-import { Ledger, PROBE_AFTER_MS, LOST_GRACE_MS, SEND_RETRY_MS, type LedgerRow, type LedgerStore } from "../../durable-objects/ledger/ledger";
+import { Ledger } from "../../durable-objects/ledger/ledger";
+import { PROBE_AFTER_MS, LOST_GRACE_MS } from "../../durable-objects/ledger/barriers";
+import { SEND_RETRY_MS } from "../../durable-objects/ledger/hand-over";
+import type { LedgerRow, LedgerStore } from "../../durable-objects/ledger/types";
 import type { QueueName } from "../../durable-objects/ledger/types";
 import { DEFAULT_BREAKER, DEFAULT_IN_FLIGHT, type LaneEvent, type LaneState } from "../../src/domain/delivery-lane";
 import type { DeliveryMessage } from "../../src/contracts/messages";

@@ -1,7 +1,8 @@
 /** The realistic legacy store in test/fixtures/legacy-store.json, mapped: every trigger, subscription, needsTarget and ignored entry. */
 import { describe, expect, it } from "vitest";
 import fixture from "../fixtures/legacy-store.json";
-import { mapLegacyDocs, type MappedTrigger } from "../../src/domain/legacy";
+import { mapLegacyDocs } from "../../src/domain/legacy";
+import type { MappedTrigger } from "../../src/domain/legacy/types";
 import { TriggerBody } from "../../src/schemas/trigger";
 
 const pull = (mode: "auto" | "manual") => ({ mode, target: { type: "pull", startFrom: "now" } });

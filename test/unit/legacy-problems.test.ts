@@ -1,6 +1,10 @@
 /** Legacy mapping: what cannot be mapped is a problem with a name and a path; auth, paths, schedules and config edge cases. */
 import { describe, expect, it } from "vitest";
-import { legacyWebhookPath, mapLegacyAuth, mapLegacyConfig, mapLegacyDocs, mapLegacySchedule } from "../../src/domain/legacy";
+import { mapLegacyDocs } from "../../src/domain/legacy";
+import { mapLegacyAuth } from "../../src/domain/legacy/auth";
+import { mapLegacyConfig } from "../../src/domain/legacy/config";
+import { mapLegacySchedule } from "../../src/domain/legacy/schedule";
+import { legacyWebhookPath } from "../../src/domain/legacy/webhook";
 
 const docs = (triggers: unknown[], triggerSubscriptions: unknown[] = []) => mapLegacyDocs({ format: "legacy-docs", triggers, triggerSubscriptions });
 const t = (doc: Record<string, unknown>) => ({ id: doc.name, doc });

@@ -13,7 +13,7 @@ import { Loading } from "./loading";
 import { Time } from "./time";
 import type { TriggerSummary } from "../types";
 
-export const FAILURES_POLL_MS = 10_000;
+const FAILURES_POLL_MS = 10_000;
 /** Pages of 500 read at most (5,000 triggers); past that the totals say they are partial. */
 const MAX_PAGES = 10;
 const SHOWN = 20;

@@ -4,7 +4,7 @@
  * back onto fields. Pure (no DOM), so it is unit-tested directly.
  */
 
-export type FieldKind = "text" | "number" | "integer" | "boolean" | "select" | "textarea" | "json";
+type FieldKind = "text" | "number" | "integer" | "boolean" | "select" | "textarea" | "json";
 
 export type Field = {
   name: string;

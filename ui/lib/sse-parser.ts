@@ -6,6 +6,7 @@
  * `retry` sets the reconnection delay. Pure, no I/O.
  */
 
+/** @internal (exported for tests) */
 export type SseEvent = { id: string | null; event: string; data: string };
 
 export type SseHandlers = {

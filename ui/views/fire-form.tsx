@@ -101,7 +101,7 @@ function FireFormBody({ trigger }: { trigger: Trigger }) {
 
 /** Delivery statuses still on their way: the result re-reads the fire until none is left. */
 const SETTLING = new Set(["queued", "delivering", "processing"]);
-export const RESULT_POLL_MS = 1_000;
+const RESULT_POLL_MS = 1_000;
 
 /** The fire's answer, then its deliveries as they settle (GET …/fires/{eventId} every second while any is on its way). */
 function FireResult({ name, answer, status }: { name: string; answer: FireAnswer; status: number }) {

@@ -15,7 +15,7 @@ import { FeedTable } from "../components/feed-table";
 import { Loading } from "../components/loading";
 import { Time } from "../components/time";
 
-export const FEED_POLL_MS = 3_000;
+const FEED_POLL_MS = 3_000;
 const FILTERS = ["status", "trigger", "flow", "eventType", "window"] as const;
 const STATUSES = ["dead", "failed", "queued", "delivering", "delivered", "processing", "completed", "skipped"];
 /** The time filter, relative to each read, so a shared "last hour" view stays live. */

@@ -15,7 +15,7 @@ import { ErrorBox } from "../components/error-box";
 import { Loading } from "../components/loading";
 import { Time } from "../components/time";
 
-export const LIST_POLL_MS = 5_000;
+const LIST_POLL_MS = 5_000;
 const TYPES = ["event", "webhook", "schedule", "manual", "poll", "flow"];
 const STATUSES = ["active", "retired", "deprecated"];
 const FILTERS = ["type", "status", "q", "subscribedBy"] as const;

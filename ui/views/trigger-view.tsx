@@ -20,7 +20,7 @@ import { TriggerActions } from "../components/trigger-actions";
 import { RecentFires } from "../components/recent-fires";
 import type { PollState } from "../types";
 
-export const STATS_POLL_MS = 5_000;
+const STATS_POLL_MS = 5_000;
 const FIREABLE = new Set(["event", "manual", "schedule", "webhook"]);
 
 function PollCard({ state }: { state: PollState | undefined }) {

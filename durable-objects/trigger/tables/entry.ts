@@ -1,6 +1,7 @@
 /** The `trigger` table: the index entry (one row), cached on the Core. */
 import { AppError, TRIGGER_NOT_FOUND } from "../../../src/errors";
-import type { Core, TriggerRow, TriggerStatus } from "../core";
+import type { TriggerStatus } from "../../../src/contracts/views";
+import type { Core, TriggerRow } from "../core";
 
 type RawRow = {
   tenant: string; name: string; def: string; status: string; source: string; version: number;

@@ -10,6 +10,7 @@ import type { Core } from "../core";
 import { backoffOf } from "../../../src/domain/outbox-backoff";
 import { logEvent } from "../../../src/observability/log";
 import { loadEntry } from "./entry";
+import type { OutboxHealth } from "../../../src/contracts/views";
 
 export type OutboxRow = { key: string; payload: string; rev: number; attempts: number };
 
@@ -54,7 +55,6 @@ export function nextOutboxDue(core: Core): number | null {
 }
 
 /** What the stats show of the outbox: rows waiting, rows failing (with the most attempts and that row's last error). */
-export type OutboxHealth = { pending: number; failing: number; maxAttempts: number; lastError: string | null };
 
 /** Reads the outbox's state (a small table: rows leave it once applied). */
 export function outboxHealth(core: Core): OutboxHealth {

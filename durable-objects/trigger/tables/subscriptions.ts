@@ -1,5 +1,5 @@
 /** The `subscriptions` table: one row per subscribed flow, cached on the Core (a fire reads it every time). */
-import type { Core, Subscription } from "../core";
+import type { Core, SecretRotation, Subscription } from "../core";
 
 type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number; rotation: string | null };
 
@@ -54,4 +54,9 @@ export function markReports(core: Core, flow: string): void {
   if (findSubscription(core, flow)?.reports !== false) return;
   core.sql.run(`UPDATE subscriptions SET reports = 1 WHERE flow = ? AND reports = 0`, flow);
   core.cachedSubs = undefined;
+}
+
+/** The rotation still in its overlap at `now`, or null. */
+export function liveRotation(s: Pick<Subscription, "rotation">, now: number): SecretRotation | null {
+  return s.rotation && s.rotation.until > now ? s.rotation : null;
 }

@@ -67,14 +67,6 @@ export function candidateWaiters(core: Core, keyAt: (path: string) => string | n
   return out;
 }
 
-/** Fills the probe of waiters stored before probes existed (a schema migration, once). */
-export function backfillProbes(sql: Core["sql"]): void {
-  for (const w of sql.all<{ run_id: string; step: string; match: string }>(`SELECT run_id, step, match FROM waiters`)) {
-    const probe = equalityProbe(JSON.parse(w.match) as Record<string, unknown>);
-    if (probe) sql.run(`UPDATE waiters SET probe_path = ?, probe_value = ? WHERE run_id = ? AND step = ?`, probe.path, probe.key, w.run_id, w.step);
-  }
-}
-
 /** Waiters that have not expired yet (an expired one lingers until its run removes it or a fire it could match drops it). */
 export function openWaiterCount(core: Core, now: number): number {
   return core.sql.one<{ n: number }>(`SELECT count(*) AS n FROM waiters WHERE expires_at > ?`, now)!.n;

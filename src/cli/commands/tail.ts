@@ -4,7 +4,7 @@ import type { StreamEvent } from "../../../client/client";
 import { SignalboxError } from "../../../client/errors";
 
 /** `12:00:01.123  #42  trigger.fired  evt_…  {"order":1}` */
-export function eventLine(ev: StreamEvent): string {
+function eventLine(ev: StreamEvent): string {
   const data = (ev.data ?? {}) as Record<string, unknown>;
   const detail = "payload" in data ? data.payload : data;
   let text = JSON.stringify(detail) ?? "";

@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from "node:util";
 import type { SignalboxClient } from "../../../client/client";
 import { UsageError, type Out } from "../output";
 
-export type CommandContext = {
+type CommandContext = {
   args: string[];
   flags: Record<string, string | boolean | undefined>;
   client: SignalboxClient;

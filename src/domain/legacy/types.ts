@@ -1,28 +1,5 @@
 /** The legacy doc store's shapes (the earlier doc-based trigger system) and what mapping them onto Signalbox answers. */
 
-/** One doc of the legacy `triggers` collection; every field may be missing or of the wrong type in a real store. */
-export type LegacyTriggerDoc = {
-  name?: unknown;
-  type?: unknown;
-  scope?: unknown;
-  displayName?: unknown;
-  description?: unknown;
-  source?: unknown;
-  webhook?: unknown;
-  schedule?: unknown;
-  config?: unknown;
-  registeredAt?: unknown;
-  [other: string]: unknown;
-};
-
-/** `POST /v1/import` with `format: "legacy-docs"`. */
-export type LegacyDocument = {
-  format: "legacy-docs";
-  triggers?: { id?: unknown; doc?: unknown }[];
-  /** id `<trigger>:<flow>`, doc `{trigger, flow, mode}`. */
-  triggerSubscriptions?: { id?: unknown; doc?: unknown }[];
-};
-
 /** A legacy subscription had no target: it becomes a pull subscription from now. */
 export type MappedSubscription = { mode: "auto" | "manual"; target: { type: "pull"; startFrom: "now" } };
 
@@ -41,7 +18,7 @@ export type MappedTrigger = {
 export type IgnoredField = { name: string; field: string; reason: string };
 
 /** Something that stops the import: `name` is the trigger (or the doc id), `path` a dotted path inside its doc. */
-export type MappingProblem = { name: string; path: string; message: string };
+type MappingProblem = { name: string; path: string; message: string };
 
 export type LegacyMapping = {
   triggers: MappedTrigger[];

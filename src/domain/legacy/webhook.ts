@@ -17,6 +17,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /**
  * The Signalbox path of a legacy path, or null when none fits the rules.
  * @example legacyWebhookPath("/webhooks/stripe") // "stripe"
+ * @internal (exported for tests)
  */
 export function legacyWebhookPath(path: string): string | null {
   let p = path.trim().replace(/^\/+|\/+$/g, "");

@@ -7,7 +7,7 @@
 /** `text/plain; version=0.0.4`, the content type of the output. */
 export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-export type Labels = Record<string, string>;
+type Labels = Record<string, string>;
 
 /** One counter or gauge series. */
 export type ScalarSeries = { labels?: Labels; value: number };
@@ -29,6 +29,7 @@ const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /**
  * Whether `name` is a valid metric name.
  * @example isValidMetricName("signalbox_fires_total") // true
+ * @internal (exported for tests)
  */
 export function isValidMetricName(name: string): boolean {
   return typeof name === "string" && METRIC_NAME_RE.test(name);
@@ -38,6 +39,7 @@ export function isValidMetricName(name: string): boolean {
  * Whether `name` may be used as a label name: valid, and not reserved
  * (`__` prefix).
  * @example isValidLabelName("trigger") // true
+ * @internal (exported for tests)
  */
 export function isValidLabelName(name: string): boolean {
   return typeof name === "string" && LABEL_NAME_RE.test(name) && !name.startsWith("__");
@@ -46,6 +48,7 @@ export function isValidLabelName(name: string): boolean {
 /**
  * A label value as it goes between the quotes: `\`, `"` and newline escaped.
  * @example escapeLabelValue('a"b\\c\nd') // 'a\\"b\\\\c\\nd'
+ * @internal (exported for tests)
  */
 export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -54,6 +57,7 @@ export function escapeLabelValue(value: string): string {
 /**
  * HELP text: `\` and newline escaped (quotes stay as they are in 0.0.4).
  * @example escapeHelp("line 1\nline 2") // "line 1\\nline 2"
+ * @internal (exported for tests)
  */
 export function escapeHelp(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
@@ -63,6 +67,7 @@ export function escapeHelp(text: string): string {
  * A sample value as the format spells it: `+Inf`, `-Inf`, `NaN`, else the
  * shortest round-tripping decimal (Go's ParseFloat reads `1e+21` too).
  * @example formatValue(Infinity) // "+Inf"
+ * @internal (exported for tests)
  */
 export function formatValue(n: number): string {
   if (Number.isNaN(n)) return "NaN";

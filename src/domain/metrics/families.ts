@@ -5,8 +5,10 @@
  */
 import type { HistogramSeries, MetricFamily, ScalarSeries } from "./exposition";
 
+/** @internal (exported for tests) */
 export type FamilySpec = { name: string; help: string; type: MetricFamily["type"]; labels: readonly string[] };
 
+/** @internal (exported for tests) */
 export const SIGNALBOX_FAMILIES = [
   { name: "signalbox_fires_total", type: "counter", labels: ["trigger", "type", "source"], help: "Fires recorded (trigger.fired), by trigger, trigger type and source." },
   { name: "signalbox_fires_skipped_total", type: "counter", labels: ["trigger", "reason"], help: "Fires skipped as a whole, by trigger and skip reason." },

@@ -7,13 +7,16 @@ import { getPointer } from "../transform";
 import { DEFAULT_ID_POINTER, DEFAULT_ITEMS_POINTER } from "./group-key";
 import type { PollSpec } from "./types";
 
-/** Items read per poll; the rest come on the next one. */
+/**
+ * Items read per poll; the rest come on the next one.
+ * @internal (exported for tests)
+ */
 export const MAX_ITEMS_PER_POLL = 1_000;
 /** Longer ids are refused: the group keeps 10,000 of them. */
-export const MAX_ITEM_ID_LENGTH = 1_024;
+const MAX_ITEM_ID_LENGTH = 1_024;
 
-export type PollItem = { id: string; item: unknown };
-export type ItemProblem = { index: number; message: string };
+type PollItem = { id: string; item: unknown };
+type ItemProblem = { index: number; message: string };
 
 export type Extraction =
   | {
@@ -74,6 +77,7 @@ export function extractItems(
 /**
  * An item id as a string, or why it cannot be one.
  * @example normaliseId(42) // "42"
+ * @internal (exported for tests)
  */
 export function normaliseId(raw: unknown): string | { problem: string } {
   if (typeof raw === "number") return Number.isFinite(raw) ? String(raw) : { problem: "the id is not a finite number" };

@@ -7,7 +7,10 @@
  */
 import { classifyResponse, nextDelaySeconds, parseRetryAfter } from "../backoff";
 
-/** Retries never wait longer than this, unless the period itself is longer. */
+/**
+ * Retries never wait longer than this, unless the period itself is longer.
+ * @internal (exported for tests)
+ */
 export const MAX_POLL_RETRY_MS = 3_600_000;
 
 export type PollOutcome =
@@ -17,6 +20,7 @@ export type PollOutcome =
   /** A 2xx whose body cannot be used: too large, not JSON, items not an array. */
   | { kind: "invalid"; status: number; message: string };
 
+/** @internal (exported for tests) */
 export type PollVerdict = "ok" | "retry" | "pause";
 
 /**
@@ -26,8 +30,8 @@ export type PollVerdict = "ok" | "retry" | "pause";
  */
 export type PollState = { lastPolledAt: number | null; lastStatus: number | null; lastError: string | null; consecutiveFailures: number; paused: boolean };
 
-export type PollFailedData = { status: number | null; error: string; attempt: number; paused?: true };
-export type PollRecoveredData = { status: number; error: null; attempt: number };
+type PollFailedData = { status: number | null; error: string; attempt: number; paused?: true };
+type PollRecoveredData = { status: number; error: null; attempt: number };
 export type PollEvent = { type: "poll.failed"; data: PollFailedData } | { type: "poll.recovered"; data: PollRecoveredData };
 
 export type OutcomeContext = {
@@ -45,6 +49,7 @@ export type OutcomeContext = {
  * bodies are retried; any other status (other 4xx, and 1xx/3xx, since
  * redirects are not followed) pauses the group.
  * @example classifyPollOutcome({ kind: "response", status: 404 }) // "pause"
+ * @internal (exported for tests)
  */
 export function classifyPollOutcome(outcome: PollOutcome): PollVerdict {
   if (outcome.kind !== "response") return "retry";
@@ -63,6 +68,7 @@ export function initialPollState(): PollState {
  * seconds or an HTTP date, read with `parseRetryAfter`) when given; never
  * less than the period, never more than `maxRetryMs` unless the period is.
  * @example pollRetryDelayMs(3, 60_000, 0.5, null, 0) // 180000 (base 240 s: 120 s fixed + 60 s jitter)
+ * @internal (exported for tests)
  */
 export function pollRetryDelayMs(attempt: number, periodMs: number, random: number, retryAfter: string | null | undefined, nowMs: number, maxRetryMs = MAX_POLL_RETRY_MS): number {
   const cap = Math.max(maxRetryMs, periodMs);
@@ -117,6 +123,7 @@ export function unpausePollState(state: PollState): PollState {
  * The `error` text of a failure: short, and never a header or body of the
  * request (those may hold secrets).
  * @example describeOutcome({ kind: "timeout", timeoutMs: 10_000 }) // "timed out after 10000 ms"
+ * @internal (exported for tests)
  */
 export function describeOutcome(outcome: PollOutcome): string {
   switch (outcome.kind) {

@@ -21,6 +21,7 @@ type GroupSource = Pick<PollSpec, "url" | "method" | "headers" | "itemsPointer" 
  * defaults filled in. Header values and the query string are kept as they
  * are. The tenant is not part of it: groups live inside a tenant.
  * @example canonicalPollSource({ url: "https://API.example.com/items" }) // '["poll-group.v1","https://api.example.com/items","GET",[],"","/id",null]'
+ * @internal (exported for tests)
  */
 export function canonicalPollSource(poll: GroupSource): string {
   const merged = new Map<string, string>();

@@ -7,11 +7,17 @@
 /** The spec's floor: "each group keeps at least the last 10,000 item ids". */
 export const SEEN_IDS_CAPACITY = 10_000;
 
-/** `poll.timeoutMs` when unset. */
+/**
+ * `poll.timeoutMs` when unset.
+ * @internal (exported for tests)
+ */
 export const DEFAULT_POLL_TIMEOUT_MS = 10_000;
 export const MIN_POLL_TIMEOUT_MS = 100;
 export const MAX_POLL_TIMEOUT_MS = 60_000;
-/** Answers larger than this are a failed poll. */
+/**
+ * Answers larger than this are a failed poll.
+ * @internal (exported for tests)
+ */
 export const DEFAULT_MAX_POLL_RESPONSE_BYTES = 1_048_576;
 
 /**

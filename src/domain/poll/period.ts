@@ -8,7 +8,10 @@ import { parseInterval, periodicTimes } from "../schedule/interval";
 import { nextOccurrences, validateSchedule } from "../schedule";
 import type { PollTiming } from "./types";
 
-/** No source is polled more often than this. */
+/**
+ * No source is polled more often than this.
+ * @internal (exported for tests)
+ */
 export const MIN_POLL_PERIOD_MS = 5_000;
 
 /**
@@ -16,6 +19,7 @@ export const MIN_POLL_PERIOD_MS = 5_000;
  * or null when it is not an integer and a unit s, m, h, d or w. Does not
  * apply the 5 s minimum: see {@link pollTimingProblems}.
  * @example parseEvery("90s") // 90000
+ * @internal (exported for tests)
  */
 export function parseEvery(every: string): number | null {
   return typeof every === "string" ? parseInterval(every.trim()) : null;
@@ -51,6 +55,7 @@ export function pollTimingProblems(t: PollTiming): string[] {
  * `cron` follows the expression in UTC. Throws on timing
  * {@link pollTimingProblems} rejects.
  * @example nextPollAt({ every: "1m" }, 90_000, 0) // 120000
+ * @internal (exported for tests)
  */
 export function nextPollAt(t: PollTiming, afterMs: number, anchorMs: number): number {
   assertValid(t);
@@ -64,6 +69,7 @@ export function nextPollAt(t: PollTiming, afterMs: number, anchorMs: number): nu
  * its next two polls after `atMs` (a cron has no single period: "0 9-17 * * *"
  * is hourly by day and 16 h overnight).
  * @example pollPeriodMs({ cron: "*\/5 * * * *" }, 0) // 300000
+ * @internal (exported for tests)
  */
 export function pollPeriodMs(t: PollTiming, atMs: number): number {
   assertValid(t);
@@ -77,6 +83,7 @@ export function pollPeriodMs(t: PollTiming, atMs: number): number {
  * earliest of their next polls, and its period is the shortest of theirs.
  * Null for a group with no timing left (it is removed).
  * @example groupSchedule([{ every: "5m" }, { every: "30s" }], 0, 0) // { periodMs: 30000, nextPollAt: 30000 }
+ * @internal (exported for tests)
  */
 export function groupSchedule(timings: PollTiming[], afterMs: number, anchorMs: number): { periodMs: number; nextPollAt: number } | null {
   if (timings.length === 0) return null;
@@ -88,7 +95,10 @@ export function groupSchedule(timings: PollTiming[], afterMs: number, anchorMs: 
   return { periodMs, nextPollAt: next };
 }
 
-/** How late a poll may start and still keep its successor's slot: a tenth of the period, at most a second. */
+/**
+ * How late a poll may start and still keep its successor's slot: a tenth of the period, at most a second.
+ * @internal (exported for tests)
+ */
 export function lateGraceMs(periodMs: number): number {
   return Math.min(1_000, Math.floor(periodMs / 10));
 }

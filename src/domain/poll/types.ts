@@ -1,6 +1,6 @@
 /** A poll trigger's `poll` block (API.md "Poll triggers") as the pure poll modules read it. */
 
-export type PollCursor = {
+type PollCursor = {
   /** Query parameter the stored cursor is sent in, e.g. "since". */
   param: string;
   /** JSON pointer into the answer where the next cursor is. */

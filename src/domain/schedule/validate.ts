@@ -62,7 +62,7 @@ function intervalProblems(interval: unknown): string[] {
 }
 
 /** Longest period an interval or every may have: ~10 years keeps every fire time a valid date. */
-export const MAX_PERIOD_MS = 3660 * 86_400_000;
+const MAX_PERIOD_MS = 3660 * 86_400_000;
 
 function everyProblems(every: unknown): string[] {
   if (!isObject(every)) return ["every must be an object like { hours: 6 }"];

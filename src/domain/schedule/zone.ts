@@ -40,7 +40,7 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 /** The wall time `instantMs` shows in `zone`. */
-export function wallTimeAt(zone: string, instantMs: number): number {
+function wallTimeAt(zone: string, instantMs: number): number {
   const ms = ((instantMs % 1000) + 1000) % 1000;
   const p: Record<string, string> = {};
   for (const { type, value } of formatterFor(zone).formatToParts(instantMs - ms)) p[type] = value;

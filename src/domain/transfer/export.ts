@@ -14,7 +14,7 @@ type View = { name: string; status: string; source: string; version: number; sub
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The PUT-shaped definition inside a view (a poll trigger's live `poll.state` left out). */
-export function definitionOf(view: View): Record<string, unknown> {
+function definitionOf(view: View): Record<string, unknown> {
   const def: Record<string, unknown> = {};
   for (const k of DEF_KEYS) if (view[k] !== undefined) def[k] = view[k];
   if (isObj(def.poll) && "state" in def.poll) {

@@ -1,5 +1,5 @@
 /** Definitions transfer (export, import, legacy import, sync), pure: validation, the export shape, planning. */
-export type { Change, Current, Incoming, IncomingSubscription, Mode, Plan, Preview, Problem, TransferSummary, TriggerStep } from "./types";
-export { validateDefinitions, type ValidateOptions } from "./validate";
-export { currentOf, definitionOf, exportedTrigger } from "./export";
-export { needsPreview, planTransfer, summarize, type PlanInput } from "./plan";
+export type { Current, Incoming, Mode, Plan, Problem, TransferSummary } from "./types";
+export { validateDefinitions } from "./validate";
+export { currentOf, exportedTrigger } from "./export";
+export { needsPreview, planTransfer, summarize } from "./plan";

@@ -45,8 +45,8 @@ export type StatsState = {
   latenessHist: Histogram;
 };
 
-export const RING_SIZE = 1000;
-export const HISTORY_BUCKET_MS = 600_000;
+const RING_SIZE = 1000;
+const HISTORY_BUCKET_MS = 600_000;
 const HISTORY_BUCKETS = 72;
 const MINUTE = 60_000;
 

@@ -14,9 +14,9 @@ export type BodyMacSpec = {
   prefix?: string;
 };
 
-export const GENERIC_DEFAULTS = { header: "x-signature", algorithm: "sha256", encoding: "hex" } as const;
+const GENERIC_DEFAULTS = { header: "x-signature", algorithm: "sha256", encoding: "hex" } as const;
 
-export function decodeSignature(text: string, encoding: SignatureEncoding): Uint8Array | null {
+function decodeSignature(text: string, encoding: SignatureEncoding): Uint8Array | null {
   return encoding === "hex" ? decodeHex(text) : decodeBase64(text);
 }
 

@@ -11,7 +11,7 @@ import { OK, checkTolerance, reject } from "./common";
 import { verifyBodyMac } from "./generic";
 import type { AuthResult, HmacAuth, InboundRequest } from "./types";
 
-export const LINEAR_DEFAULT_TOLERANCE_SECONDS = 60;
+const LINEAR_DEFAULT_TOLERANCE_SECONDS = 60;
 
 export async function verifyLinear(auth: HmacAuth, req: InboundRequest, nowMs: number): Promise<AuthResult> {
   const signed = await verifyBodyMac(req, auth.secret, { header: "linear-signature", algorithm: "sha256", encoding: "hex" });

@@ -9,7 +9,7 @@ import type { AuthResult, InboundRequest, WebhookAuth } from "./types";
 
 type Auth<T extends WebhookAuth["type"]> = Extract<WebhookAuth, { type: T }>;
 
-export const DEFAULT_API_KEY_HEADER = "x-api-key";
+const DEFAULT_API_KEY_HEADER = "x-api-key";
 
 /** `authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 9110). */
 export async function verifyBearer(auth: Auth<"bearer">, req: InboundRequest): Promise<AuthResult> {

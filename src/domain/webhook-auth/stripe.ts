@@ -29,7 +29,7 @@ export async function verifyStripe(auth: HmacAuth, req: InboundRequest, nowMs: n
 }
 
 /** Splits the header into its timestamp and v1 signatures, or returns why it is malformed. */
-export function parseStripeSignature(value: string): { timestamp: string; signatures: string[] } | string {
+function parseStripeSignature(value: string): { timestamp: string; signatures: string[] } | string {
   let timestamp: string | undefined;
   const signatures: string[] = [];
   for (const item of value.split(",")) {

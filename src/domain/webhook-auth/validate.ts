@@ -5,7 +5,7 @@
 import { PROVIDERS } from "./providers";
 import { standardWebhooksKey } from "./standard-webhooks";
 
-export const MAX_SECRET_LENGTH = 1024;
+const MAX_SECRET_LENGTH = 1024;
 const MAX_TOLERANCE_SECONDS = 86_400;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const ALGORITHMS = ["sha256", "sha1", "sha512"];

@@ -1,0 +1,31 @@
+/**
+ * The RunObject's one post-commit path: the alarm first (before any awaited
+ * I/O, so a reset after the commit still finds the work due), then the
+ * outbox and the callbacks' hand-over, then the alarm again for what they
+ * changed. One alarm, at the earliest of the awaits' deadlines, the outbox,
+ * the ledger and the removal of settled awaits.
+ */
+import type { RunCore } from "./core";
+import { KEEP_SETTLED_MS } from "./awaits";
+import { drainRunOutbox, nextRunOutboxDue } from "./outbox";
+
+/** Alarms at most this far apart: many deadlines close together are settled a few at a time, not one alarm each. */
+const ALARM_GAP_MS = 200;
+
+export async function settleEffects(core: RunCore): Promise<void> {
+  await rearm(core);
+  await drainRunOutbox(core);
+  await core.ledger.handOver();
+  await rearm(core);
+}
+
+export async function rearm(core: RunCore): Promise<void> {
+  const deadline = core.sql.one<{ t: number | null }>(`SELECT min(expires_at) AS t FROM awaits WHERE status = 'waiting'`)?.t ?? null;
+  const purge = core.sql.one<{ t: number | null }>(`SELECT min(settled_at) AS t FROM awaits WHERE status != 'waiting'`)?.t ?? null;
+  const times = [deadline, nextRunOutboxDue(core), core.ledger.nextDue(), purge === null ? null : purge + KEEP_SETTLED_MS].filter((t): t is number => t !== null);
+  if (!times.length) {
+    await core.storage.deleteAlarm();
+    return;
+  }
+  await core.storage.setAlarm(Math.max(Math.min(...times), core.now() + 5, core.lastAlarmAt + ALARM_GAP_MS));
+}

@@ -1,0 +1,46 @@
+/**
+ * The inbox drain: stored webhooks are processed after the answer that
+ * acknowledged them (waitUntil keeps the object's context alive for it), a
+ * batch at a time, and by the alarm when this instance died first. A call
+ * while a drain runs asks it for one more pass; processInbox is synchronous,
+ * so two drains never interleave on a row, and the flag only saves work (it
+ * is ignored when a drain looks stuck).
+ */
+import type { TriggerHost } from "./host";
+import { processInbox } from "./webhook-inbox";
+
+const INBOX_BATCH = 100;
+/** A drain running longer than this is taken for stuck: a new call drains anyway. */
+const STUCK_MS = 30_000;
+
+export class InboxDrain {
+  /** When the running drain started (null: none). */
+  private drainingSince: number | null = null;
+  private drainAgain = false;
+
+  constructor(private readonly host: TriggerHost) {}
+
+  /** Drains after the current answer. */
+  schedule(): void {
+    this.host.ctx.waitUntil(new Promise<void>((done) => setTimeout(() => void this.drain().finally(done), 0)));
+  }
+
+  async drain(): Promise<void> {
+    const now = Date.now();
+    if (this.drainingSince !== null && now - this.drainingSince < STUCK_MS) {
+      this.drainAgain = true;
+      return;
+    }
+    this.drainingSince = now;
+    try {
+      do {
+        this.drainAgain = false;
+        const outcomes = processInbox(this.host.core, INBOX_BATCH);
+        await this.host.settle({ fires: outcomes });
+        if (outcomes.length === INBOX_BATCH) this.drainAgain = true;
+      } while (this.drainAgain);
+    } finally {
+      this.drainingSince = null;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The bindings a Durable Object uses: the object namespaces (typed by their
+ * RPC contracts, never by the classes), D1, the delivery queues and the log
+ * level. The Worker's `Env` (src/env.ts) extends it with what only the
+ * Worker reads.
+ */
+import type { DeliveryMessage } from "./messages";
+import type { PollGroupRpc, RunRpc, TriggerRpc } from "./object-rpc";
+
+export interface ObjectEnv {
+  TRIGGERS: DurableObjectNamespace<TriggerRpc>;
+  RUNS: DurableObjectNamespace<RunRpc>;
+  POLL_GROUPS: DurableObjectNamespace<PollGroupRpc>;
+  DB: D1Database;
+  /** first attempts of lanes that answer at once */
+  DELIVERIES: Queue<DeliveryMessage>;
+  /** retries, breaker probes and lanes that answer slowly */
+  DELIVERIES_SLOW: Queue<DeliveryMessage>;
+  /** lowest structured log level written: info (default), warn, error, none */
+  LOG_LEVEL?: string;
+}
