@@ -98,7 +98,7 @@ test(`faults: ${FIRES} fires × ${FLOWS.length} flows against a failing receiver
 
   // --- settle: nothing hanging, and what is pending is the gone flow's backlog behind its open breaker (bounded)
   const settleDeadline = Date.now() + SETTLE_BUDGET_MS;
-  const goneSub = async () => (await sb.api("GET", `/v1/triggers/${NAME}`)).json.subscriptions.find((s) => s.flow === GONE);
+  const goneSub = async () => (await sb.api("GET", `/v1/triggers/${NAME}`)).json.subscriptions[GONE];
   let stats;
   let gone;
   for (;;) {
