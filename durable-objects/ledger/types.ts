@@ -27,7 +27,7 @@ export type QueueName = "fast" | "slow";
  * A lane as its owner configures it. `gone`: the lane's flow no longer takes
  * deliveries (unsubscribed): what it still has queued is skipped, a chunk per pass.
  */
-export type LaneConfig = { lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean };
+export type LaneConfig = { lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean; gated?: boolean };
 
 /** An attempt's decision, or a delivery the consumer did not attempt (its flow unsubscribed, its trigger retired, it was skipped). */
 export type LedgerDecision = AttemptDecision | { status: "skipped"; reason: string };
@@ -57,8 +57,18 @@ export interface LedgerStore {
   saveLane(lane: string, state: LaneState, events: LaneEvent[], at: number): void;
 }
 
+/** A flow gate's answer to an ask (src/domain/flow/gate.ts). */
+export type GateGrant = { granted: number; probe: boolean; retryAt: number | null };
+
+/** An attempt's outcome as a flow gate learns it. */
+export type GateReport = { ok: boolean; probe: boolean; statusCode: number | null; error: string | null; retryAfterSeconds: number | null };
+
 export interface LedgerHost {
   now(): number;
+  /** A gated lane asks its flow's gate to start `want` deliveries (lanes without `gated` never ask). */
+  ask?(lane: string, want: number, oldestDueAt: number, leaseMs: number): Promise<GateGrant>;
+  /** A gated lane's outcomes and the permits it gives back unused, for its flow's gate (in the background). */
+  report?(lane: string, outcomes: GateReport[], unused: number): void;
   tx<T>(fn: () => T): T;
   queue(name: QueueName): Queue<DeliveryMessage>;
   /** A barrier message (no delivery) for finding lost messages in a queue. */

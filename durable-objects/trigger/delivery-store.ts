@@ -20,6 +20,7 @@ import { allSubscriptions, findSubscription, liveRotation } from "./tables/subsc
 import { recordEvent } from "./journal";
 import { book, foldSettledOnCommit } from "./stats";
 import { logEvent } from "../../src/observability/log";
+import { gateMarks } from "./gate-marks";
 
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
 
@@ -49,12 +50,18 @@ export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Recor
 /**
  * The ledger's lanes: one per subscription with an http or queue target, and
  * a gone lane for a flow that still has queued deliveries but no such
- * subscription any more (they are skipped as `unsubscribed`).
+ * subscription any more (they are skipped as `unsubscribed`). A lane whose
+ * flow has a policy is gated (./flow-gates.ts); a policy with a breaker
+ * replaces the subscription's own.
  */
 function lanesOf(core: Core): LaneConfig[] {
   if (!core.ready || !loadEntry(core)) return [];
   const subs = allSubscriptions(core).filter((s) => s.target.type !== "pull");
-  const lanes: LaneConfig[] = subs.map((s) => ({ lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER }));
+  const gates = gateMarks(core);
+  const lanes: LaneConfig[] = subs.map((s) => {
+    const g = gates[s.flow];
+    return g ? { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: g.breaker ? null : DEFAULT_BREAKER, gated: true } : { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER };
+  });
   for (const [flow, c] of Object.entries(book(core).flows)) {
     if ((c.pending ?? 0) > 0 && !subs.some((s) => s.flow === flow)) lanes.push({ lane: flow, cap: DEFAULT_IN_FLIGHT, breaker: null, gone: true });
   }

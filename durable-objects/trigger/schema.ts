@@ -109,6 +109,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `CREATE INDEX waiters_by_probe ON waiters (probe_path, probe_value)`,
   // vestigial since deliveries are leased by the ledger's memory, not a column
   `ALTER TABLE deliveries DROP COLUMN lease_until`,
+  // POST /v1/flows/{flow}/recover replays a dead or failed delivery once: the ones it replayed
+  `CREATE TABLE recovered (id TEXT PRIMARY KEY) WITHOUT ROWID`,
 ];
 
 /**
@@ -144,6 +146,7 @@ export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
   `CREATE INDEX deliveries_retry ON deliveries (flow, next_attempt_at) WHERE status = 'queued' AND attempts > 0`,
   `CREATE TABLE lanes (lane TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE recovered (id TEXT PRIMARY KEY) WITHOUT ROWID`,
 ];
 
 /** Brings this object's SQLite up to date (a new object gets CURRENT_SCHEMA at once). */

@@ -115,3 +115,9 @@ export type PollStateView = {
 
 /** Import / sync preview of a definition with plain secrets: whether the trigger would change, and each subscription. */
 export type DefinitionPreview = { trigger: boolean; subscriptions: Record<string, "created" | "updated" | "unchanged"> };
+
+/** What a trigger keeps of a flow's policy: its version, and whether the flow-wide breaker replaces the subscription's own. */
+export type GateMark = { version: number; gated: boolean; breaker: boolean };
+
+/** A trigger's part of POST /v1/flows/{flow}/recover: dead or failed deliveries of fires in [since, until], after `after` (an event seq). */
+export type RecoverPart = { status: "dead" | "failed"; since: number; until: number; after: number | null; limit: number; dryRun: boolean };
