@@ -915,6 +915,15 @@ export interface components {
              */
             retireAfterDays: number;
         };
+        /** @description fires with the same key within periodSeconds of each other make one delivery */
+        Debounce: {
+            /** @example data.orderId */
+            key?: string;
+            maxWaitSeconds?: number;
+            /** @enum {string} */
+            mode?: "trailing" | "leading";
+            periodSeconds: number;
+        };
         DeliveryLookup: {
             attempts: number;
             deliveredAt: number | null;
@@ -1116,6 +1125,11 @@ export interface components {
                 $prefix: string;
             } | unknown;
         };
+        /** @description FIFO per key: a delivery starts only after the previous one with that key is delivered, failed, dead or skipped */
+        Ordering: {
+            /** @example data.orderId */
+            key: string;
+        };
         Provider: {
             defaultDedupKey: string | null;
             description: string;
@@ -1189,6 +1203,7 @@ export interface components {
             breaker?: "closed" | "open" | "half_open";
             /** @description The latest opening (a failed probe re-opens) */
             breakerOpenedAt?: number | null;
+            debounce?: components["schemas"]["Debounce"];
             flow: string;
             /** @description A 429/503 Retry-After holds every attempt of the subscription until then */
             heldUntil?: number | null;
@@ -1196,6 +1211,7 @@ export interface components {
             inFlight?: number;
             /** @enum {string} */
             mode: "auto" | "manual";
+            ordering?: components["schemas"]["Ordering"];
             retry: {
                 initialBackoffSeconds: number;
                 maxAttempts: number;
@@ -1209,8 +1225,10 @@ export interface components {
             waiting?: number;
         };
         SubscriptionDefinition: {
+            debounce?: components["schemas"]["Debounce"];
             /** @enum {string} */
             mode?: "auto" | "manual";
+            ordering?: components["schemas"]["Ordering"];
             retry?: {
                 initialBackoffSeconds?: number;
                 maxAttempts?: number;

@@ -43,6 +43,7 @@ const GATE_LEASE_MARGIN_MS = 30_000;
 /** Hands over what is due now, within each lane's room. Entries are claimed before the send, so concurrent calls never send one twice. */
 export async function handOver(w: LaneWindow): Promise<{ failed: boolean }> {
   const now = w.host.now();
+  w.store.release?.(now);
   const picks: Pick[] = [];
   const room = new Map<Lane, number>();
   const retries = new Map<Lane, LedgerRow[]>();
@@ -172,7 +173,7 @@ function firstDue(w: LaneWindow, lane: Lane, now: number): LedgerRow | null {
 
 /** A gone lane's queued rows are skipped (`unsubscribed`), a chunk per pass. */
 function skipGone(w: LaneWindow, lane: Lane): void {
-  const rows = [...w.store.fresh(null, [lane.config.lane], GONE_CHUNK), ...w.store.dueRetries(lane.config.lane, Infinity, GONE_CHUNK)]
+  const rows = [...w.store.fresh(null, [lane.config.lane], GONE_CHUNK), ...w.store.dueRetries(lane.config.lane, Infinity, GONE_CHUNK), ...(w.store.held?.(lane.config.lane, GONE_CHUNK) ?? [])]
     .filter((r) => !lane.inFlight.has(r.id));
   if (!rows.length) return;
   const now = w.host.now();

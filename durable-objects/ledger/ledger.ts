@@ -125,6 +125,8 @@ export class Ledger extends LaneWindow {
   private due(handed: boolean): number | null {
     const now = this.host.now();
     let next = this.sendRetryAt;
+    const release = this.store.nextRelease?.() ?? null;
+    if (release !== null) next = next === null ? release : Math.min(next, release);
     const min = (t: number | null) => {
       if (t !== null && Number.isFinite(t)) next = next === null ? t : Math.min(next, t);
     };

@@ -39,6 +39,12 @@ export interface LedgerStore {
   fresh(after: RowKey | null, lanes: string[], limit: number): LedgerRow[];
   /** Queued rows waiting for a retry that is due by `now`, earliest first. */
   dueRetries(lane: string, now: number, limit: number): LedgerRow[];
+  /** Held deliveries (shaping) whose time has come join their lanes (the owner tracks them); cheap when none is due. */
+  release?(now: number): void;
+  /** When the next held delivery is due to be released (null: none). */
+  nextRelease?(): number | null;
+  /** A lane's held deliveries (a gone lane skips them too). */
+  held?(lane: string, limit: number): LedgerRow[];
   /** A lane's attempt timeout (ms). */
   timeoutOf(lane: string): number;
   /** When the lane's earliest retry after `now` is due (null: none). */

@@ -21,6 +21,7 @@ import { recordEvent } from "./journal";
 import { book, foldSettledOnCommit } from "./stats";
 import { logEvent } from "../../src/observability/log";
 import { gateMarks } from "./gate-marks";
+import { nextRelease, releaseDue } from "./shaping";
 
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
 
@@ -44,6 +45,8 @@ export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Recor
     type: "trigger.fired", deliveryId: d.id, eventId: ev.id, trigger: row.name, flow: d.flow, tenant: row.tenant,
     firedAt: ev.ts, attempt, source: data.source ?? "api", eventType: data.eventType ?? null,
     ...(data.headers !== undefined ? { headers: data.headers } : {}), data: data.payload ?? null,
+    // a debounced delivery stands for this many other fires (./shaping.ts)
+    ...(d.debounced !== null && d.debounced !== undefined ? { debounced: d.debounced } : {}),
   };
 }
 
@@ -81,6 +84,12 @@ export function triggerDeliveryStore(core: Core): LedgerStore {
     },
     nextRetryAt: (lane, now) => (core.ready ? nextRetryOf(core, lane, now) : null),
     timeoutOf: (lane) => timeoutOf(core, lane),
+    release: (now) => (core.ready ? releaseDue(core, now) : undefined),
+    nextRelease: () => nextRelease(core),
+    held: (lane, limit) =>
+      core.ready
+        ? core.sql.all<DeliveryRow>(`SELECT * FROM deliveries WHERE flow = ? AND status = 'queued' AND hold_until IS NOT NULL LIMIT ?`, lane, limit).map((d) => asLedgerRow(core, d))
+        : [],
     row(id) {
       const d = core.ready ? deliveryById(core, id) : null;
       return d ? asLedgerRow(core, d) : null;

@@ -14,6 +14,8 @@ import { loadEntry } from "./tables/entry";
 import { findSubscription } from "./tables/subscriptions";
 import { insertDelivery, nextDeliveryNumber } from "./tables/deliveries";
 import { recordEvent } from "./journal";
+import { eventAt } from "./tables/events";
+import { orderReplay } from "./shaping";
 
 /** Fires replayed per transaction. */
 const CHUNK = 500;
@@ -52,7 +54,8 @@ export async function recoverFlow(host: TriggerHost, flow: string, part: Recover
       for (const m of chunk) {
         const n = nextDeliveryNumber(core, m.seq);
         const id = newDeliveryId(entry.name, m.seq, n);
-        insertDelivery(core, { id, seq: m.seq, n, flow, status: "queued", at: now, reason: "recover" });
+        const ev = eventAt(core, m.seq);
+        insertDelivery(core, ev ? orderReplay(core, entry.name, flow, ev, { id, seq: m.seq, n, flow, status: "queued", at: now, reason: "recover" }) : { id, seq: m.seq, n, flow, status: "queued", at: now, reason: "recover" });
         for (const old of m.ids) core.sql.run(`INSERT OR IGNORE INTO recovered (id) VALUES (?)`, old);
         recordEvent(core, "delivery.replayed", { eventId: m.eventId, seq: m.seq, deliveries: [{ deliveryId: id, flow }], replaces: m.ids, recovered: true });
       }

@@ -64,6 +64,8 @@ export type Checkpoint = { checkpoint: number };
 export type DeliveryView = {
   deliveryId: string; flow: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null;
   nextAttemptAt: number | null; deliveredAt: number | null; latencyMs: number | null; reason: string | null;
+  /** why a skipped delivery was skipped (manual_mode, debounced, unsubscribed, …; null otherwise) */
+  skipReason: string | null;
   /** what the flow reported with its status */
   output?: unknown;
 };
