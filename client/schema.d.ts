@@ -879,6 +879,13 @@ export interface components {
             } | boolean;
             timeoutMs?: number;
         };
+        /** @description fires (per key) gather into one delivery of up to maxSize fires, sent when full or maxWaitSeconds after its first fire */
+        Batch: {
+            /** @example data.orderId */
+            key?: string;
+            maxSize: number;
+            maxWaitSeconds: number;
+        };
         CallbackTarget: components["schemas"]["HttpTarget"] | components["schemas"]["QueueTarget"];
         CleanupAnswer: {
             deleted: {
@@ -1196,6 +1203,7 @@ export interface components {
             type: string;
         };
         Subscription: {
+            batch?: components["schemas"]["Batch"];
             /**
              * @description The subscription's breaker: open after 20 consecutive failed attempts, one probe per 30 s, a 2xx closes it
              * @enum {string}
@@ -1225,6 +1233,7 @@ export interface components {
             waiting?: number;
         };
         SubscriptionDefinition: {
+            batch?: components["schemas"]["Batch"];
             debounce?: components["schemas"]["Debounce"];
             /** @enum {string} */
             mode?: "auto" | "manual";

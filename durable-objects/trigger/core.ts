@@ -13,7 +13,7 @@ import { migrate } from "./schema";
 import type { Ledger } from "../ledger/ledger";
 import { BodyCache } from "./body-cache";
 import type { TriggerStatus } from "../../src/contracts/views";
-import type { DebounceDef, OrderingDef } from "../../src/schemas/shaping";
+import type { BatchDef, DebounceDef, OrderingDef } from "../../src/schemas/shaping";
 
 export type TriggerRow = {
   tenant: string;
@@ -44,7 +44,7 @@ export type Subscription = {
   shaping: Shaping | null;
 };
 
-export type Shaping = { ordering?: OrderingDef; debounce?: DebounceDef };
+export type Shaping = { ordering?: OrderingDef; debounce?: DebounceDef; batch?: BatchDef };
 
 export type SecretRotation = { previousSecret: string; until: number; rotatedAt: number };
 

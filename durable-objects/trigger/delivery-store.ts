@@ -38,6 +38,7 @@ const rawOf = (core: Core, r: LedgerRow): DeliveryRow | null => (r.raw as Delive
 /** The body a flow receives for one attempt (API.md "Deliveries"). */
 export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Record<string, unknown> | null {
   const row = requireEntry(core);
+  if (d.members !== null && d.members !== undefined) return batchBody(core, row, d, attempt);
   const ev = eventAt(core, d.event_seq);
   if (!ev) return null;
   const data = JSON.parse(ev.data) as { payload?: unknown; source?: string; eventType?: unknown; headers?: unknown };
@@ -48,6 +49,18 @@ export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Recor
     // a debounced delivery stands for this many other fires (./shaping.ts)
     ...(d.debounced !== null && d.debounced !== undefined ? { debounced: d.debounced } : {}),
   };
+}
+
+/** A batch's body (API.md "Flows: delivery policy", `batch`): its fires in order. */
+function batchBody(core: Core, row: { name: string; tenant: string }, d: DeliveryRow, attempt: number): Record<string, unknown> {
+  const m = JSON.parse(d.members!) as { key: string | null; seqs: number[] };
+  const events = m.seqs.flatMap((seq) => {
+    const ev = eventAt(core, seq);
+    if (!ev) return [];
+    const data = JSON.parse(ev.data) as { payload?: unknown; source?: string; eventType?: unknown };
+    return [{ eventId: ev.id, firedAt: ev.ts, source: data.source ?? "api", eventType: data.eventType ?? null, data: data.payload ?? null }];
+  });
+  return { type: "trigger.batch", deliveryId: d.id, trigger: row.name, flow: d.flow, tenant: row.tenant, attempt, key: m.key, events };
 }
 
 /**

@@ -155,14 +155,17 @@ function planDeliveries(core: Core, row: TriggerRow, seq: number, spec: FireSpec
   const now = core.now();
   const out: PlannedDeliveries = { rows: [], refs: [] };
   let n = 0;
+  let bytes: number | undefined;
   for (const s of allSubscriptions(core)) {
     if (s.target.type === "pull" || (spec.flows && !spec.flows.includes(s.flow))) continue;
     const id = newDeliveryId(row.name, seq, n);
     const manual = s.mode === "manual";
-    const plan = manual ? null : planShape(core, s, fireView(row, spec), now);
+    const plan = manual || !s.shaping ? null : planShape(core, s, fireView(row, spec), (bytes ??= JSON.stringify(spec.data ?? null).length), now);
     const status = manual || plan?.debounce?.skip ? "skipped" : "queued";
     out.rows.push({ id, seq, n: n++, flow: s.flow, status, at: now, reason: manual ? "manual_mode" : status === "skipped" ? "debounced" : null, plan });
-    out.refs.push({ deliveryId: id, flow: s.flow, status });
+    // a fire that joins its key's batch has the batch's delivery (counted once, by the fire that made it)
+    const join = plan?.batch?.join;
+    out.refs.push(join ? { deliveryId: join.id, flow: s.flow, status, batched: true } : { deliveryId: id, flow: s.flow, status });
   }
   return out;
 }
@@ -208,7 +211,10 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
     } else {
       const { data, json, d } = fired!;
       // only a fire that is recorded as fired has deliveries (a skipped one has none, and nothing for the ledger)
-      for (const { plan, ...r } of d.rows) insertDelivery(core, plan ? applyShape(core, plan, r, core.now()) : r);
+      for (const { plan, ...r } of d.rows) {
+        const shaped = plan ? applyShape(core, plan, r, core.now()) : r;
+        if (shaped) insertDelivery(core, shaped);
+      }
       const ev = recordEvent(core, "trigger.fired", data, spec.eventId, json);
       recordFolds(core, d.rows);
       matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: spec.data, source: spec.source, meta: spec.meta });

@@ -20,7 +20,15 @@ import { orderReplay } from "./shaping";
 /** Fires replayed per transaction. */
 const CHUNK = 500;
 
-type Match = { seq: number; eventId: string; ids: string[] };
+type Match = { seq: number; eventId: string; ids: string[]; members: string | null };
+
+/** A fire's deliveries to the flow in that status, not recovered yet (and a batch's fires, if one is). */
+function matchedOf(core: TriggerHost["core"], seq: number, flow: string, status: string): { ids: string[]; members: string | null } {
+  const rows = core.sql.all<{ id: string; members: string | null }>(
+    `SELECT d.id, d.members FROM deliveries d WHERE d.event_seq = ? AND d.flow = ? AND d.status = ? AND NOT EXISTS (SELECT 1 FROM recovered r WHERE r.id = d.id)`, seq, flow, status,
+  );
+  return { ids: rows.map((r) => r.id), members: rows.find((r) => r.members !== null)?.members ?? null };
+}
 
 export async function recoverFlow(host: TriggerHost, flow: string, part: RecoverPart): Promise<RecoverPartAnswer> {
   const core = host.core;
@@ -40,9 +48,7 @@ export async function recoverFlow(host: TriggerHost, flow: string, part: Recover
   const matches: Match[] = page.map((s) => ({
     seq: s.seq,
     eventId: s.event_id,
-    ids: core.sql
-      .all<{ id: string }>(`SELECT d.id FROM deliveries d WHERE d.event_seq = ? AND d.flow = ? AND d.status = ? AND NOT EXISTS (SELECT 1 FROM recovered r WHERE r.id = d.id)`, s.seq, flow, part.status)
-      .map((r) => r.id),
+    ...matchedOf(core, s.seq, flow, part.status),
   }));
   const matched = matches.reduce((n, m) => n + m.ids.length, 0);
   const after = page.length ? page[page.length - 1].seq : null;
@@ -55,7 +61,9 @@ export async function recoverFlow(host: TriggerHost, flow: string, part: Recover
         const n = nextDeliveryNumber(core, m.seq);
         const id = newDeliveryId(entry.name, m.seq, n);
         const ev = eventAt(core, m.seq);
-        insertDelivery(core, ev ? orderReplay(core, entry.name, flow, ev, { id, seq: m.seq, n, flow, status: "queued", at: now, reason: "recover" }) : { id, seq: m.seq, n, flow, status: "queued", at: now, reason: "recover" });
+        // a batch is recovered whole: the new delivery carries its fires
+        const d = { id, seq: m.seq, n, flow, status: "queued" as const, at: now, reason: "recover", members: m.members };
+        insertDelivery(core, ev ? orderReplay(core, entry.name, flow, ev, d) : d);
         for (const old of m.ids) core.sql.run(`INSERT OR IGNORE INTO recovered (id) VALUES (?)`, old);
         recordEvent(core, "delivery.replayed", { eventId: m.eventId, seq: m.seq, deliveries: [{ deliveryId: id, flow }], replaces: m.ids, recovered: true });
       }

@@ -112,15 +112,16 @@ export const MIGRATIONS: readonly Migration[] = [
   // POST /v1/flows/{flow}/recover replays a dead or failed delivery once: the ones it replayed
   `CREATE TABLE recovered (id TEXT PRIMARY KEY) WITHOUT ROWID`,
   // Shaping per subscription (./shaping.ts): the ordering key of a delivery, a hold (debounce: until a time;
-  // ordering: until the key's earlier delivery settles), the fires a debounced delivery stands for
+  // ordering: until the key's earlier delivery settles), the fires a debounced delivery stands for, a batch's fires
   `ALTER TABLE subscriptions ADD COLUMN shaping TEXT`,
   `ALTER TABLE deliveries ADD COLUMN shape_key TEXT`,
   `ALTER TABLE deliveries ADD COLUMN hold_until INTEGER`,
   `ALTER TABLE deliveries ADD COLUMN debounced INTEGER`,
+  `ALTER TABLE deliveries ADD COLUMN members TEXT`,
   `CREATE INDEX deliveries_by_key ON deliveries (flow, shape_key, event_seq, n) WHERE status = 'queued' AND shape_key IS NOT NULL`,
   `CREATE INDEX deliveries_held ON deliveries (hold_until) WHERE status = 'queued' AND hold_until IS NOT NULL`,
   `CREATE TABLE shape_keys (flow TEXT NOT NULL, key TEXT NOT NULL, last_at INTEGER NOT NULL, burst_at INTEGER NOT NULL, pending TEXT,
-     folded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (flow, key)) WITHOUT ROWID`,
+     folded INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (flow, key)) WITHOUT ROWID`,
 ];
 
 /**
@@ -152,7 +153,7 @@ export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE TABLE deliveries (event_seq INTEGER NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, status TEXT NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0, fired_at INTEGER NOT NULL, next_attempt_at INTEGER, last_status_code INTEGER, last_error TEXT,
      delivered_at INTEGER, latency_ms INTEGER, reason TEXT, output TEXT, updated_at INTEGER NOT NULL, settled_seq INTEGER,
-     shape_key TEXT, hold_until INTEGER, debounced INTEGER, PRIMARY KEY (event_seq, n)) WITHOUT ROWID`,
+     shape_key TEXT, hold_until INTEGER, debounced INTEGER, members TEXT, PRIMARY KEY (event_seq, n)) WITHOUT ROWID`,
   `CREATE INDEX deliveries_by_key ON deliveries (flow, shape_key, event_seq, n) WHERE status = 'queued' AND shape_key IS NOT NULL`,
   `CREATE INDEX deliveries_held ON deliveries (hold_until) WHERE status = 'queued' AND hold_until IS NOT NULL`,
   `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
@@ -160,7 +161,7 @@ export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE TABLE lanes (lane TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
   `CREATE TABLE recovered (id TEXT PRIMARY KEY) WITHOUT ROWID`,
   `CREATE TABLE shape_keys (flow TEXT NOT NULL, key TEXT NOT NULL, last_at INTEGER NOT NULL, burst_at INTEGER NOT NULL, pending TEXT,
-     folded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (flow, key)) WITHOUT ROWID`,
+     folded INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (flow, key)) WITHOUT ROWID`,
 ];
 
 /** Brings this object's SQLite up to date (a new object gets CURRENT_SCHEMA at once). */

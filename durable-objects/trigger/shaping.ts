@@ -12,13 +12,18 @@
  *   (the replaced one is skipped `debounced`) and the delivered body says how
  *   many it stands for. `leading` sends a burst's first fire at once and
  *   records the rest skipped `debounced`. `shape_keys` keeps each key's burst.
+ * - `batch {maxSize, maxWaitSeconds, key}`: the first fire of a key's batch
+ *   creates its delivery, held until maxWaitSeconds later; the next fires of
+ *   the key join it (their delivery entry is the batch's) until it is full
+ *   (maxSize fires, or MAX_BATCH_BYTES of fire data), when it leaves at once.
+ *   Its body is `trigger.batch` with the fires in order (delivery-store.ts).
  *
  * A held delivery is `queued` (it counts as waiting) but the ledger's scan of
  * first attempts passes it by until it is released (`releaseDue`, called by
  * every hand-over; `nextRelease` arms the alarm).
  */
 import { getPath } from "../../src/domain/match";
-import type { DebounceDef } from "../../src/schemas/shaping";
+import type { BatchDef, DebounceDef } from "../../src/schemas/shaping";
 import type { SubscriptionDef } from "../../src/schemas/subscription";
 import type { Core, Shaping, Subscription } from "./core";
 import { BLOCKED, deliveryById, patchDelivery, type DeliveryRow, type NewDelivery } from "./tables/deliveries";
@@ -32,14 +37,18 @@ export type ShapeDoc = { data: unknown; source: unknown; trigger: string; eventT
 export type ShapePlan = {
   orderKey: string | null;
   debounce: { key: string; skip: boolean; holdUntil: number | null; debounced: number; fold: DeliveryRow | null; burstAt: number } | null;
+  batch: { key: string | null; join: DeliveryRow | null; full: boolean; holdUntil: number | null; count: number; bytes: number; burstAt: number } | null;
 };
+
+/** A batch's fire data closes it past this many bytes (its body stays near 1 MiB). */
+const MAX_BATCH_BYTES = 1_000_000;
 
 /** Deliveries released per hand-over pass. */
 const RELEASE_CHUNK = 200;
 
 export function shapingOf(body: SubscriptionDef): Shaping | null {
-  if (!body.ordering && !body.debounce) return null;
-  return { ...(body.ordering ? { ordering: body.ordering } : {}), ...(body.debounce ? { debounce: body.debounce } : {}) };
+  if (!body.ordering && !body.debounce && !body.batch) return null;
+  return { ...(body.ordering ? { ordering: body.ordering } : {}), ...(body.debounce ? { debounce: body.debounce } : {}), ...(body.batch ? { batch: body.batch } : {}) };
 }
 
 /** A key's value as text ("" when the fire has none: it still orders or debounces, with the others that lack it). */
@@ -69,14 +78,43 @@ function debouncePlan(core: Core, flow: string, key: string, def: DebounceDef, n
   return { key, skip: false, holdUntil: Math.min(now + period, burstAt + maxWait), debounced: open ? (pending!.debounced ?? 0) + 1 : 0, fold: open ? pending : null, burstAt };
 }
 
+function batchPlan(core: Core, flow: string, key: string, def: BatchDef, bytes: number, now: number): NonNullable<ShapePlan["batch"]> {
+  const row = core.sql.one<KeyRow & { bytes: number }>(`SELECT last_at, burst_at, pending, folded, bytes FROM shape_keys WHERE flow = ? AND key = ?`, flow, key);
+  const pending = row?.pending ? deliveryById(core, row.pending) : null;
+  // the key's batch takes this fire while it waits for its time and has room
+  const open = pending !== null && row !== null && pending.status === "queued" && pending.attempts === 0 && pending.members !== null
+    && pending.hold_until !== null && pending.hold_until !== BLOCKED && pending.hold_until > now
+    && row.folded < def.maxSize && row.bytes + bytes <= MAX_BATCH_BYTES;
+  const count = open ? row!.folded + 1 : 1;
+  const total = (open ? row!.bytes : 0) + bytes;
+  const full = count >= def.maxSize || total >= MAX_BATCH_BYTES;
+  return {
+    key: def.key ? key : null, join: open ? pending : null, full, count, bytes: total, burstAt: open ? row!.burst_at : now,
+    holdUntil: full ? null : now + def.maxWaitSeconds * 1000,
+  };
+}
+
 /** Shaping's decision for a new delivery of `sub` (null: the subscription is not shaped). */
-export function planShape(core: Core, sub: Subscription, doc: ShapeDoc, now: number): ShapePlan | null {
+export function planShape(core: Core, sub: Subscription, doc: ShapeDoc, bytes: number, now: number): ShapePlan | null {
   const sh = sub.shaping;
   if (!sh) return null;
   return {
     orderKey: sh.ordering ? keyOf(doc, sh.ordering.key) : null,
     debounce: sh.debounce ? debouncePlan(core, sub.flow, keyOf(doc, sh.debounce.key), sh.debounce, now) : null,
+    batch: sh.batch ? batchPlan(core, sub.flow, keyOf(doc, sh.batch.key), sh.batch, bytes, now) : null,
   };
+}
+
+/** A fire joins its key's open batch (no delivery of its own); a full batch leaves at once. */
+function joinBatch(core: Core, b: NonNullable<ShapePlan["batch"]>, join: DeliveryRow, flow: string, seq: number, now: number): void {
+  const m = JSON.parse(join.members!) as { key: string | null; seqs: number[] };
+  m.seqs.push(seq);
+  core.sql.run(
+    `UPDATE deliveries SET members = ?, hold_until = ?, updated_at = ? WHERE event_seq = ? AND n = ?`,
+    JSON.stringify(m), b.full ? now : join.hold_until, now, join.event_seq, join.n,
+  );
+  core.sql.run(`UPDATE shape_keys SET last_at = ?, pending = ?, folded = ?, bytes = ? WHERE flow = ? AND key = ?`, now, b.full ? null : join.id, b.count, b.bytes, flow, b.key ?? "");
+  if (b.full) core.onCommit(() => nextAt.set(core, now));
 }
 
 const nextAt = new WeakMap<Core, number | null>();
@@ -87,8 +125,20 @@ const nextAt = new WeakMap<Core, number | null>();
  * recorded by `recordFolds`, after the fire's own event (the fire's seq is
  * its deliveries' key).
  */
-export function applyShape(core: Core, plan: ShapePlan, d: NewDelivery, now: number): NewDelivery {
+export function applyShape(core: Core, plan: ShapePlan, d: NewDelivery, now: number): NewDelivery | null {
   let row: NewDelivery = d;
+  const b = plan.batch;
+  if (b?.join) {
+    joinBatch(core, b, b.join, d.flow, d.seq, now);
+    return null;
+  }
+  if (b) {
+    core.sql.run(
+      `INSERT OR REPLACE INTO shape_keys (flow, key, last_at, burst_at, pending, folded, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      d.flow, b.key ?? "", now, now, b.full ? null : d.id, 1, b.bytes,
+    );
+    row = { ...row, holdUntil: b.holdUntil, members: JSON.stringify({ key: b.key, seqs: [d.seq] }) };
+  }
   const db = plan.debounce;
   if (db) {
     if (db.fold) {
@@ -133,7 +183,7 @@ export function orderReplay(core: Core, triggerName: string, flow: string, store
   if (!ordering) return d;
   const data = JSON.parse(stored.data) as { payload?: unknown; source?: unknown; eventType?: unknown; headers?: unknown };
   const key = keyOf({ data: data.payload ?? null, source: data.source, trigger: triggerName, eventType: data.eventType ?? null, headers: data.headers ?? {} }, ordering.key);
-  return applyShape(core, { orderKey: key, debounce: null }, d, core.now());
+  return applyShape(core, { orderKey: key, debounce: null, batch: null }, d, core.now())!;
 }
 
 /** When the next debounced delivery is due to leave (null: none). */

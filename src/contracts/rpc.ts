@@ -12,7 +12,7 @@ export type FireSource = "api" | "webhook" | "schedule" | "poll" | "flow" | "imp
 /** POST …/fire as the object takes it. */
 export type FireRequest = { data: unknown; source: "api"; idempotencyKey?: string; flows?: string[] };
 
-export type DeliveryRef = { deliveryId: string; flow: string; status: string };
+export type DeliveryRef = { deliveryId: string; flow: string; status: string; batched?: boolean };
 
 /** The answer to a fire (API.md "Fires"). */
 export type FireAnswer = {

@@ -1,8 +1,8 @@
 /**
  * Shaping of one trigger's deliveries to one flow (API.md "Flows: delivery
- * policy", per subscription): `ordering` (FIFO per key) and `debounce`
- * (a burst per key makes one delivery). Keys are dot paths into the fire as
- * filters see it.
+ * policy", per subscription): `ordering` (FIFO per key), `debounce` (a
+ * burst per key makes one delivery) and `batch` (fires per key gather into
+ * one delivery). Keys are dot paths into the fire as filters see it.
  */
 import { z } from "@hono/zod-openapi";
 
@@ -29,5 +29,10 @@ export const Debounce = z
   .refine((d) => d.maxWaitSeconds === undefined || d.maxWaitSeconds >= d.periodSeconds, { message: "maxWaitSeconds must be at least periodSeconds", path: ["maxWaitSeconds"] })
   .openapi("Debounce", { description: "fires with the same key within periodSeconds of each other make one delivery" });
 
+export const Batch = z
+  .strictObject({ maxSize: int(1, 1000), maxWaitSeconds: int(1, 3600), key: KeyPath.optional() })
+  .openapi("Batch", { description: "fires (per key) gather into one delivery of up to maxSize fires, sent when full or maxWaitSeconds after its first fire" });
+
 export type OrderingDef = z.infer<typeof Ordering>;
+export type BatchDef = z.infer<typeof Batch>;
 export type DebounceDef = z.infer<typeof Debounce>;

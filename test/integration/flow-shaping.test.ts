@@ -145,3 +145,62 @@ describe("debounce", () => {
     await until(() => received(tag), (r) => r.length === 2, 5000);
   }, 20_000);
 });
+
+describe("batch", () => {
+  it("gathers fires into deliveries of up to maxSize, sent when full or maxWait after the first; each fire shows its batch's delivery", async () => {
+    const flow = uniq("batch");
+    const tag = uniq("batchhook");
+    const name = await trigger(flow, { target: { url: `${base}/hook/ok/${tag}` }, batch: { maxSize: 5, maxWaitSeconds: 2 } });
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push((await call("POST", `/v1/triggers/${name}/fire`, { data: { i } })).body);
+    // the two full batches leave at once; the last two fires wait for maxWait
+    const full = await until(() => bodies(tag), (r) => r.length >= 2, 5000);
+    expect(full.map((b) => b.events.length)).toEqual([5, 5]);
+    const t0 = Date.now();
+    const all = await until(() => bodies(tag), (r) => r.length >= 3, 10_000);
+    expect(Date.now() - t0).toBeGreaterThan(300);
+    const sorted = all.sort((a, b) => a.events[0].data.i - b.events[0].data.i);
+    expect(sorted.map((b) => b.events.map((e: any) => e.data.i))).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]);
+    expect(sorted[0]).toMatchObject({ type: "trigger.batch", trigger: name, flow, key: null, attempt: 1 });
+    expect(sorted[0].events[0]).toMatchObject({ eventId: answers[0].eventId, source: "api", eventType: null });
+    // every fire of a batch answers, and shows, the batch's delivery
+    expect(answers[3].deliveries[0].deliveryId).toBe(answers[0].deliveries[0].deliveryId);
+    expect(answers[5].deliveries[0].deliveryId).not.toBe(answers[0].deliveries[0].deliveryId);
+    const shown = await delivery(name, answers[3].eventId);
+    expect(shown).toMatchObject({ deliveryId: sorted[0].deliveryId, status: "delivered" });
+    expect((await call("GET", `/v1/triggers/${name}/stats`)).body).toMatchObject({ delivered: 3, pending: 0, totalFires: 12 });
+  }, 20_000);
+
+  it("per key: each key gathers its own fires, in order, and says its key", async () => {
+    const flow = uniq("bkey");
+    const tag = uniq("bkeyhook");
+    const name = await trigger(flow, { target: { url: `${base}/hook/ok/${tag}` }, batch: { maxSize: 100, maxWaitSeconds: 1, key: "data.acct" } });
+    for (let i = 0; i < 6; i++) await fire(name, { acct: i % 2 ? "b" : "a", i });
+    const all = await until(() => bodies(tag), (r) => r.length >= 2, 10_000);
+    const byKey = Object.fromEntries(all.map((b) => [b.key, b.events.map((e: any) => e.data.i)]));
+    expect(byKey).toEqual({ a: [0, 2, 4], b: [1, 3, 5] });
+  }, 20_000);
+
+  it("a batch is retried as one delivery, and batches of a key stay in order with ordering", async () => {
+    const flow = uniq("bord");
+    const tag = uniq("bordhook");
+    const name = await trigger(flow, {
+      target: { url: `${base}/hook/fail-once/${tag}` }, retry: { maxAttempts: 5, initialBackoffSeconds: 1, maxBackoffSeconds: 1 },
+      batch: { maxSize: 2, maxWaitSeconds: 1 }, ordering: { key: "data.k" },
+    });
+    for (let i = 0; i < 6; i++) await fire(name, { k: "x", i });
+    const hits = await until(() => bodies(tag), (r) => r.length >= 6, 20_000); // 3 batches, each fails once then succeeds
+    const order = hits.sort((a, b) => a.at - b.at).map((b) => b.events.map((e: any) => e.data.i).join(","));
+    expect(order).toEqual(["0,1", "0,1", "2,3", "2,3", "4,5", "4,5"]);
+    expect(hits.filter((b) => b.attempt === 2)).toHaveLength(3);
+  }, 30_000);
+
+  it("batch and debounce together, or a batch out of bounds, are 400", async () => {
+    const name = uniq("bval");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    const target = { type: "http", url: `${base}/hook/ok/x`, secret: SECRET };
+    for (const bad of [{ batch: { maxSize: 2, maxWaitSeconds: 1 }, debounce: { periodSeconds: 1 } }, { batch: { maxSize: 0, maxWaitSeconds: 1 } }, { batch: { maxSize: 2 } }, { batch: { maxSize: 1001, maxWaitSeconds: 1 } }]) {
+      expect((await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target, ...bad })).status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+});

@@ -19,6 +19,8 @@ export type DeliveryRow = {
   delivered_at: number | null; latency_ms: number | null; reason: string | null; output: string | null; updated_at: number;
   settled_seq: number | null;
   shape_key: string | null; hold_until: number | null; debounced: number | null;
+  /** a batch's fires (JSON `{"key", "seqs"}`, ../shaping.ts); null: the delivery's own fire */
+  members: string | null;
 };
 
 /** hold_until of a delivery waiting for its key's turn (ordering): its release is the settlement before it, not a time. */
@@ -28,14 +30,16 @@ export type NewDelivery = {
   id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; reason: string | null;
   /** shaping (../shaping.ts): the ordering key, a hold, the fires a debounced delivery stands for */
   shapeKey?: string | null; holdUntil?: number | null; debounced?: number | null;
+  /** a batch's first fire: the batch's key and fires (JSON) */
+  members?: string | null;
 };
 
 export function insertDelivery(core: Core, d: NewDelivery): void {
   const hold = d.status === "queued" ? d.holdUntil ?? null : null;
   core.sql.run(
-    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at, shape_key, hold_until, debounced)
-     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at, d.shapeKey ?? null, hold, d.debounced ?? null,
+    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at, shape_key, hold_until, debounced, members)
+     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at, d.shapeKey ?? null, hold, d.debounced ?? null, d.members ?? null,
   );
   // a held delivery joins the ledger when it is released
   if (d.status === "queued" && hold === null) core.onCommit(() => core.ledger.track(d.flow, [d.seq, d.n], d.id, d.at));
