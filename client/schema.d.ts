@@ -1021,6 +1021,11 @@ export interface components {
         };
         Flow: {
             flow: string;
+            /** @description A flow with a policy: deliveries that had to wait for its rate or concurrency, and SQLite rows its gate wrote since it started */
+            gate?: {
+                rowsWritten: number;
+                throttled: number;
+            };
             policy: components["schemas"]["FlowPolicy"];
             state: components["schemas"]["FlowState"];
             subscriptions?: {

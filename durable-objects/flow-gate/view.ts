@@ -16,5 +16,6 @@ export function gateView(core: GateCore): GateView {
       breakerOpenedAt: p?.policy.breaker ? gate.breaker.openedAt : null, paused: p?.policy.paused === true, heldUntil: held,
       throttled: gate.throttled, asking: waiting.count, oldestAskAt: waiting.oldestDueAt,
     },
+    rowsWritten: core.sql.rowsWritten,
   };
 }

@@ -132,6 +132,8 @@ export type GateView = {
     /** deliveries the asking triggers said wait at the gate, and the oldest of them */
     asking: number; oldestAskAt: number | null;
   };
+  /** SQLite rows the gate wrote since its object started (cost accounting, like a trigger's stats.rowsWritten) */
+  rowsWritten: number;
 };
 
 /** One page of a flow's activity log. */

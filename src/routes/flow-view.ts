@@ -16,6 +16,8 @@ const MAX_TRIGGERS = 500;
 export type FlowAnswer = {
   flow: string; policy: FlowPolicy; state: FlowStateView;
   subscriptions: { trigger: string; mode: "auto" | "manual"; target: unknown }[];
+  /** a flow with a policy: its gate's counters (deliveries that waited for the rate or concurrency, SQLite rows it wrote) */
+  gate?: { throttled: number; rowsWritten: number };
 };
 
 function figures(g: GateView): GateFigures {
@@ -33,7 +35,10 @@ export async function flowView(store: TenantStore, flow: string): Promise<FlowAn
   const present = lanes.filter((l): l is { trigger: string; lane: LaneFigures } => l.lane !== null);
   const subscriptions = present.flatMap((l) => (l.lane.subscription ? [{ trigger: l.trigger, ...l.lane.subscription }] : []));
   if (!gate && subscriptions.length === 0) return null;
-  return { flow, policy: gate?.policy ?? {}, state: flowState(present.map((l) => l.lane), gate ? figures(gate) : null), subscriptions };
+  return {
+    flow, policy: gate?.policy ?? {}, state: flowState(present.map((l) => l.lane), gate ? figures(gate) : null), subscriptions,
+    ...(gate ? { gate: { throttled: gate.state.throttled, rowsWritten: gate.rowsWritten } } : {}),
+  };
 }
 
 /** A page of flows (with a policy or a subscription), by name, after `after`. */
@@ -41,6 +46,6 @@ export async function flowList(store: TenantStore, after: string, limit: number)
   const names = await store.flows.names(after, limit + 1);
   const page = names.slice(0, limit);
   const views = await mapBounded(page, FAN_OUT, (flow) => flowView(store, flow));
-  const flows = views.filter((v): v is FlowAnswer => v !== null).map(({ subscriptions: _, ...v }) => v);
+  const flows = views.filter((v): v is FlowAnswer => v !== null).map(({ subscriptions: _, gate: __, ...v }) => v);
   return { flows, more: names.length > limit };
 }

@@ -31,6 +31,8 @@ export const FlowView = z
   .object({
     flow: z.string(), policy: FlowPolicyBody, state: FlowState,
     subscriptions: z.array(z.object({ trigger: z.string(), mode: z.enum(["auto", "manual"]), target: z.unknown() })).optional(),
+    gate: z.object({ throttled: z.number(), rowsWritten: z.number() }).optional()
+      .openapi({ description: "A flow with a policy: deliveries that had to wait for its rate or concurrency, and SQLite rows its gate wrote since it started" }),
   })
   .openapi("Flow");
 
