@@ -227,3 +227,44 @@ describe("metrics", () => {
     await until(() => received(tag), (r) => r.length === 3, 10_000);
   }, 30_000);
 });
+
+describe("compositions", () => {
+  it("debounce + rate: each key's burst makes one delivery, and those leave at the flow's rate", async () => {
+    const flow = uniq("debrate");
+    const tag = uniq("debratehook");
+    await call("PUT", `/v1/flows/${flow}`, { rateLimit: { limit: 2, periodSeconds: 1 } });
+    const name = uniq("debrate");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    await call("PUT", `/v1/triggers/${name}/subscriptions/${flow}`, { target: { type: "http", url: `${base}/hook/ok/${tag}`, secret: SECRET }, debounce: { key: "data.user", periodSeconds: 1 } });
+    for (let u = 0; u < 5; u++) for (let i = 0; i < 3; i++) await call("POST", `/v1/triggers/${name}/fire`, { data: { user: `u${u}`, i } });
+    const hits = await until(() => received(tag), (r) => r.length >= 5, 15_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const all = await received(tag);
+    expect(all).toHaveLength(5);
+    expect(all.map((h) => JSON.parse(h.body)).every((b) => b.debounced === 2 && b.data.i === 2)).toBe(true);
+    expect(densest(hits, 1000)).toBeLessThanOrEqual(3);
+  }, 30_000);
+
+  it("breaker + recover: recovered deliveries wait behind an open flow breaker with the backlog, and all go once it closes", async () => {
+    const flow = uniq("brkrec");
+    const sw = uniq("brkrecsw");
+    await call("PUT", `/v1/flows/${flow}`, { breaker: { failureThreshold: 3, cooldownSeconds: 1 }, concurrency: 1 });
+    const since = Date.now() - 1000;
+    const name = await trigger(flow, `${base}/hook/switch/${sw}/${sw}`, { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
+    await fire(name, 3);
+    await until(() => call("GET", `/v1/triggers/${name}/stats`), (r) => r.body.dead === 3, 10_000);
+    await until(() => flowOf(flow), (v) => v.state.breaker !== "closed", 5000);
+    await fire(name, 4); // these wait behind the breaker, with their attempts
+    const rec = await call("POST", `/v1/flows/${flow}/recover`, { since, status: "dead" });
+    expect(rec.body).toMatchObject({ matched: 3, replayed: 3 });
+    expect((await flowOf(flow)).state.waiting).toBe(7);
+    const healed = Date.now();
+    await setSwitch(sw, { status: 200 });
+    await until(() => call("GET", `/v1/triggers/${name}/stats`), (r) => r.body.pending === 0, 20_000);
+    const after = (await received(sw)).filter((h) => h.at > healed + 50).map((h) => JSON.parse(h.body).eventId);
+    expect(new Set(after).size).toBe(7); // the 3 recovered and the 4 that waited, each once
+    expect(after.length).toBe(7);
+    expect((await flowOf(flow)).state.breaker).toBe("closed");
+    expect(await activity(flow)).toEqual(expect.arrayContaining(["flow.breaker_opened", "flow.recovered", "flow.breaker_closed"]));
+  }, 40_000);
+});
