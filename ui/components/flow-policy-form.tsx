@@ -1,7 +1,7 @@
 /**
  * The policy editor of a flow: rate limit, concurrency and breaker, saved
  * with PUT /v1/flows/{flow} (which replaces the whole policy; the flow's
- * pause is kept as it is). The API is the judge: a 400 is shown with its
+ * pause is read just before and kept as it is). The API is the judge: a 400 is shown with its
  * message, and each problem it names goes next to its field.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -37,7 +37,9 @@ export function FlowPolicyForm({ flow, policy, paused, onSaved }: Props) {
     setProblems({});
     setSaved(false);
     try {
-      await api.putFlow(flow, policyBody(values, paused));
+      // the pause as it is now (the view may be seconds old): a save must neither pause nor resume
+      const now = await api.flow(flow).then((r) => r.data.policy.paused === true, (e) => (e instanceof ApiError && e.status === 404 ? false : Promise.reject(e)));
+      await api.putFlow(flow, policyBody(values, now));
       setSaved(true);
       setDirty(false);
       onSaved();
