@@ -4,8 +4,9 @@
  * deliveries (the waiting count shows them) and Resume delivers them; the
  * policy editor (a valid change saved with the pause kept, an invalid one
  * answered by the API's error next to its field); Recover counts with a dry
- * run and replays dead deliveries once; a trigger's subscription rows show
- * an open breaker, a Retry-After hold and the waiting counts.
+ * run and replays dead deliveries once, and continues past a call's bound;
+ * a trigger's subscription rows show an open breaker, a Retry-After hold
+ * and the waiting counts.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -197,6 +198,43 @@ test("Recover: a dry run counts the dead deliveries, Recover (after asking) repl
   await form.getByRole("button", { name: "Dry run" }).click();
   await page.getByText("Until must not be before since").waitFor();
   cons.assertClean([], "recover");
+});
+
+test("Recover past 10,000: the answer's `more` shows Continue, which sends its cursor with the same range (answers in the contract's shape)", { timeout: 60_000 }, async () => {
+  const bodies = [];
+  await page.route("**/v1/flows/payments/recover", async (route) => {
+    const b = JSON.parse(route.request().postData());
+    bodies.push(b);
+    const answer = b.dryRun ? { dryRun: true, matched: 10_000, replayed: 0, more: true, cursor: "c1" }
+      : b.cursor === "c1" ? { dryRun: false, matched: 2, replayed: 2, more: false }
+      : { dryRun: false, matched: 10_000, replayed: 10_000, more: true, cursor: "c1" };
+    await route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(answer) });
+  });
+  try {
+    await go(page, "#/flows/payments", "payments");
+    const form = page.getByTestId("recover-form");
+    await form.getByLabel("Since").selectOption("24h");
+    await form.getByLabel("Until (optional, local time)").fill("");
+    await form.getByLabel("Deliveries").selectOption("failed");
+    await form.getByRole("button", { name: "Recover…" }).click();
+    await page.getByTestId("recover-count").getByText("10,000+ would be replayed").waitFor();
+    await page.getByTestId("recover-confirm").getByRole("button", { name: "Recover", exact: true }).click();
+    const done = page.getByTestId("recover-done");
+    await done.getByText("Matched 10,000, replayed 10,000").waitFor();
+    await done.getByRole("button", { name: "Continue" }).click();
+    await done.getByText("Matched 10,002, replayed 10,002").waitFor();
+    assert.match(await done.innerText(), /over 2 calls\.$/);
+    assert.equal(await done.getByRole("button", { name: "Continue" }).count(), 0);
+    assert.equal(bodies.length, 3);
+    const [dry, first, next] = bodies;
+    assert.equal(dry.dryRun, true);
+    assert.ok(Math.abs(Date.now() - 86_400_000 - dry.since) < 60_000, "since is 24 h back");
+    assert.deepEqual(first, { since: dry.since, status: "failed" });
+    assert.deepEqual(next, { since: dry.since, status: "failed", cursor: "c1" });
+    cons.assertClean([], "recover's continue");
+  } finally {
+    await page.unroute("**/v1/flows/payments/recover");
+  }
 });
 
 test("trigger view: a subscription whose endpoint always fails shows its breaker open (and when), a Retry-After hold, the waiting counts", { timeout: 150_000 }, async () => {

@@ -21,7 +21,7 @@ export const SINCE_AT = "at";
  * A `datetime-local` value ("2026-07-01T10:30", seconds optional) in the
  * browser's zone as epoch ms; null when empty or not such a value.
  */
-export function localInputMs(value: string): number | null {
+function localInputMs(value: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value.trim())) return null;
   const ms = new Date(value.trim()).getTime();
   return Number.isFinite(ms) ? ms : null;
