@@ -70,7 +70,7 @@ export async function run(h) {
     const densest = densestWindow(rate.map((r) => r.startedAt), 1000);
     h.log(`rate: ${RATE_FIRES} fires in ${fireSecs.toFixed(1)} s; ${rate.length} delivered over ${span.toFixed(1)} s; densest 1-s window ${densest}`);
     rows.push(row({ metric: `starts in any 1-s window, rateLimit ${RATE}/s, 4 triggers`, value: densest, unit: "", target: { op: "<=", value: RATE + 1 }, note: `${RATE_FIRES} fires at ${(RATE_FIRES / fireSecs).toFixed(0)}/s; ${rate.length} delivered, ${new Set(rate.map((r) => r.json?.eventId)).size} distinct` }));
-    rows.push(row({ metric: "rate achieved under rateLimit 50/s", value: +(rate.length / span).toFixed(1), unit: "/s", note: "the window counts a grant over 1 s + 250 ms (start margin)" }));
+    rows.push(row({ metric: "rate achieved under rateLimit 50/s", value: +(rate.length / span).toFixed(1), unit: "/s", note: "grants count over 1 s + 100 ms; starts are checked at the gate over exactly 1 s" }));
 
     // ---- 2. concurrency 4 against a 200 ms flow
     await put("/v1/flows/narrow", { concurrency: 4 });
@@ -86,8 +86,9 @@ export async function run(h) {
     rows.push(row({ metric: "throughput, concurrency 4, 200 ms flow", value: +(200 / concSecs).toFixed(1), unit: "/s", target: { op: ">=", value: 18 }, note: `200 fires in ${concSecs.toFixed(1)} s` }));
 
     // ---- 3. fire→delivery p50 with a policy under its limits vs without
-    await put("/v1/flows/gated", { rateLimit: { limit: 10_000, periodSeconds: 1 }, concurrency: 1000 });
-    for (const f of ["gated", "plain"]) {
+    await put("/v1/flows/gated", { concurrency: 1000, breaker: { failureThreshold: 20, cooldownSeconds: 30 } });
+    await put("/v1/flows/rated", { rateLimit: { limit: 10_000, periodSeconds: 1 }, concurrency: 1000 });
+    for (const f of ["gated", "rated", "plain"]) {
       await put(`/v1/triggers/lat.${f}`, { type: "manual" });
       await sub(`lat.${f}`, f, `/lat/${f}`);
     }
@@ -103,7 +104,9 @@ export async function run(h) {
     };
     const plain = await latency("plain");
     const gated = await latency("gated");
-    rows.push(row({ metric: "fire→delivery p50 with a policy under its limits", value: percentile(gated, 50), unit: "ms", baseline: percentile(plain, 50), baselineLabel: "no policy", target: { op: "<=", value: +(1.3 * percentile(plain, 50)).toFixed(1) }, note: `p99 ${percentile(gated, 99)} vs ${percentile(plain, 99)} ms` }));
+    const rated = await latency("rated");
+    rows.push(row({ metric: "fire→delivery p50, policy (concurrency + breaker) under its limits", value: percentile(gated, 50), unit: "ms", baseline: percentile(plain, 50), baselineLabel: "no policy", target: { op: "<=", value: +(1.3 * percentile(plain, 50)).toFixed(1) }, note: `p99 ${percentile(gated, 99)} vs ${percentile(plain, 99)} ms; one ask to the gate per hand-over` }));
+    rows.push(row({ metric: "fire→delivery p50, policy with a rate limit under it", value: percentile(rated, 50), unit: "ms", baseline: percentile(plain, 50), baselineLabel: "no policy", target: { op: "<=", value: +(1.3 * percentile(plain, 50)).toFixed(1) }, note: `p99 ${percentile(rated, 99)} ms; + the consumer's start check at the gate per attempt` }));
 
     // ---- 7. rows per delivered fire with a policy (the gated trigger of 3 and its gate)
     const trig = (await must(sb.api("GET", "/v1/triggers/lat.gated/stats"), "stats")).json;
@@ -115,7 +118,8 @@ export async function run(h) {
     await put("/v1/triggers/ord.t", { type: "manual" });
     await sub("ord.t", "ordered", "/order", { ordering: { key: "data.k" }, retry: { maxAttempts: 10, initialBackoffSeconds: 1, maxBackoffSeconds: 2 } });
     const tOrd = Date.now();
-    await runLoad({ count: ORDER_FIRES / 100, concurrency: 2, maxMs: 300_000, request: (c) => events(sb, "ord.t", 100, c, (i) => ({ k: `k${(c * 100 + i) % 50}`, n: c * 100 + i })) });
+    // one call at a time: fire order (the order ordering keeps) is then n's order
+    await runLoad({ count: ORDER_FIRES / 100, concurrency: 1, maxMs: 300_000, request: (c) => events(sb, "ord.t", 100, c, (i) => ({ k: `k${(c * 100 + i) % 50}`, n: c * 100 + i })) });
     await waitFor(async () => (await must(sb.api("GET", "/v1/triggers/ord.t/stats"), "stats")).json.pending === 0, 600_000, "ordered deliveries");
     const ord = of("/order").sort((a, b) => a.startedAt - b.startedAt);
     let violations = 0;
@@ -163,13 +167,12 @@ export async function run(h) {
       if (!r.more) break;
       cursor = r.cursor;
     }
-    const target = Math.min(replayed, RECOVER);
     await waitFor(async () => (await must(sb.api("GET", "/v1/triggers/rec.t/stats"), "stats")).json.pending === 0, 300_000, "recovered deliveries");
     const recSecs = (Date.now() - tRec) / 1000;
     const after = of("/recover").slice(before);
     const ids = new Map();
     for (const r of after) if (r.answer === 200) ids.set(r.json.eventId, (ids.get(r.json.eventId) ?? 0) + 1);
-    rows.push(row({ metric: `recover ${replayed} dead deliveries at 200/s: time to all delivered`, value: +recSecs.toFixed(1), unit: "s", target: { op: "<=", value: +(60 * target / 10_000).toFixed(1) }, note: `${ids.size} fires delivered, ${[...ids.values()].filter((c) => c > 1).length} twice; ${dead} were dead` }));
+    rows.push(row({ metric: `recover ${replayed} dead deliveries at 200/s: time to all delivered`, value: +recSecs.toFixed(1), unit: "s", target: { op: "<=", value: +(60 * replayed / 10_000).toFixed(1) }, note: `${ids.size} fires delivered, ${[...ids.values()].filter((c) => c > 1).length} twice; ${dead} were dead` }));
     return rows;
   } finally {
     await sb.stop();

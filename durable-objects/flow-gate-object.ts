@@ -83,17 +83,27 @@ export class FlowGateObject extends DurableObject<ObjectEnv> implements FlowGate
     return { ...grant, version: p.version };
   }
 
+  async start() {
+    const p = this.core.ready ? this.core.policy() : null;
+    if (!p || Object.keys(p.policy).length === 0) return { ok: true, retryAt: null };
+    // kept in memory and in the next checkpoint (a grant's or a report's): no write per start
+    return this.core.current().start(this.core.now());
+  }
+
   async report(trigger: string, outcomes: AttemptReport[], unused: number): Promise<void> {
     if (!this.core.ready || !this.core.policy()) return;
     this.core.tx(() => {
       const gate = this.core.current();
       gate.free(unused);
-      for (const e of gate.report(outcomes, this.core.now())) {
+      const events = gate.report(outcomes, this.core.now());
+      for (const e of events) {
         const { type, ...data } = e;
         this.core.record(`flow.${type}`, { ...data, trigger });
         logEvent("flow", { flow: this.core.identity()?.flow, event: type, trigger }, type === "breaker_closed" ? "info" : "warn");
       }
-      this.core.checkpoint();
+      // the breaker's and the hold's changes are kept at once; freed permits and starts with the next grant
+      // (after a restart without it, a permit frees itself at its lease's end)
+      if (events.length) this.core.checkpoint();
     });
     markDirty(this.core, false);
     this.ctx.waitUntil(wakeWaiting(this.core, this.env, 16));

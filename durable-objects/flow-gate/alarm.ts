@@ -68,7 +68,7 @@ async function notify(core: GateCore, env: ObjectEnv, maxPages = Number.POSITIVE
   const n = core.notifying();
   if (!id || !n) return;
   const p = core.policy();
-  const mark = { version: p?.version ?? 0, gated: !!p && Object.keys(p.policy).length > 0, breaker: p?.policy.breaker !== undefined };
+  const mark = { version: p?.version ?? 0, gated: !!p && Object.keys(p.policy).length > 0, breaker: p?.policy.breaker !== undefined, rate: p?.policy.rateLimit !== undefined };
   const index = new TriggerIndex(env.DB, id.tenant);
   let after = n.after;
   for (let page = 0; page < maxPages; page++) {

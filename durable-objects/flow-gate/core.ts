@@ -68,7 +68,7 @@ export class GateCore {
   }
 
   private write(key: string, value: unknown): void {
-    this.sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, key, JSON.stringify(value));
+    this.sql.run(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, JSON.stringify(value));
     this.cache.set(key, value);
   }
 

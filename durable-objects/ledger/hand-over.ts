@@ -28,7 +28,7 @@ const SCAN_PAGES = 4;
 /** Queued rows of a gone lane skipped per pass. */
 const GONE_CHUNK = 200;
 
-type Pick = { lane: Lane; row: LedgerRow; probe: boolean };
+type Pick = { lane: Lane; row: LedgerRow; probe: boolean; gated?: boolean };
 
 /**
  * A gated lane the gate did not serve in full asks again at least this often
@@ -98,7 +98,7 @@ async function passGate(w: LaneWindow, lane: Lane, picks: Pick[]): Promise<{ fai
     lane.gateRetryAt = Math.min(grant.retryAt ?? Number.POSITIVE_INFINITY, now + GATE_REASK_MS);
     lane.retryCheckAt = 0; // retries that were not granted are read again
   } else lane.gateRetryAt = null;
-  const granted = picks.slice(0, n).map((p) => (grant.probe ? { ...p, probe: true } : p));
+  const granted = picks.slice(0, n).map((p) => ({ ...p, gated: true, probe: grant.probe || p.probe }));
   return send(w, granted, now);
 }
 
@@ -192,7 +192,7 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
   const byQueue = new Map<QueueName, { pick: Pick; msg: ReturnType<LedgerStore["message"]> }[]>();
   for (const p of picks) {
     const attempt = p.row.attempts + 1;
-    const msg = w.store.message(p.row, attempt);
+    const msg = p.gated && p.lane.config.exactStarts ? { ...w.store.message(p.row, attempt), gf: p.lane.config.lane } : w.store.message(p.row, attempt);
     const q = queueFor(p);
     // claimed now (before the await), so a concurrent call does not take them too
     p.lane.inFlight.set(p.row.id, { attempt, key: p.row.key, fresh: p.row.attempts === 0, probe: p.probe, at: now, order: 0, timeoutMs: p.row.timeoutMs, awaiting: [q], lostAt: null });

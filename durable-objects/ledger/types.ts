@@ -27,7 +27,11 @@ export type QueueName = "fast" | "slow";
  * A lane as its owner configures it. `gone`: the lane's flow no longer takes
  * deliveries (unsubscribed): what it still has queued is skipped, a chunk per pass.
  */
-export type LaneConfig = { lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean; gated?: boolean };
+export type LaneConfig = {
+  lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean; gated?: boolean;
+  /** a gated lane whose flow has a rate limit: each attempt starts at the gate first (the consumer's check) */
+  exactStarts?: boolean;
+};
 
 /** An attempt's decision, or a delivery the consumer did not attempt (its flow unsubscribed, its trigger retired, it was skipped). */
 export type LedgerDecision = AttemptDecision | { status: "skipped"; reason: string };

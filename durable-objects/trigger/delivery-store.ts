@@ -76,7 +76,9 @@ function lanesOf(core: Core): LaneConfig[] {
   const gates = gateMarks(core);
   const lanes: LaneConfig[] = subs.map((s) => {
     const g = gates[s.flow];
-    return g ? { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: g.breaker ? null : DEFAULT_BREAKER, gated: true } : { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER };
+    return g
+      ? { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: g.breaker ? null : DEFAULT_BREAKER, gated: true, exactStarts: g.rate === true }
+      : { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER };
   });
   for (const [flow, c] of Object.entries(book(core).flows)) {
     if ((c.pending ?? 0) > 0 && !subs.some((s) => s.flow === flow)) lanes.push({ lane: flow, cap: DEFAULT_IN_FLIGHT, breaker: null, gone: true });

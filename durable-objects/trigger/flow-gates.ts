@@ -31,7 +31,7 @@ export async function gateChanged(host: TriggerHost, flow: string, mark: GateMar
 export async function learnGate(host: TriggerHost, flow: string): Promise<void> {
   const { stub } = gate(host.core, flow);
   const v = await stub.view();
-  if (v) await gateChanged(host, flow, { version: v.version, gated: true, breaker: v.policy.breaker !== undefined });
+  if (v) await gateChanged(host, flow, { version: v.version, gated: true, breaker: v.policy.breaker !== undefined, rate: v.policy.rateLimit !== undefined });
 }
 
 /** The flow's gate has room again: the lane asks at once. */

@@ -12,7 +12,7 @@ import type { TriggerDef } from "../schemas/trigger";
 import type { SubscriptionDef } from "../schemas/subscription";
 import type { AwaitDef } from "../schemas/await";
 import type { FlowPolicy } from "../schemas/flow";
-import type { AttemptReport, Grant } from "../domain/flow/gate";
+import type { AttemptReport, Grant, Start } from "../domain/flow/gate";
 import type { LaneFigures } from "../domain/flow/state";
 import type { DeletedItem, RetiredItem } from "./cleanup";
 import type { FeedPageAnswer, FeedPageRequest } from "./feed";
@@ -114,6 +114,8 @@ export interface FlowGateRpc extends Rpc.DurableObjectBranded {
   view(): Promise<GateView | null>;
   /** A trigger asks to start `want` deliveries of the flow, the oldest due since `oldestDueAt`; each grant's permits last `leaseMs`. */
   ask(trigger: string, want: number, oldestDueAt: number, leaseMs: number): Promise<Grant & { version: number }>;
+  /** The consumer is about to send one granted attempt: whether it may start now (the exact rate window), else when to try again. */
+  start(): Promise<Start>;
   /** A trigger's outcomes, and permits it gives back unused. */
   report(trigger: string, outcomes: AttemptReport[], unused: number): Promise<void>;
   activity(after: number, limit: number): Promise<ActivityPage>;

@@ -48,7 +48,7 @@ export type IngestAnswer =
  */
 export type AttemptResult = {
   statusCode: number | null; error: string | null; retryAfterSeconds: number | null;
-  ms?: number; skipped?: string; deferred?: "slow";
+  ms?: number; skipped?: string; deferred?: "slow" | "gate";
 };
 
 /** An owner's delivery targets as the consumer caches them, by flow (or await step). */
@@ -117,7 +117,7 @@ export type PollStateView = {
 export type DefinitionPreview = { trigger: boolean; subscriptions: Record<string, "created" | "updated" | "unchanged"> };
 
 /** What a trigger keeps of a flow's policy: its version, and whether the flow-wide breaker replaces the subscription's own. */
-export type GateMark = { version: number; gated: boolean; breaker: boolean };
+export type GateMark = { version: number; gated: boolean; breaker: boolean; rate?: boolean };
 
 /** A trigger's part of POST /v1/flows/{flow}/recover: dead or failed deliveries of fires in [since, until], after `after` (an event seq). */
 export type RecoverPart = { status: "dead" | "failed"; since: number; until: number; after: number | null; limit: number; dryRun: boolean };

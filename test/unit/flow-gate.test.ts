@@ -7,13 +7,13 @@ const ok = { ok: true, probe: false, statusCode: 200, error: null, retryAfterSec
 const fail = { ok: false, probe: false, statusCode: 500, error: "HTTP 500", retryAfterSeconds: null };
 
 describe("Gate", () => {
-  it("a rate limit grants at most the limit in any window (plus the start margin), across triggers, and says when to ask again", () => {
+  it("a rate limit grants at most the limit in any window (plus the grant margin), across triggers, and says when to ask again", () => {
     const g = new Gate({ rateLimit: { limit: 5, periodSeconds: 1 } });
     expect(g.ask(ask("a", 3), 0)).toEqual({ granted: 3, probe: false, retryAt: null });
-    expect(g.ask(ask("b", 4), 10)).toEqual({ granted: 2, probe: false, retryAt: 1251 });
+    expect(g.ask(ask("b", 4), 10)).toEqual({ granted: 2, probe: false, retryAt: 1101 });
     expect(g.ask(ask("b", 2), 500).granted).toBe(0);
-    expect(g.ask(ask("b", 2), 1001).granted).toBe(0); // the window is 1 s + 250 ms: a grant's start may come late
-    expect(g.ask(ask("b", 2), 1251).granted).toBe(2);
+    expect(g.ask(ask("b", 2), 1001).granted).toBe(0); // the window is 1 s + 100 ms: a grant's start may come late
+    expect(g.ask(ask("b", 2), 1101).granted).toBe(2);
     expect(g.throttled).toBe(2);
   });
 
@@ -78,5 +78,21 @@ describe("flowState", () => {
     const gate = { inFlight: 5, breaker: "half_open" as const, breakerOpenedAt: 3, paused: true, heldUntil: 40, flowBreaker: true, gated: true };
     expect(flowState([lane({ waiting: 2, inFlight: 9, breaker: "open", breakerOpenedAt: 1 })], gate))
       .toEqual({ waiting: 2, inFlight: 5, oldestWaitingAt: null, breaker: "half_open", breakerOpenedAt: 3, paused: true, heldUntil: 40 });
+  });
+});
+
+describe("Gate.start", () => {
+  it("counts starts exactly (no margin): the limit in any period, when to try again, and no start while paused or held", () => {
+    const g = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } });
+    expect(g.start(0)).toEqual({ ok: true, retryAt: null });
+    expect(g.start(10)).toEqual({ ok: true, retryAt: null });
+    expect(g.start(20)).toEqual({ ok: false, retryAt: 1001 }); // the first start leaves the window after 1 s
+    expect(g.start(1001).ok).toBe(true);
+    const again = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } }, JSON.parse(JSON.stringify(g.state(1001))));
+    expect(again.start(1005).ok).toBe(false); // the checkpoint keeps the starts
+    expect(new Gate({ paused: true }).start(0)).toEqual({ ok: false, retryAt: null });
+    const held = new Gate({ concurrency: 1 });
+    held.report([{ ok: false, probe: false, statusCode: 429, error: null, retryAfterSeconds: 2 }], 0);
+    expect(held.start(100)).toEqual({ ok: false, retryAt: 2000 });
   });
 });

@@ -14,6 +14,8 @@ import type { FlowPolicy } from "../../schemas/flow";
 /** What the gate keeps across restarts. */
 export type GateState = {
   window: WindowState;
+  /** the attempts that started (the consumer's check right before each one): the exact rate window */
+  starts?: WindowState;
   /** permits out: [lease expiry ms, count]; a permit whose outcome never comes back frees itself at its expiry */
   leases: [number, number][];
   breaker: LaneState;
@@ -21,7 +23,10 @@ export type GateState = {
   throttled: number;
 };
 
-export const EMPTY_GATE: GateState = { window: [], leases: [], breaker: FRESH_LANE, probeOut: null, throttled: 0 };
+export const EMPTY_GATE: GateState = { window: [], starts: [], leases: [], breaker: FRESH_LANE, probeOut: null, throttled: 0 };
+
+/** The answer to a start: whether the attempt may start now, else when the window has room again (null: not by the clock). */
+export type Start = { ok: boolean; retryAt: number | null };
 
 /** A trigger's ask: `want` deliveries of this flow are due, the oldest since `oldestDueAt`. */
 export type Ask = { trigger: string; want: number; oldestDueAt: number; leaseMs: number };
@@ -48,10 +53,11 @@ const DEMAND_TTL_MS = 60_000;
  * start no more than `limit` attempts in any period. (It costs a 1 s window
  * a fifth of its rate; a minute's window nothing to speak of.)
  */
-const START_MARGIN_MS = 250;
+const START_MARGIN_MS = 100;
 
 export class Gate {
   private readonly window: SlidingWindow | null;
+  private readonly starts: SlidingWindow | null;
   private leases: [number, number][];
   breaker: LaneState;
   probeOut: number | null;
@@ -64,6 +70,7 @@ export class Gate {
     state: GateState = EMPTY_GATE,
   ) {
     this.window = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000 + START_MARGIN_MS, state.window) : null;
+    this.starts = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000, state.starts ?? []) : null;
     this.leases = state.leases.map(([t, n]) => [t, n]);
     this.breaker = { ...state.breaker };
     this.probeOut = state.probeOut;
@@ -158,6 +165,21 @@ export class Gate {
     else this.demands.delete(a.trigger);
   }
 
+  /**
+   * An attempt is about to start at the flow (the consumer asks right
+   * before it sends): the exact window counts starts, not grants, so the
+   * queue's latency between a grant and its start cannot bunch starts past
+   * the limit. A pause or hold that came after the grant stops it too.
+   */
+  start(now: number): Start {
+    if (this.policy.paused) return { ok: false, retryAt: null };
+    if (this.breaker.heldUntil !== null && this.breaker.heldUntil > now) return { ok: false, retryAt: this.breaker.heldUntil };
+    if (!this.starts) return { ok: true, retryAt: null };
+    if (this.starts.room(now) === 0) return { ok: false, retryAt: this.starts.nextRoomAt(now) };
+    this.starts.take(now, 1);
+    return { ok: true, retryAt: null };
+  }
+
   /** A trigger's outcomes: permits come back; the breaker and the Retry-After hold learn from them. */
   report(outcomes: AttemptReport[], now: number): GateEvent[] {
     this.expire(now);
@@ -190,6 +212,6 @@ export class Gate {
 
   state(now: number): GateState {
     this.expire(now);
-    return { window: this.window?.state(now) ?? [], leases: this.leases.map(([t, n]) => [t, n]), breaker: { ...this.breaker }, probeOut: this.probeOut, throttled: this.throttled };
+    return { window: this.window?.state(now) ?? [], starts: this.starts?.state(now) ?? [], leases: this.leases.map(([t, n]) => [t, n]), breaker: { ...this.breaker }, probeOut: this.probeOut, throttled: this.throttled };
   }
 }
