@@ -16,6 +16,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(
 /**
  * `90s`, `30m`, `1h`, `1h30m`, `2d`, `1w` in milliseconds (m is minutes); null when the text is not one.
  * @example durationMs("1h30m") // 5_400_000
+ * @internal (exported for tests)
  */
 export function durationMs(text: string): number | null {
   if (!DURATION.test(text)) return null;
@@ -45,6 +46,7 @@ function countPer(text: string, maxCount: number): [number, number] | null {
 /**
  * `--rate 50/1s`: at most 50 attempts start in any 1 s window (limit 1-100000, period 1 s to 1 h).
  * @example parseRate("1000/1m") // { limit: 1000, periodSeconds: 60 }
+ * @internal (exported for tests)
  */
 export function parseRate(text: string): NonNullable<Schemas["FlowPolicy"]["rateLimit"]> {
   const r = countPer(text, 100_000);
@@ -55,6 +57,7 @@ export function parseRate(text: string): NonNullable<Schemas["FlowPolicy"]["rate
 /**
  * `--breaker 5/30s`: 5 consecutive failed attempts open it, one probe every 30 s (failures 1-1000, cooldown 1 s to 1 h).
  * @example parseBreaker("5/30s") // { failureThreshold: 5, cooldownSeconds: 30 }
+ * @internal (exported for tests)
  */
 export function parseBreaker(text: string): NonNullable<Schemas["FlowPolicy"]["breaker"]> {
   const r = countPer(text, 1000);
@@ -62,7 +65,10 @@ export function parseBreaker(text: string): NonNullable<Schemas["FlowPolicy"]["b
   return { failureThreshold: r[0], cooldownSeconds: r[1] };
 }
 
-/** `--concurrency 4`: at most 4 attempts in flight (1-1000). */
+/**
+ * `--concurrency 4`: at most 4 attempts in flight (1-1000).
+ * @internal (exported for tests)
+ */
 export function parseConcurrency(text: string): number {
   const n = whole(text.trim());
   if (!inRange(n, 1, 1000)) throw new UsageError(`--concurrency must be a whole number from 1 to 1000, got ${JSON.stringify(text)}`);

@@ -8,7 +8,10 @@ import { isoOrDash, printTable, type Out } from "./output";
 
 type Flow = Schemas["Flow"];
 
-/** Seconds as the flags write them: 3600 → `1h`, 120 → `2m`, 90 → `90s`. */
+/**
+ * Seconds as the flags write them: 3600 → `1h`, 120 → `2m`, 90 → `90s`.
+ * @internal (exported for tests)
+ */
 export function formatPeriod(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
@@ -18,6 +21,7 @@ export function formatPeriod(seconds: number): string {
 /**
  * The policy in one line, `-` when the flow has none (pausing is shown in its own column).
  * @example policySummary({ rateLimit: { limit: 50, periodSeconds: 1 }, concurrency: 4 }) // "rate 50/1s · conc 4"
+ * @internal (exported for tests)
  */
 export function policySummary(p: Schemas["FlowPolicy"]): string {
   const parts = [
