@@ -7,56 +7,18 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, startReceiver, startWrangler, verifyWebhook } from "./lib/wrangler.mjs";
+import { spawnCli as spawnCliIn } from "./lib/cli.mjs";
 
-const BIN = join(REPO_ROOT, "bin", "signalbox.mjs");
 let sb;
 let receiver;
 let dir;
 
-/** Starts the CLI; `lines` collects stdout lines; `done` resolves to {code, stdout, stderr}; killed after timeoutMs. */
-function spawnCli(args, { env = {}, timeoutMs = 30_000 } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SIGNALBOX_URL: sb.baseUrl, SIGNALBOX_API_KEY: sb.apiKey, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  const lines = [];
-  const waiters = new Set();
-  child.stdout.on("data", (c) => {
-    stdout += c;
-    const parts = stdout.split("\n");
-    lines.length = 0;
-    lines.push(...parts.slice(0, -1));
-    for (const w of waiters) w();
-  });
-  child.stderr.on("data", (c) => (stderr += c));
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const done = new Promise((res) => child.on("close", (code, signal) => (clearTimeout(timer), res({ code: code ?? signal, stdout, stderr }))));
-  /** Resolves with the first stdout line matching `pred`. */
-  const waitLine = (pred, ms = 20_000) =>
-    new Promise((res, rej) => {
-      const check = () => {
-        const l = lines.find(pred);
-        if (l === undefined) return;
-        waiters.delete(check);
-        clearTimeout(t);
-        res(l);
-      };
-      const t = setTimeout(() => (waiters.delete(check), rej(new Error(`no matching CLI line within ${ms} ms; stdout: ${stdout} stderr: ${stderr}`))), ms);
-      waiters.add(check);
-      check();
-    });
-  return { child, lines, done, waitLine };
-}
-
+const spawnCli = (args, opts) => spawnCliIn(sb, args, opts);
 const cli = (args, opts) => spawnCli(args, opts).done;
 
 before(async () => {
