@@ -12,7 +12,7 @@ import { sameJson } from "../stable-json";
 import type { Mode, Problem } from "./types";
 
 /** At most this many flows a document (like its 1000 triggers). */
-export const MAX_FLOWS = 1000;
+const MAX_FLOWS = 1000;
 
 export type IncomingFlow = { flow: string; policy: FlowPolicy };
 
