@@ -90,7 +90,7 @@ describe("POST /v1/import", () => {
     expect(await policyOf(a, KEYS.globex)).toEqual({ rateLimit: { limit: 6, periodSeconds: 2 } });
   });
 
-  it("a policy is in place before the document's subscriptions: an imported paused flow holds the first fire", async () => {
+  it("an imported paused flow holds the first fire of a subscription the same document creates", async () => {
     const p = uniq("first");
     const flow = `${p}.flow`, trig = `${p}.ev`;
     const doc = {
