@@ -119,7 +119,8 @@ export async function runTransfer(
   store: TenantStore, incoming: Incoming[], problems: Problem[], mode: Mode, dryRun: boolean, flows: IncomingFlow[] = [],
 ): Promise<TransferSummary & { flows: FlowSummary }> {
   // the valid definitions are checked against the store too, so that one answer lists every problem
-  const [plan, flowPlan] = await Promise.all([planAgainstStore(store, incoming, mode), planFlowsAgainstStore(store, flows, mode)]);
+  const plan = await planAgainstStore(store, incoming, mode);
+  const flowPlan = await planFlowsAgainstStore(store, flows, mode); // after the triggers: one fan-out at a time
   const all = [...problems, ...plan.problems, ...flowPlan.problems];
   if (all.length) throw problemsError(all);
   const summary = { ...summarize(plan), flows: summarizeFlows(flowPlan) };

@@ -34,7 +34,8 @@ transfer.openapi(
     // the index says which triggers exist; each object holds the definition
     // by name, so that two exports of the same definitions diff cleanly
     names.sort();
-    const [views, flows] = await Promise.all([mapBounded(names, FAN_OUT, (n) => readView(store, n)), exportedFlows(store)]);
+    const views = await mapBounded(names, FAN_OUT, (n) => readView(store, n));
+    const flows = await exportedFlows(store); // after the triggers: one fan-out at a time
     const triggers = views.flatMap((v) => (v ? [exportedTrigger(v as never)] : []));
     return reply(c, { format: "signalbox.v1", tenant: store.tenant, exportedAt: Date.now(), triggers, flows }, 200);
   },
