@@ -163,7 +163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export every trigger of the tenant (retired ones too) with its subscriptions, secrets redacted */
+        /** Export every trigger of the tenant (retired ones too) with its subscriptions, secrets redacted, and every flow policy */
         get: operations["exportDefinitions"];
         put?: never;
         post?: never;
@@ -466,7 +466,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make the triggers of a source (e.g. code) exactly the given set: create, update and, with prune, retire the missing ones */
+        /** Make the triggers and flow policies of a source (e.g. code) exactly the given set: create, update and, with prune, retire the missing triggers and clear the missing policies */
         post: operations["syncDefinitions"];
         delete?: never;
         options?: never;
@@ -961,6 +961,10 @@ export interface components {
         };
         ExportDocument: {
             exportedAt: number;
+            /** @description every flow with a policy, by name, the policy as PUT /v1/flows/{flow} takes it */
+            flows: {
+                [key: string]: components["schemas"]["FlowPolicy"];
+            };
             /** @enum {string} */
             format: "signalbox.v1";
             tenant: string;
@@ -1076,6 +1080,10 @@ export interface components {
         };
         ImportDocument: {
             exportedAt?: number;
+            /** @description flow policies by flow, each as PUT /v1/flows/{flow} takes it (at most 1000): `"flows": {"billing": {"rateLimit": {"limit": 10, "periodSeconds": 1}}}` */
+            flows?: {
+                [key: string]: components["schemas"]["FlowPolicy"];
+            };
             /** @enum {string} */
             format: "signalbox.v1";
             tenant?: string;
@@ -1089,6 +1097,12 @@ export interface components {
         ImportResult: {
             created: string[];
             dryRun: boolean;
+            /** @description the document's flow policies (signalbox.v1 documents) */
+            flows?: {
+                created: string[];
+                unchanged: string[];
+                updated: string[];
+            };
             ignored?: {
                 field: string;
                 name: string;
@@ -1252,6 +1266,10 @@ export interface components {
         };
         SyncDocument: {
             adopt?: boolean;
+            /** @description flow policies by flow, each as PUT /v1/flows/{flow} takes it (at most 1000): `"flows": {"billing": {"rateLimit": {"limit": 10, "periodSeconds": 1}}}` */
+            flows?: {
+                [key: string]: components["schemas"]["FlowPolicy"];
+            };
             prune?: boolean;
             source: string;
             triggers: Record<string, never>[];
@@ -1259,6 +1277,13 @@ export interface components {
         SyncResult: {
             created: string[];
             dryRun: boolean;
+            /** @description the document's flow policies; `cleared`: policies of the source it no longer declares (with prune) */
+            flows: {
+                cleared: string[];
+                created: string[];
+                unchanged: string[];
+                updated: string[];
+            };
             retired: string[];
             subscriptions: {
                 created: string[];
@@ -3219,7 +3244,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A trigger of another source (without adopt), a type change or a webhook path conflicts */
+            /** @description A trigger or flow policy of another source (without adopt), a type change or a webhook path conflicts */
             409: {
                 headers: {
                     [name: string]: unknown;

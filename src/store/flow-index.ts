@@ -1,8 +1,9 @@
 /**
  * Flow policies in D1, for one tenant: the rows the flow gates project
  * (version-guarded, so any order of application ends at the gates' state),
- * and the list of flows, which holds every flow with a policy or a live
- * subscription, by name.
+ * the list of flows, which holds every flow with a policy or a live
+ * subscription, by name, and the flows with a policy (export) or owned by a
+ * sync source (its prune), by name.
  */
 import type { FlowPolicy } from "../schemas/flow";
 
@@ -17,8 +18,11 @@ export class FlowIndex {
     readonly tenant: string,
   ) {}
 
-  /** Applies a gate's projection unless a newer one is there (an empty policy that is not paused removes the row). */
-  async put(row: Omit<FlowRow, "updatedAt">, at: number): Promise<void> {
+  /**
+   * Applies a gate's projection unless a newer one is there (an empty policy that is not paused removes the row).
+   * `newerOnly`: not over the same version either (a writer other than the gate, whose state may be older than the gate's own projection).
+   */
+  async put(row: Omit<FlowRow, "updatedAt">, at: number, newerOnly = false): Promise<void> {
     const empty = Object.keys(row.policy).length === 0;
     if (empty) {
       await this.db.prepare(`DELETE FROM flows WHERE tenant = ? AND flow = ? AND version <= ?`).bind(this.tenant, row.flow, row.version).run();
@@ -28,7 +32,7 @@ export class FlowIndex {
       .prepare(
         `INSERT INTO flows (tenant, flow, policy, source, version, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant, flow) DO UPDATE SET policy = excluded.policy, source = excluded.source, version = excluded.version,
-           state = excluded.state, updated_at = excluded.updated_at WHERE excluded.version >= flows.version`,
+           state = excluded.state, updated_at = excluded.updated_at WHERE excluded.version ${newerOnly ? ">" : ">="} flows.version`,
       )
       .bind(this.tenant, row.flow, JSON.stringify(row.policy), row.source, row.version, row.state === null ? null : JSON.stringify(row.state), at)
       .run();
@@ -44,6 +48,24 @@ export class FlowIndex {
          ) ORDER BY flow LIMIT ?3`,
       )
       .bind(this.tenant, after, limit)
+      .all<{ flow: string }>();
+    return results.map((r) => r.flow);
+  }
+
+  /** Flows with a policy (export), by name, after `after`. */
+  async withPolicy(after: string, limit: number): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(`SELECT flow FROM flows WHERE tenant = ? AND flow > ? ORDER BY flow LIMIT ?`)
+      .bind(this.tenant, after, limit)
+      .all<{ flow: string }>();
+    return results.map((r) => r.flow);
+  }
+
+  /** Flows whose policy a sync source owns (its prune's candidates), by name, after `after`. */
+  async ofSource(source: string, after: string, limit: number): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(`SELECT flow FROM flows WHERE tenant = ? AND source = ? AND flow > ? ORDER BY flow LIMIT ?`)
+      .bind(this.tenant, source, after, limit)
       .all<{ flow: string }>();
     return results.map((r) => r.flow);
   }
