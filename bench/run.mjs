@@ -27,8 +27,10 @@ import * as live from "./live.mjs";
 import * as polls from "./polls.mjs";
 import * as operations from "./operations.mjs";
 import * as isolation from "./isolation.mjs";
+import * as flows from "./flows.mjs";
+import * as feed from "./feed.mjs";
 
-const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live, polls, operations, isolation];
+const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live, polls, operations, isolation, flows, feed];
 /** A whole benchmark (start, warm-up, measure, stop) must finish within this (a module may export a longer `timeoutMs`). */
 const BENCH_TIMEOUT_MS = 120_000;
 const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));

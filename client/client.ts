@@ -71,11 +71,26 @@ export function createClient(options: ClientOptions) {
     ack: (name: string, flow: string, seq: number) => unwrap(api.POST("/v1/triggers/{name}/subscriptions/{flow}/ack", { ...path({ name, flow }), body: { seq } })),
   };
 
+  /** Flows' delivery policy (API.md "Flows: delivery policy"): a flow is everything subscribed under one name. */
+  const flows = {
+    list: (query: { limit?: number; cursor?: string } = {}) => unwrap(api.GET("/v1/flows", { params: { query } })),
+    get: (flow: string) => unwrap(api.GET("/v1/flows/{flow}", path({ flow }))),
+    /** Replaces the whole policy (`{}` clears it, and also resumes a paused flow: `paused` is part of the policy). */
+    put: (flow: string, policy: Schemas["FlowPolicy"]) => unwrap(api.PUT("/v1/flows/{flow}", { ...path({ flow }), body: policy })),
+    pause: (flow: string) => unwrap(api.POST("/v1/flows/{flow}/pause", path({ flow }))),
+    resume: (flow: string) => unwrap(api.POST("/v1/flows/{flow}/resume", path({ flow }))),
+    /** The flow's own log, oldest first, after the seq `after`. */
+    activity: (flow: string, query: { after?: number; limit?: number } = {}) => unwrap(api.GET("/v1/flows/{flow}/activity", { params: { path: { flow }, query } })),
+    /** Replays dead or failed deliveries of fires in [since, until]; one call does a bounded part (`more` and `cursor` continue it). */
+    recover: (flow: string, body: Schemas["RecoverRequest"]) => unwrap(api.POST("/v1/flows/{flow}/recover", { ...path({ flow }), body })),
+  };
+
   return {
     /** The full typed client: every operation of the document (`api.GET("/v1/providers")` …); errors are not thrown here. */
     api,
     triggers,
     subscriptions,
+    flows,
     fire: (name: string, data?: unknown, opts: { idempotencyKey?: string; flows?: string[] } = {}) =>
       unwrap(api.POST("/v1/triggers/{name}/fire", { ...path({ name }), body: { data, ...opts } })),
     fireEvents: (events: { name: string; data?: unknown; idempotencyKey?: string }[]) => unwrap(api.POST("/v1/events", { body: { events } })),

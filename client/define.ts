@@ -1,4 +1,4 @@
-/** `defineTrigger`: typed trigger definitions for `signalbox sync` (types from the OpenAPI document). */
+/** `defineTrigger` and `defineFlows`: typed trigger definitions and flow policies for `signalbox sync` (types from the OpenAPI document). */
 import type { components } from "./schema";
 
 type Schemas = components["schemas"];
@@ -10,6 +10,9 @@ export type TriggerDefinition = Omit<Schemas["TriggerDefinition"], "source"> & {
   subscriptions?: Record<string, Schemas["SubscriptionDefinition"]>;
 };
 
+/** Flow policies by flow, each as PUT /v1/flows/{flow} takes it (the `flows` of sync, import and export). */
+export type FlowPolicies = Record<string, Schemas["FlowPolicy"]>;
+
 /**
  * Returns the definition as given; it exists for the types (and the editor's
  * completion) in a definitions module that `signalbox sync` reads.
@@ -20,4 +23,15 @@ export type TriggerDefinition = Omit<Schemas["TriggerDefinition"], "source"> & {
  */
 export function defineTrigger<const T extends TriggerDefinition>(definition: T): T {
   return definition;
+}
+
+/**
+ * Returns the policies as given, for the types: a definitions module's
+ * `flows` export, which `signalbox sync` sends with its triggers (the sync's
+ * source then owns those policies).
+ * @example
+ * export const flows = defineFlows({ billing: { rateLimit: { limit: 10, periodSeconds: 1 }, concurrency: 5 } });
+ */
+export function defineFlows<const T extends FlowPolicies>(policies: T): T {
+  return policies;
 }

@@ -163,7 +163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export every trigger of the tenant (retired ones too) with its subscriptions, secrets redacted */
+        /** Export every trigger of the tenant (retired ones too) with its subscriptions, secrets redacted, and every flow policy */
         get: operations["exportDefinitions"];
         put?: never;
         post?: never;
@@ -204,6 +204,109 @@ export interface paths {
         get: operations["findFire"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flows with a policy or a subscription, by name */
+        get: operations["listFlows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flow}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow: its policy, its state across its triggers, its subscriptions */
+        get: operations["getFlow"];
+        /** Set a flow's delivery policy (rate, concurrency, breaker, pause); {} clears it */
+        put: operations["putFlowPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flow}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The flow's own log: policy changes, pause/resume, breaker, holds, recoveries */
+        get: operations["flowActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flow}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a flow: nothing is sent, fires keep being recorded and their deliveries wait */
+        post: operations["pauseFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flow}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay every dead or failed delivery of the flow in a time range, each once, through the flow's policy */
+        post: operations["recoverFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flow}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused flow */
+        post: operations["resumeFlow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -363,7 +466,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make the triggers of a source (e.g. code) exactly the given set: create, update and, with prune, retire the missing ones */
+        /** Make the triggers and flow policies of a source (e.g. code) exactly the given set: create, update and, with prune, retire the missing triggers and clear the missing policies */
         post: operations["syncDefinitions"];
         delete?: never;
         options?: never;
@@ -776,6 +879,13 @@ export interface components {
             } | boolean;
             timeoutMs?: number;
         };
+        /** @description fires (per key) gather into one delivery of up to maxSize fires, sent when full or maxWaitSeconds after its first fire */
+        Batch: {
+            /** @example data.orderId */
+            key?: string;
+            maxSize: number;
+            maxWaitSeconds: number;
+        };
         CallbackTarget: components["schemas"]["HttpTarget"] | components["schemas"]["QueueTarget"];
         CleanupAnswer: {
             deleted: {
@@ -812,6 +922,15 @@ export interface components {
              */
             retireAfterDays: number;
         };
+        /** @description fires with the same key within periodSeconds of each other make one delivery */
+        Debounce: {
+            /** @example data.orderId */
+            key?: string;
+            maxWaitSeconds?: number;
+            /** @enum {string} */
+            mode?: "trailing" | "leading";
+            periodSeconds: number;
+        };
         DeliveryLookup: {
             attempts: number;
             deliveredAt: number | null;
@@ -842,6 +961,10 @@ export interface components {
         };
         ExportDocument: {
             exportedAt: number;
+            /** @description every flow with a policy, by name, the policy as PUT /v1/flows/{flow} takes it */
+            flows: {
+                [key: string]: components["schemas"]["FlowPolicy"];
+            };
             /** @enum {string} */
             format: "signalbox.v1";
             tenant: string;
@@ -900,6 +1023,47 @@ export interface components {
             flows?: string[];
             idempotencyKey?: string;
         };
+        Flow: {
+            flow: string;
+            /** @description A flow with a policy: deliveries that had to wait for its rate or concurrency, and SQLite rows its gate wrote since it started */
+            gate?: {
+                rowsWritten: number;
+                throttled: number;
+            };
+            policy: components["schemas"]["FlowPolicy"];
+            state: components["schemas"]["FlowState"];
+            subscriptions?: {
+                /** @enum {string} */
+                mode: "auto" | "manual";
+                target?: unknown;
+                trigger: string;
+            }[];
+        };
+        FlowPolicy: {
+            /** @description one flow-wide breaker: that many consecutive failed attempts open it; one probe per cooldown */
+            breaker?: {
+                cooldownSeconds: number;
+                failureThreshold: number;
+            };
+            /** @description at most this many attempts in flight (sent, no answer yet); 1 = one at a time */
+            concurrency?: number;
+            paused?: boolean;
+            /** @description at most `limit` delivery attempts start in any window of periodSeconds, across all the flow's triggers */
+            rateLimit?: {
+                limit: number;
+                periodSeconds: number;
+            };
+        };
+        FlowState: {
+            /** @enum {string} */
+            breaker: "closed" | "open" | "half_open";
+            breakerOpenedAt: number | null;
+            heldUntil: number | null;
+            inFlight: number;
+            oldestWaitingAt: number | null;
+            paused: boolean;
+            waiting: number;
+        };
         /** @description POSTs each delivery to url, signed per Standard Webhooks with secret (generated when absent) */
         HttpTarget: {
             headers?: {
@@ -916,6 +1080,10 @@ export interface components {
         };
         ImportDocument: {
             exportedAt?: number;
+            /** @description flow policies by flow, each as PUT /v1/flows/{flow} takes it (at most 1000): `"flows": {"billing": {"rateLimit": {"limit": 10, "periodSeconds": 1}}}` */
+            flows?: {
+                [key: string]: components["schemas"]["FlowPolicy"];
+            };
             /** @enum {string} */
             format: "signalbox.v1";
             tenant?: string;
@@ -929,6 +1097,12 @@ export interface components {
         ImportResult: {
             created: string[];
             dryRun: boolean;
+            /** @description the document's flow policies (signalbox.v1 documents) */
+            flows?: {
+                created: string[];
+                unchanged: string[];
+                updated: string[];
+            };
             ignored?: {
                 field: string;
                 name: string;
@@ -977,6 +1151,11 @@ export interface components {
                 $prefix: string;
             } | unknown;
         };
+        /** @description FIFO per key: a delivery starts only after the previous one with that key is delivered, failed, dead or skipped */
+        Ordering: {
+            /** @example data.orderId */
+            key: string;
+        };
         Provider: {
             defaultDedupKey: string | null;
             description: string;
@@ -1002,6 +1181,18 @@ export interface components {
              * @enum {string}
              */
             type: "queue";
+        };
+        RecoverRequest: {
+            /** @description where an earlier call with `more: true` stopped */
+            cursor?: string;
+            dryRun?: boolean;
+            /** @description epoch ms: fires from then on */
+            since: number;
+            /** @enum {string} */
+            status: "dead" | "failed";
+            triggers?: string[];
+            /** @description epoch ms (default now) */
+            until?: number;
         };
         RotateSecretAnswer: components["schemas"]["Subscription"] & {
             /** @description Until when deliveries also carry a signature by the old secret (epoch ms; null: not at all) */
@@ -1031,6 +1222,7 @@ export interface components {
             type: string;
         };
         Subscription: {
+            batch?: components["schemas"]["Batch"];
             /**
              * @description The subscription's breaker: open after 20 consecutive failed attempts, one probe per 30 s, a 2xx closes it
              * @enum {string}
@@ -1038,6 +1230,7 @@ export interface components {
             breaker?: "closed" | "open" | "half_open";
             /** @description The latest opening (a failed probe re-opens) */
             breakerOpenedAt?: number | null;
+            debounce?: components["schemas"]["Debounce"];
             flow: string;
             /** @description A 429/503 Retry-After holds every attempt of the subscription until then */
             heldUntil?: number | null;
@@ -1045,6 +1238,7 @@ export interface components {
             inFlight?: number;
             /** @enum {string} */
             mode: "auto" | "manual";
+            ordering?: components["schemas"]["Ordering"];
             retry: {
                 initialBackoffSeconds: number;
                 maxAttempts: number;
@@ -1058,8 +1252,11 @@ export interface components {
             waiting?: number;
         };
         SubscriptionDefinition: {
+            batch?: components["schemas"]["Batch"];
+            debounce?: components["schemas"]["Debounce"];
             /** @enum {string} */
             mode?: "auto" | "manual";
+            ordering?: components["schemas"]["Ordering"];
             retry?: {
                 initialBackoffSeconds?: number;
                 maxAttempts?: number;
@@ -1069,6 +1266,10 @@ export interface components {
         };
         SyncDocument: {
             adopt?: boolean;
+            /** @description flow policies by flow, each as PUT /v1/flows/{flow} takes it (at most 1000): `"flows": {"billing": {"rateLimit": {"limit": 10, "periodSeconds": 1}}}` */
+            flows?: {
+                [key: string]: components["schemas"]["FlowPolicy"];
+            };
             prune?: boolean;
             source: string;
             triggers: Record<string, never>[];
@@ -1076,6 +1277,13 @@ export interface components {
         SyncResult: {
             created: string[];
             dryRun: boolean;
+            /** @description the document's flow policies; `cleared`: policies of the source it no longer declares (with prune) */
+            flows: {
+                cleared: string[];
+                created: string[];
+                unchanged: string[];
+                updated: string[];
+            };
             retired: string[];
             subscriptions: {
                 created: string[];
@@ -1910,6 +2118,450 @@ export interface operations {
             };
         };
     };
+    listFlows: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Flows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flows: components["schemas"]["Flow"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putFlowPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowPolicy"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    flowActivity: {
+        parameters: {
+            query?: {
+                after?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            data?: unknown;
+                            seq: number;
+                            ts: number;
+                            type: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recoverFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverRequest"];
+            };
+        };
+        responses: {
+            /** @description What was (or would be) replayed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cursor?: string;
+                        dryRun: boolean;
+                        matched: number;
+                        more?: boolean;
+                        replayed: number;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listFlowSubscriptions: {
         parameters: {
             query?: {
@@ -2592,7 +3244,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A trigger of another source (without adopt), a type change or a webhook path conflicts */
+            /** @description A trigger or flow policy of another source (without adopt), a type change or a webhook path conflicts */
             409: {
                 headers: {
                     [name: string]: unknown;

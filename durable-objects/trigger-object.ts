@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ObjectEnv } from "../src/contracts/object-env";
 import type { TriggerRpc } from "../src/contracts/object-rpc";
 import type { FeedPageRequest } from "../src/contracts/feed";
-import type { FireRequest, FlowNotice, IngestRequest, OutcomeItem, PollFanOut } from "../src/contracts/rpc";
+import type { FireRequest, FlowNotice, GateMark, IngestRequest, OutcomeItem, PollFanOut, RecoverPart } from "../src/contracts/rpc";
 import { rpcGuard as guard } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
@@ -39,6 +39,8 @@ import { getDelivery } from "./trigger/delivery-lookup";
 import { feedPage } from "./trigger/feed";
 import { preview } from "./trigger/schedule";
 import { addWaiter, removeWaiter } from "./trigger/waiters";
+import { flowLane, gateChanged, gateWake } from "./trigger/flow-gates";
+import { recoverFlow } from "./trigger/recover";
 
 export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRpc, TriggerHost {
   /** Replaced by a fresh one when the trigger is deleted (nothing in memory may outlive its storage). */
@@ -135,4 +137,10 @@ export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRp
     return guard(() => addWaiter(this.core, runId, step, match, expiresAt, lookbackMs));
   }
   async removeWaiter(runId: string, step: string) { if (this.core.ready) removeWaiter(this.core, runId, step); }
+
+  // Flow control (./trigger/flow-gates.ts, ./trigger/recover.ts).
+  gateChanged(flow: string, mark: GateMark | null) { return gateChanged(this, flow, mark); }
+  gateWake(flow: string) { return gateWake(this, flow); }
+  async flowLane(flow: string) { return flowLane(this.core, flow); }
+  recoverFlow(flow: string, part: RecoverPart) { return guard(() => recoverFlow(this, flow, part)); }
 }

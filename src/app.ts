@@ -27,6 +27,7 @@ import { metrics } from "./routes/metrics";
 import { transfer } from "./routes/transfer";
 import { sync } from "./routes/sync";
 import { maintenance } from "./routes/maintenance";
+import { flows } from "./routes/flows";
 import { requestLog } from "./observability/request-log";
 
 export function createApp() {
@@ -67,6 +68,7 @@ export function createApp() {
   app.route("/", lookups);
   app.route("/", runs);
   app.route("/", subscriptionSecret);
+  app.route("/", flows);
   app.route("/", metrics);
   app.route("/", transfer);
   app.route("/", sync);

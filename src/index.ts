@@ -9,6 +9,7 @@ import { configureLogs } from "./observability/log";
 export { TriggerObject } from "../durable-objects/trigger-object";
 export { RunObject } from "../durable-objects/run-object";
 export { PollGroupObject } from "../durable-objects/poll-group-object";
+export { FlowGateObject } from "../durable-objects/flow-gate-object";
 export { verifyDelivery } from "./receiver/verify-delivery";
 
 const app = createApp();

@@ -4,6 +4,7 @@ declare namespace Cloudflare {
     TRIGGERS: DurableObjectNamespace;
     RUNS: DurableObjectNamespace;
     POLL_GROUPS: DurableObjectNamespace;
+    FLOW_GATES: DurableObjectNamespace;
     DB: D1Database;
     DELIVERIES: Queue;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];

@@ -4,7 +4,10 @@
  * into ApiError, and a thin facade naming each call the views make.
  */
 import { getKey } from "./session";
-import type { Await, DetailedStats, FeedPage, Fire, FireAnswer, FirePage, RunPage, SchedulePreview, Trigger, TriggerPage } from "./types";
+import type {
+  Await, DetailedStats, FeedPage, Fire, FireAnswer, FirePage, Flow, FlowActivityPage, FlowPage, FlowPolicy, RecoverAnswer, RecoverRequest,
+  RunPage, SchedulePreview, Trigger, TriggerPage,
+} from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -85,6 +88,7 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
 
 const e = encodeURIComponent;
 const t = (name: string) => `/v1/triggers/${e(name)}`;
+const f = (flow: string) => `/v1/flows/${e(flow)}`;
 type Sig = AbortSignal | undefined;
 
 /** The calls the views make, one line each. */
@@ -110,4 +114,10 @@ export const api = {
   awaits: (runId: string, signal?: Sig) => request<{ awaits: Await[] }>("GET", `/v1/runs/${e(runId)}/awaits`, { signal }),
   feed: (query: Query, signal?: Sig) => request<FeedPage>("GET", "/v1/fires", { query, signal }),
   runs: (query: Query, signal?: Sig) => request<RunPage>("GET", "/v1/runs", { query, signal }),
+  listFlows: (query: Query, signal?: Sig) => request<FlowPage>("GET", "/v1/flows", { query, signal }),
+  flow: (flow: string, signal?: Sig) => request<Flow>("GET", f(flow), { signal }),
+  putFlow: (flow: string, policy: FlowPolicy) => request<Flow>("PUT", f(flow), { body: policy }),
+  pauseFlow: (flow: string, paused: boolean) => request<Flow>("POST", `${f(flow)}/${paused ? "pause" : "resume"}`, { body: {} }),
+  flowActivity: (flow: string, query: Query, signal?: Sig) => request<FlowActivityPage>("GET", `${f(flow)}/activity`, { query, signal }),
+  recoverFlow: (flow: string, body: RecoverRequest) => request<RecoverAnswer>("POST", `${f(flow)}/recover`, { body }),
 };

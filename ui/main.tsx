@@ -14,6 +14,8 @@ import { AwaitsView } from "./views/awaits-view";
 import { FireForm } from "./views/fire-form";
 import { FireView } from "./views/fire-view";
 import { FiresView } from "./views/fires-view";
+import { FlowList } from "./views/flow-list";
+import { FlowView } from "./views/flow-view";
 import { HomeView } from "./views/home-view";
 import { RunsView } from "./views/runs-view";
 import { LiveTail } from "./views/live-tail";
@@ -35,6 +37,8 @@ function View({ route }: { route: Route }) {
     case "search": return <SearchView id={route.id} />;
     case "runs": return <RunsView status={route.status} cursor={route.cursor} />;
     case "awaits": return <AwaitsView runId={route.runId} />;
+    case "flows": return <FlowList query={route.query} />;
+    case "flow": return <FlowView key={route.flow} flow={route.flow} after={route.after} />;
     default:
       return (
         <section>
@@ -72,7 +76,7 @@ function App() {
     setSignedIn(false);
   };
   return (
-    <Layout onSignOut={signOut} current={["trigger", "fires", "fire", "fire-form", "live"].includes(route.view) ? "triggers" : route.view === "awaits" ? "runs" : route.view}>
+    <Layout onSignOut={signOut} current={["trigger", "fires", "fire", "fire-form", "live"].includes(route.view) ? "triggers" : route.view === "awaits" ? "runs" : route.view === "flow" ? "flows" : route.view}>
       <View route={route} />
     </Layout>
   );

@@ -24,9 +24,14 @@ export type TriggerPage = { triggers: TriggerSummary[]; nextCursor: string | nul
 
 type Target = { type: string; url?: string; queue?: string; startFrom?: string; timeoutMs?: number; headers?: Record<string, string>; secret?: string };
 
+/** A breaker's state: a subscription's own (no flow policy) or the flow's (a policy with `breaker`). */
+export type BreakerState = "closed" | "open" | "half_open";
+
 export type Subscription = {
   mode: string; subscribedAt?: number; target: Target;
   retry?: { maxAttempts?: number; initialBackoffSeconds?: number; maxBackoffSeconds?: number };
+  /** delivery state, http and queue targets only */
+  breaker?: BreakerState; breakerOpenedAt?: number | null; heldUntil?: number | null; waiting?: number; inFlight?: number;
 };
 
 type Schedule = {
@@ -86,3 +91,31 @@ type AwaitCounts = { waiting: number; resolved: number; timed_out: number; cance
 type RunSummary = { runId: string; awaits: AwaitCounts; updatedAt: number };
 
 export type RunPage = { runs: RunSummary[]; nextCursor: string | null };
+
+/** PUT /v1/flows/{flow}: every part optional; `{}` is no policy. */
+export type FlowPolicy = {
+  rateLimit?: { limit: number; periodSeconds: number }; concurrency?: number;
+  breaker?: { failureThreshold: number; cooldownSeconds: number }; paused?: boolean;
+};
+
+export type FlowState = {
+  waiting: number; inFlight: number; oldestWaitingAt: number | null;
+  breaker: BreakerState; breakerOpenedAt: number | null; paused: boolean; heldUntil: number | null;
+};
+
+/** GET /v1/flows/{flow} (the list's items have no `subscriptions`). */
+export type Flow = {
+  flow: string; policy: FlowPolicy; state: FlowState;
+  subscriptions?: { trigger: string; mode: string; target: Target }[];
+};
+
+export type FlowPage = { flows: Flow[]; nextCursor: string | null };
+
+export type FlowActivity = { seq: number; type: string; ts: number; data: unknown };
+
+export type FlowActivityPage = { entries: FlowActivity[]; nextCursor: string | null };
+
+/** POST /v1/flows/{flow}/recover */
+export type RecoverRequest = { since: number; until?: number; status: "dead" | "failed"; dryRun?: boolean; cursor?: string };
+
+export type RecoverAnswer = { dryRun: boolean; matched: number; replayed: number; more?: boolean; cursor?: string };

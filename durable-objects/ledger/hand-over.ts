@@ -7,11 +7,15 @@
  * partial index. First attempts of a lane that answers at once go to the
  * fast queue; retries, probes and slow lanes to the slow one. Entries are
  * claimed before the send, so concurrent calls never send one twice.
+ *
+ * A gated lane (its flow has a policy, docs/flow-control.md) asks its flow's
+ * gate before it sends: only what the gate grants leaves; the rest waits
+ * (no attempt counted) until the gate wakes the lane or GATE_REASK_MS pass.
  */
 import { isHeld, probeDueAt } from "../../src/domain/delivery-lane";
 import { advance, compareKeys, TAIL_MAX, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
-import type { LedgerRow, LedgerStore, QueueName } from "./types";
+import type { GateGrant, LedgerRow, LedgerStore, QueueName } from "./types";
 
 /**
  * A failed queue send is tried again after this long.
@@ -24,11 +28,22 @@ const SCAN_PAGES = 4;
 /** Queued rows of a gone lane skipped per pass. */
 const GONE_CHUNK = 200;
 
-type Pick = { lane: Lane; row: LedgerRow; probe: boolean };
+type Pick = { lane: Lane; row: LedgerRow; probe: boolean; gated?: boolean };
+
+/**
+ * A gated lane the gate did not serve in full asks again at least this often
+ * (the gate forgets an ask not renewed within DEMAND_TTL_MS, twice this).
+ */
+const GATE_REASK_MS = 30_000;
+/** A gate that could not be reached is asked again after this long. */
+const GATE_ERROR_RETRY_MS = 1_000;
+/** A grant's permits outlive the attempt's timeout by this much (queue latency), then free themselves. */
+const GATE_LEASE_MARGIN_MS = 30_000;
 
 /** Hands over what is due now, within each lane's room. Entries are claimed before the send, so concurrent calls never send one twice. */
 export async function handOver(w: LaneWindow): Promise<{ failed: boolean }> {
   const now = w.host.now();
+  w.store.release?.(now);
   const picks: Pick[] = [];
   const room = new Map<Lane, number>();
   const retries = new Map<Lane, LedgerRow[]>();
@@ -37,6 +52,7 @@ export async function handOver(w: LaneWindow): Promise<{ failed: boolean }> {
       skipGone(w, lane);
       continue;
     }
+    if (lane.config.gated && (lane.asking || (lane.gateRetryAt !== null && lane.gateRetryAt > now))) continue;
     if (isHeld(lane.state, now)) continue;
     if (lane.state.breaker === "open") {
       if (lane.probeOut === null && now >= (probeDueAt(lane.state, w.breakerOf(lane)) ?? 0)) {
@@ -57,7 +73,33 @@ export async function handOver(w: LaneWindow): Promise<{ failed: boolean }> {
   }
   const fresh = scanFresh(w, room);
   for (const [lane, r] of room) picks.push(...take(lane, r, retries.get(lane) ?? [], fresh.get(lane) ?? [], now));
-  return send(w, picks, now);
+  const gated = new Map<Lane, Pick[]>();
+  for (const p of picks) if (p.lane.config.gated && w.host.ask) gated.set(p.lane, [...(gated.get(p.lane) ?? []), p]);
+  const sent = await Promise.all([send(w, picks.filter((p) => !gated.has(p.lane)), now), ...[...gated].map(([lane, ps]) => passGate(w, lane, ps))]);
+  return { failed: sent.some((s) => s.failed) };
+}
+
+/** A gated lane's picks: the gate says how many may start now (one as its breaker probe); the rest wait. */
+async function passGate(w: LaneWindow, lane: Lane, picks: Pick[]): Promise<{ failed: boolean }> {
+  lane.asking = true;
+  let grant: GateGrant;
+  try {
+    const oldest = Math.min(...picks.map((p) => p.row.dueAt));
+    const leaseMs = Math.max(...picks.map((p) => p.row.timeoutMs)) + GATE_LEASE_MARGIN_MS;
+    grant = await w.host.ask!(lane.config.lane, picks.length, oldest, leaseMs);
+  } catch {
+    grant = { granted: 0, probe: false, retryAt: w.host.now() + GATE_ERROR_RETRY_MS };
+  } finally {
+    lane.asking = false;
+  }
+  const now = w.host.now();
+  const n = Math.min(grant.granted, picks.length);
+  if (n < picks.length) {
+    lane.gateRetryAt = Math.min(grant.retryAt ?? Number.POSITIVE_INFINITY, now + GATE_REASK_MS);
+    lane.retryCheckAt = 0; // retries that were not granted are read again
+  } else lane.gateRetryAt = null;
+  const granted = picks.slice(0, n).map((p) => ({ ...p, gated: true, probe: grant.probe || p.probe }));
+  return send(w, granted, now);
 }
 
 /**
@@ -131,7 +173,7 @@ function firstDue(w: LaneWindow, lane: Lane, now: number): LedgerRow | null {
 
 /** A gone lane's queued rows are skipped (`unsubscribed`), a chunk per pass. */
 function skipGone(w: LaneWindow, lane: Lane): void {
-  const rows = [...w.store.fresh(null, [lane.config.lane], GONE_CHUNK), ...w.store.dueRetries(lane.config.lane, Infinity, GONE_CHUNK)]
+  const rows = [...w.store.fresh(null, [lane.config.lane], GONE_CHUNK), ...w.store.dueRetries(lane.config.lane, Infinity, GONE_CHUNK), ...(w.store.held?.(lane.config.lane, GONE_CHUNK) ?? [])]
     .filter((r) => !lane.inFlight.has(r.id));
   if (!rows.length) return;
   const now = w.host.now();
@@ -150,7 +192,7 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
   const byQueue = new Map<QueueName, { pick: Pick; msg: ReturnType<LedgerStore["message"]> }[]>();
   for (const p of picks) {
     const attempt = p.row.attempts + 1;
-    const msg = w.store.message(p.row, attempt);
+    const msg = p.gated && p.lane.config.exactStarts ? { ...w.store.message(p.row, attempt), gf: p.lane.config.lane } : w.store.message(p.row, attempt);
     const q = queueFor(p);
     // claimed now (before the await), so a concurrent call does not take them too
     p.lane.inFlight.set(p.row.id, { attempt, key: p.row.key, fresh: p.row.attempts === 0, probe: p.probe, at: now, order: 0, timeoutMs: p.row.timeoutMs, awaiting: [q], lostAt: null });
@@ -173,6 +215,10 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
           () => {
             failed = true;
             w.sendRetryAt = w.host.now() + SEND_RETRY_MS;
+            // a gated lane's permits for what did not leave go back to its gate
+            const back = new Map<Lane, number>();
+            for (const it of chunk) if (it.pick.lane.config.gated) back.set(it.pick.lane, (back.get(it.pick.lane) ?? 0) + 1);
+            for (const [lane, n] of back) w.host.report?.(lane.config.lane, [], n);
             for (const it of chunk) if (it.pick.lane.inFlight.get(it.pick.row.id)?.order === order) w.putBack(it.pick.lane, it.pick.row.id);
           },
         ),

@@ -27,13 +27,17 @@ export type Lane = {
    * (after a start, a rewind or an overflow), the next hand-over scans.
    */
   tail: LedgerRow[] | null;
+  /** A gated lane: an ask to its flow's gate is under way (no other hand-over asks for it meanwhile). */
+  asking: boolean;
+  /** A gated lane the gate did not serve in full: it asks again then (or when the gate wakes it). */
+  gateRetryAt: number | null;
 };
 
 /** A known tail longer than this is dropped (the scan reads the backlog a page at a time). */
 export const TAIL_MAX = 256;
 
 export function newLane(config: LaneConfig, state: LaneState): Lane {
-  return { config, state, inFlight: new Map(), cursor: null, retryCheckAt: 0, scanMore: false, smoothedMs: null, probeOut: null, tail: null };
+  return { config, state, inFlight: new Map(), cursor: null, retryCheckAt: 0, scanMore: false, smoothedMs: null, probeOut: null, tail: null, asking: false, gateRetryAt: null };
 }
 
 /** Key order: fire seq, then delivery number. */

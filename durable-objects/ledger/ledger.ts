@@ -33,6 +33,12 @@ export class Ledger extends LaneWindow {
     if (l) append(l, { id, lane, key, status: "queued", attempts: 0, dueAt, timeoutMs: this.store.timeoutOf(lane) });
   }
 
+  /** The lane's flow gate has room again (or its policy changed): the lane asks at the next hand-over. */
+  gateWake(lane: string): void {
+    const l = this.lanes?.get(lane);
+    if (l) l.gateRetryAt = null;
+  }
+
   /** The lane's target changed: it starts closed, unheld and fast again (its kept state is deleted with it). */
   resetLane(lane: string): void {
     const l = this.lanes?.get(lane);
@@ -119,12 +125,23 @@ export class Ledger extends LaneWindow {
   private due(handed: boolean): number | null {
     const now = this.host.now();
     let next = this.sendRetryAt;
+    const release = this.store.nextRelease?.() ?? null;
+    if (release !== null) next = next === null ? release : Math.min(next, release);
     const min = (t: number | null) => {
       if (t !== null && Number.isFinite(t)) next = next === null ? t : Math.min(next, t);
     };
     for (const lane of this.sync().values()) {
       if (handed) for (const h of lane.inFlight.values()) min(this.barriers.nextDue(h));
-      if (lane.config.gone || lane.scanMore) {
+      if (lane.config.gone) {
+        min(now);
+        continue;
+      }
+      if (lane.config.gated && (lane.asking || (lane.gateRetryAt !== null && lane.gateRetryAt > now))) {
+        // waiting for its flow's gate: it asks again then, or sooner when the gate wakes it
+        if (!lane.asking) min(lane.gateRetryAt);
+        continue;
+      }
+      if (lane.scanMore) {
         min(now);
         continue;
       }

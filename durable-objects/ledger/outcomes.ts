@@ -11,7 +11,7 @@ import type { OutcomeItem } from "../../src/contracts/rpc";
 import { afterAttempt, smooth, standingFor, type LaneState } from "../../src/domain/delivery-lane";
 import { rewind, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
-import type { LedgerDecision } from "./types";
+import type { GateReport, LedgerDecision } from "./types";
 
 /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing. */
 export function recordOutcomes(w: LaneWindow, items: OutcomeItem[], random: () => number = Math.random): ("recorded" | "stale")[] {
@@ -19,6 +19,14 @@ export function recordOutcomes(w: LaneWindow, items: OutcomeItem[], random: () =
   const lanes = w.sync();
   const after: (() => void)[] = [];
   const states = new Map<Lane, LaneState>();
+  // what each gated lane tells its flow's gate: outcomes, and permits given back unused
+  const gates = new Map<Lane, { outcomes: GateReport[]; unused: number }>();
+  const toGate = (lane: Lane | undefined) => {
+    if (!lane?.config.gated) return null;
+    let g = gates.get(lane);
+    if (!g) gates.set(lane, (g = { outcomes: [], unused: 0 }));
+    return g;
+  };
   const answers = w.host.tx(() =>
     items.map((it) => {
       const row = w.store.row(it.id);
@@ -29,6 +37,8 @@ export function recordOutcomes(w: LaneWindow, items: OutcomeItem[], random: () =
       if (res.deferred) {
         // not attempted (the fast queue's budget, or no room in the consumer): back to waiting, no attempt counted
         if (lane) after.push(() => (w.putBack(lane, it.id), res.deferred === "slow" && demote(w, lane)));
+        const g = toGate(lane);
+        if (g) g.unused++;
         return "recorded" as const;
       }
       const probe = handed?.probe === true;
@@ -36,6 +46,9 @@ export function recordOutcomes(w: LaneWindow, items: OutcomeItem[], random: () =
         ? { status: "skipped", reason: res.skipped }
         : decideAttempt(res.statusCode, res.retryAfterSeconds, it.attempt, w.store.policy(row), random());
       const ok = decision.status === "delivered";
+      const g = toGate(lane);
+      if (g && res.skipped) g.unused++;
+      else if (g) g.outcomes.push({ ok, probe, statusCode: res.statusCode, error: res.error, retryAfterSeconds: res.retryAfterSeconds });
       if (probe && !ok && !res.skipped) w.store.writeProbeFailure(row, it.attempt, res, now);
       else w.store.write(row, it.attempt, decision, res, now);
       if (lane && !res.skipped) {
@@ -58,6 +71,7 @@ export function recordOutcomes(w: LaneWindow, items: OutcomeItem[], random: () =
   );
   for (const [lane, s] of states) lane.state = s;
   for (const f of after) f();
+  for (const [lane, g] of gates) w.host.report?.(lane.config.lane, g.outcomes, g.unused);
   return answers;
 }
 

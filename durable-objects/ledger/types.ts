@@ -27,7 +27,11 @@ export type QueueName = "fast" | "slow";
  * A lane as its owner configures it. `gone`: the lane's flow no longer takes
  * deliveries (unsubscribed): what it still has queued is skipped, a chunk per pass.
  */
-export type LaneConfig = { lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean };
+export type LaneConfig = {
+  lane: string; cap: number; breaker: BreakerPolicy | null; gone?: boolean; gated?: boolean;
+  /** a gated lane whose flow has a rate limit: each attempt starts at the gate first (the consumer's check) */
+  exactStarts?: boolean;
+};
 
 /** An attempt's decision, or a delivery the consumer did not attempt (its flow unsubscribed, its trigger retired, it was skipped). */
 export type LedgerDecision = AttemptDecision | { status: "skipped"; reason: string };
@@ -39,6 +43,12 @@ export interface LedgerStore {
   fresh(after: RowKey | null, lanes: string[], limit: number): LedgerRow[];
   /** Queued rows waiting for a retry that is due by `now`, earliest first. */
   dueRetries(lane: string, now: number, limit: number): LedgerRow[];
+  /** Held deliveries (shaping) whose time has come join their lanes (the owner tracks them); cheap when none is due. */
+  release?(now: number): void;
+  /** When the next held delivery is due to be released (null: none). */
+  nextRelease?(): number | null;
+  /** A lane's held deliveries (a gone lane skips them too). */
+  held?(lane: string, limit: number): LedgerRow[];
   /** A lane's attempt timeout (ms). */
   timeoutOf(lane: string): number;
   /** When the lane's earliest retry after `now` is due (null: none). */
@@ -57,8 +67,18 @@ export interface LedgerStore {
   saveLane(lane: string, state: LaneState, events: LaneEvent[], at: number): void;
 }
 
+/** A flow gate's answer to an ask (src/domain/flow/gate.ts). */
+export type GateGrant = { granted: number; probe: boolean; retryAt: number | null };
+
+/** An attempt's outcome as a flow gate learns it. */
+export type GateReport = { ok: boolean; probe: boolean; statusCode: number | null; error: string | null; retryAfterSeconds: number | null };
+
 export interface LedgerHost {
   now(): number;
+  /** A gated lane asks its flow's gate to start `want` deliveries (lanes without `gated` never ask). */
+  ask?(lane: string, want: number, oldestDueAt: number, leaseMs: number): Promise<GateGrant>;
+  /** A gated lane's outcomes and the permits it gives back unused, for its flow's gate (in the background). */
+  report?(lane: string, outcomes: GateReport[], unused: number): void;
   tx<T>(fn: () => T): T;
   queue(name: QueueName): Queue<DeliveryMessage>;
   /** A barrier message (no delivery) for finding lost messages in a queue. */

@@ -39,6 +39,7 @@ export type Committed = {
 /** Makes sure the single alarm fires no later than `at` (cached: no storage read per fire). */
 async function armAlarm(core: Core, at: number): Promise<void> {
   if (!Number.isFinite(at)) return;
+  at = Math.max(at, 1); // the runtime refuses times <= 0 (a test's clock may start there): "at once"
   if (core.alarmAt === undefined) core.alarmAt = await core.storage.getAlarm();
   if (core.alarmAt === null || at < core.alarmAt) {
     core.alarmAt = at;

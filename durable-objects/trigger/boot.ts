@@ -8,6 +8,7 @@ import { Ledger } from "../ledger/ledger";
 import { Core } from "./core";
 import { triggerDeliveryStore } from "./delivery-store";
 import { loadEntry } from "./tables/entry";
+import { askGate, reportToGate } from "./gate-marks";
 
 export function bootCore(storage: DurableObjectStorage, env: ObjectEnv): Core {
   const core = new Core(storage, env);
@@ -16,6 +17,8 @@ export function bootCore(storage: DurableObjectStorage, env: ObjectEnv): Core {
       now: () => core.now(),
       tx: (fn) => core.tx(fn),
       queue: (q) => (q === "slow" ? core.env.DELIVERIES_SLOW : core.env.DELIVERIES),
+      ask: (lane, want, oldestDueAt, leaseMs) => askGate(core, lane, want, oldestDueAt, leaseMs),
+      report: (lane, outcomes, unused) => reportToGate(core, lane, outcomes, unused),
       probe: (id) => ({ t: loadEntry(core)?.tenant ?? "", n: loadEntry(core)?.name ?? "", d: id, a: 0, p: 1 }),
     },
     triggerDeliveryStore(core),

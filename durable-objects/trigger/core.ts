@@ -13,6 +13,7 @@ import { migrate } from "./schema";
 import type { Ledger } from "../ledger/ledger";
 import { BodyCache } from "./body-cache";
 import type { TriggerStatus } from "../../src/contracts/views";
+import type { BatchDef, DebounceDef, OrderingDef } from "../../src/schemas/shaping";
 
 export type TriggerRow = {
   tenant: string;
@@ -39,7 +40,11 @@ export type Subscription = {
   reports: boolean;
   /** an http target's secret rotation: deliveries are signed with the previous secret too until `until` (undefined: keep the stored one) */
   rotation?: SecretRotation | null;
+  /** ordering and debounce of this subscription's deliveries (./shaping.ts) */
+  shaping: Shaping | null;
 };
+
+export type Shaping = { ordering?: OrderingDef; debounce?: DebounceDef; batch?: BatchDef };
 
 export type SecretRotation = { previousSecret: string; until: number; rotatedAt: number };
 

@@ -14,6 +14,7 @@ import { putSubscription, removeSubscription, subscriptionView } from "./subscri
 import { rotateSecret } from "./rotate-secret";
 import { pollStateOf } from "./poll-member";
 import { requireEntry } from "./tables/entry";
+import { learnGate } from "./flow-gates";
 
 /** `registeredAt`: the time a created trigger keeps (legacy import); null: now. */
 export async function registerTrigger(host: TriggerHost, tenant: string, name: string, def: TriggerDef, ifMatch: number | null, registeredAt: number | null): Promise<Registered> {
@@ -45,6 +46,8 @@ export async function reactivateTrigger(host: TriggerHost, ifMatch: number | nul
 export async function subscribe(host: TriggerHost, flow: string, body: SubscriptionDef): Promise<{ created: boolean; subscription: SubscriptionAnswer }> {
   const { created, secret, sub } = putSubscription(host.core, flow, body);
   await host.project();
+  // the flow's gate is asked once the subscription is in D1: a policy set from then on notifies this trigger too
+  if (sub.target.type !== "pull") await learnGate(host, flow);
   return { created, subscription: { ...subscriptionView(host.core, sub), trigger: requireEntry(host.core).name, ...(secret ? { secret } : {}) } };
 }
 

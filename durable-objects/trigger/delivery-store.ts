@@ -20,6 +20,8 @@ import { allSubscriptions, findSubscription, liveRotation } from "./tables/subsc
 import { recordEvent } from "./journal";
 import { book, foldSettledOnCommit } from "./stats";
 import { logEvent } from "../../src/observability/log";
+import { gateMarks } from "./gate-marks";
+import { nextRelease, releaseDue } from "./shaping";
 
 const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 };
 
@@ -36,6 +38,7 @@ const rawOf = (core: Core, r: LedgerRow): DeliveryRow | null => (r.raw as Delive
 /** The body a flow receives for one attempt (API.md "Deliveries"). */
 export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Record<string, unknown> | null {
   const row = requireEntry(core);
+  if (d.members !== null && d.members !== undefined) return batchBody(core, row, d, attempt);
   const ev = eventAt(core, d.event_seq);
   if (!ev) return null;
   const data = JSON.parse(ev.data) as { payload?: unknown; source?: string; eventType?: unknown; headers?: unknown };
@@ -43,18 +46,40 @@ export function deliveryBody(core: Core, d: DeliveryRow, attempt: number): Recor
     type: "trigger.fired", deliveryId: d.id, eventId: ev.id, trigger: row.name, flow: d.flow, tenant: row.tenant,
     firedAt: ev.ts, attempt, source: data.source ?? "api", eventType: data.eventType ?? null,
     ...(data.headers !== undefined ? { headers: data.headers } : {}), data: data.payload ?? null,
+    // a debounced delivery stands for this many other fires (./shaping.ts)
+    ...(d.debounced !== null && d.debounced !== undefined ? { debounced: d.debounced } : {}),
   };
+}
+
+/** A batch's body (API.md "Flows: delivery policy", `batch`): its fires in order. */
+function batchBody(core: Core, row: { name: string; tenant: string }, d: DeliveryRow, attempt: number): Record<string, unknown> {
+  const m = JSON.parse(d.members!) as { key: string | null; seqs: number[] };
+  const events = m.seqs.flatMap((seq) => {
+    const ev = eventAt(core, seq);
+    if (!ev) return [];
+    const data = JSON.parse(ev.data) as { payload?: unknown; source?: string; eventType?: unknown };
+    return [{ eventId: ev.id, firedAt: ev.ts, source: data.source ?? "api", eventType: data.eventType ?? null, data: data.payload ?? null }];
+  });
+  return { type: "trigger.batch", deliveryId: d.id, trigger: row.name, flow: d.flow, tenant: row.tenant, attempt, key: m.key, events };
 }
 
 /**
  * The ledger's lanes: one per subscription with an http or queue target, and
  * a gone lane for a flow that still has queued deliveries but no such
- * subscription any more (they are skipped as `unsubscribed`).
+ * subscription any more (they are skipped as `unsubscribed`). A lane whose
+ * flow has a policy is gated (./flow-gates.ts); a policy with a breaker
+ * replaces the subscription's own.
  */
 function lanesOf(core: Core): LaneConfig[] {
   if (!core.ready || !loadEntry(core)) return [];
   const subs = allSubscriptions(core).filter((s) => s.target.type !== "pull");
-  const lanes: LaneConfig[] = subs.map((s) => ({ lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER }));
+  const gates = gateMarks(core);
+  const lanes: LaneConfig[] = subs.map((s) => {
+    const g = gates[s.flow];
+    return g
+      ? { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: g.breaker ? null : DEFAULT_BREAKER, gated: true, exactStarts: g.rate === true }
+      : { lane: s.flow, cap: DEFAULT_IN_FLIGHT, breaker: DEFAULT_BREAKER };
+  });
   for (const [flow, c] of Object.entries(book(core).flows)) {
     if ((c.pending ?? 0) > 0 && !subs.some((s) => s.flow === flow)) lanes.push({ lane: flow, cap: DEFAULT_IN_FLIGHT, breaker: null, gone: true });
   }
@@ -74,6 +99,12 @@ export function triggerDeliveryStore(core: Core): LedgerStore {
     },
     nextRetryAt: (lane, now) => (core.ready ? nextRetryOf(core, lane, now) : null),
     timeoutOf: (lane) => timeoutOf(core, lane),
+    release: (now) => (core.ready ? releaseDue(core, now) : undefined),
+    nextRelease: () => nextRelease(core),
+    held: (lane, limit) =>
+      core.ready
+        ? core.sql.all<DeliveryRow>(`SELECT * FROM deliveries WHERE flow = ? AND status = 'queued' AND hold_until IS NOT NULL LIMIT ?`, lane, limit).map((d) => asLedgerRow(core, d))
+        : [],
     row(id) {
       const d = core.ready ? deliveryById(core, id) : null;
       return d ? asLedgerRow(core, d) : null;

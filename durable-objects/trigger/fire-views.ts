@@ -5,7 +5,8 @@ import type { DeliveryView, FireView, FiresPage } from "../../src/contracts/view
 import type { Core } from "./core";
 import { requireEntry } from "./tables/entry";
 import { eventAt, firstEvent, headSeq, type EventRow } from "./tables/events";
-import { deliveriesOfFire, fireSeqsWithStatus, type DeliveryRow } from "./tables/deliveries";
+import { BLOCKED, deliveriesOfFire, deliveryById, fireSeqsWithStatus, type DeliveryRow } from "./tables/deliveries";
+import type { DeliveryRef } from "../../src/contracts/rpc";
 import { seqOfInboxEvent } from "./tables/inbox";
 import { seqOfKey } from "./tables/dedup";
 import { SCAN_BUDGET } from "./reads";
@@ -19,8 +20,10 @@ export function deliveryView(core: Core, d: DeliveryRow): DeliveryView {
   return {
     deliveryId: d.id, flow: d.flow, status: deliveryStatus(core, d),
     attempts: d.attempts, lastStatusCode: d.last_status_code, lastError: d.last_error,
-    nextAttemptAt: d.status === "queued" ? d.next_attempt_at : null, deliveredAt: d.delivered_at, latencyMs: d.latency_ms,
-    reason: d.reason, output: d.output === null ? undefined : JSON.parse(d.output),
+    // a held delivery (shaping) leaves at its debounce time, or (ordering: null) when its key's earlier one settles
+    nextAttemptAt: d.status !== "queued" ? null : d.hold_until === null ? d.next_attempt_at : d.hold_until === BLOCKED ? null : d.hold_until,
+    deliveredAt: d.delivered_at, latencyMs: d.latency_ms,
+    reason: d.reason, skipReason: d.status === "skipped" ? d.reason : null, output: d.output === null ? undefined : JSON.parse(d.output),
   };
 }
 
@@ -69,7 +72,10 @@ export function deliveryState(statuses: string[]): string {
 function fireView(core: Core, ev: EventRow): FireView {
   const data = JSON.parse(ev.data) as Record<string, unknown>;
   const persist = requireEntry(core).def.config?.persistData !== false;
-  const deliveries = deliveriesOfFire(core, ev.seq).map((d) => deliveryView(core, d));
+  const own = deliveriesOfFire(core, ev.seq);
+  // a fire that joined a batch shows the batch's delivery
+  const joined = ((data.deliveries ?? []) as DeliveryRef[]).filter((r) => r.batched && !own.some((d) => d.id === r.deliveryId));
+  const deliveries = [...own, ...joined.map((r) => deliveryById(core, r.deliveryId)).filter((d): d is DeliveryRow => d !== null)].map((d) => deliveryView(core, d));
   return {
     eventId: ev.id, seq: ev.seq, firedAt: ev.ts,
     status: ev.type === "trigger.fired" ? "accepted" : "skipped",

@@ -18,6 +18,7 @@ import { deleteSettledThrough, firstQueuedBetween } from "./tables/deliveries";
 import { deleteInboxThrough, dropRequests, nextRequestExpiry } from "./tables/inbox";
 import { earliestKeyExpiry, sweepExpiredKeys } from "./tables/dedup";
 import { readMeta, writeMeta } from "./tables/meta";
+import { pruneShapeKeys } from "./shaping";
 
 /** @internal (exported for tests) */
 export const CHUNK = 2_000;
@@ -70,6 +71,10 @@ export function runHousekeeping(core: Core): { more: boolean; removed: number } 
     const swept = sweepExpiredKeys(core, now, CHUNK);
     removed += swept;
     more ||= swept >= CHUNK;
+    // debounce bursts over for a day (./shaping.ts)
+    const pruned = pruneShapeKeys(core, now, CHUNK);
+    removed += pruned;
+    more ||= pruned >= CHUNK;
     m.more = more;
     writeMeta(core, "housekeeping", m);
     return { more, removed };

@@ -9,6 +9,7 @@ import { deliveriesOfFire, deliveryById, insertDelivery, nextDeliveryNumber, pat
 import { recordEvent } from "./journal";
 import { requireFire } from "./fire-views";
 import { queueFlowNotice } from "./chain";
+import { orderReplay } from "./shaping";
 
 /**
  * Delivers a fire again to its subscribed flows (or a subset) with new
@@ -31,7 +32,9 @@ export function replayFire(core: Core, eventId: string, flows: string[] | null):
     const deliveries: DeliveryRef[] = [];
     for (const s of wanted) {
       const id = newDeliveryId(row.name, ev.seq, n);
-      insertDelivery(core, { id, seq: ev.seq, n: n++, flow: s.flow, status: "queued", at: now, reason: "replay" });
+      // a batch is replayed whole: the new delivery carries the batch's fires
+      const members = existing.find((d) => d.flow === s.flow && d.members !== null)?.members ?? null;
+      insertDelivery(core, orderReplay(core, row.name, s.flow, ev, { id, seq: ev.seq, n: n++, flow: s.flow, status: "queued", at: now, reason: "replay", members }));
       deliveries.push({ deliveryId: id, flow: s.flow, status: "queued" });
     }
     const replaced = existing.filter((d) => wanted.some((s) => s.flow === d.flow)).map((d) => d.id);

@@ -27,6 +27,7 @@ import { recordEvent } from "./journal";
 import { bump, bumpSkipped } from "./stats";
 import { matchWaiters } from "./waiters";
 import { logEvent } from "../../src/observability/log";
+import { applyShape, planShape, recordFolds, type ShapePlan } from "./shaping";
 
 /** One log line per recorded fire (a schedule's fire is its occurrence's line); no payload. */
 function logFire(row: TriggerRow, spec: FireSpec, a: FireAnswer): void {
@@ -144,19 +145,27 @@ function fireView(row: TriggerRow, spec: Pick<FireSpec, "data" | "source" | "met
   return { data: spec.data, source: spec.source, trigger: row.name, eventType: spec.meta?.eventType ?? null, headers: spec.meta?.headers ?? {} };
 }
 
-type PlannedDeliveries = { rows: NewDelivery[]; refs: DeliveryRef[] };
+type PlannedDeliveries = { rows: (NewDelivery & { plan: ShapePlan | null })[]; refs: DeliveryRef[] };
 
-/** A delivery per subscription in scope (manual-mode ones skipped), not written yet: the fire may still be skipped. */
-function planDeliveries(core: Core, row: TriggerRow, seq: number, flows: string[] | undefined): PlannedDeliveries {
+/**
+ * A delivery per subscription in scope (manual-mode ones skipped, a leading
+ * debounce's burst skipped), not written yet: the fire may still be skipped.
+ */
+function planDeliveries(core: Core, row: TriggerRow, seq: number, spec: FireSpec): PlannedDeliveries {
   const now = core.now();
   const out: PlannedDeliveries = { rows: [], refs: [] };
   let n = 0;
+  let bytes: number | undefined;
   for (const s of allSubscriptions(core)) {
-    if (s.target.type === "pull" || (flows && !flows.includes(s.flow))) continue;
+    if (s.target.type === "pull" || (spec.flows && !spec.flows.includes(s.flow))) continue;
     const id = newDeliveryId(row.name, seq, n);
     const manual = s.mode === "manual";
-    out.rows.push({ id, seq, n: n++, flow: s.flow, status: manual ? "skipped" : "queued", at: now, reason: manual ? "manual_mode" : null });
-    out.refs.push({ deliveryId: id, flow: s.flow, status: manual ? "skipped" : "queued" });
+    const plan = manual || !s.shaping ? null : planShape(core, s, fireView(row, spec), (bytes ??= JSON.stringify(spec.data ?? null).length), now);
+    const status = manual || plan?.debounce?.skip ? "skipped" : "queued";
+    out.rows.push({ id, seq, n: n++, flow: s.flow, status, at: now, reason: manual ? "manual_mode" : status === "skipped" ? "debounced" : null, plan });
+    // a fire that joins its key's batch has the batch's delivery (counted once, by the fire that made it)
+    const join = plan?.batch?.join;
+    out.refs.push(join ? { deliveryId: join.id, flow: s.flow, status, batched: true } : { deliveryId: id, flow: s.flow, status });
   }
   return out;
 }
@@ -189,7 +198,7 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
     let answer: FireAnswer;
     let fired: { data: Record<string, unknown>; json: string; d: PlannedDeliveries } | null = null;
     if (!skip) {
-      const d = planDeliveries(core, row, headSeq(core) + 1, spec.flows);
+      const d = planDeliveries(core, row, headSeq(core) + 1, spec);
       const data = { ...base, deliveries: d.refs };
       const json = JSON.stringify(data);
       if (tooLarge(json)) skip = { reason: "payload_too_large", details: `the fire's data exceeds ${MAX_EVENT_BYTES} bytes and is not stored` };
@@ -202,10 +211,15 @@ export function fire(core: Core, spec: FireSpec): FireOutcome {
     } else {
       const { data, json, d } = fired!;
       // only a fire that is recorded as fired has deliveries (a skipped one has none, and nothing for the ledger)
-      for (const r of d.rows) insertDelivery(core, r);
+      for (const { plan, ...r } of d.rows) {
+        const shaped = plan ? applyShape(core, plan, r, core.now()) : r;
+        if (shaped) insertDelivery(core, shaped);
+      }
       const ev = recordEvent(core, "trigger.fired", data, spec.eventId, json);
+      recordFolds(core, d.rows);
       matchWaiters(core, row, { id: ev.id, ts: ev.ts, data: spec.data, source: spec.source, meta: spec.meta });
-      keepFreshBodies(core, row, ev, spec, d.refs, json.length);
+      // a shaped delivery leaves later (or carries its debounce count): its body is built when it does
+      keepFreshBodies(core, row, ev, spec, d.refs.filter((_, i) => d.rows[i].plan === null), json.length);
       answer = { eventId: ev.id, seq: ev.seq, status: "accepted", skipReason: null, deliveries: d.refs };
     }
     if (spec.dedupKey) putKey(core, spec.dedupKey, answer.eventId, answer.seq, dedupExpiresAt(core.now(), spec.dedupWindowSeconds ?? row.def.dedup?.windowSeconds), spec.fingerprint ?? null);

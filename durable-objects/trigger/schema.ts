@@ -109,6 +109,19 @@ export const MIGRATIONS: readonly Migration[] = [
   `CREATE INDEX waiters_by_probe ON waiters (probe_path, probe_value)`,
   // vestigial since deliveries are leased by the ledger's memory, not a column
   `ALTER TABLE deliveries DROP COLUMN lease_until`,
+  // POST /v1/flows/{flow}/recover replays a dead or failed delivery once: the ones it replayed
+  `CREATE TABLE recovered (id TEXT PRIMARY KEY) WITHOUT ROWID`,
+  // Shaping per subscription (./shaping.ts): the ordering key of a delivery, a hold (debounce: until a time;
+  // ordering: until the key's earlier delivery settles), the fires a debounced delivery stands for, a batch's fires
+  `ALTER TABLE subscriptions ADD COLUMN shaping TEXT`,
+  `ALTER TABLE deliveries ADD COLUMN shape_key TEXT`,
+  `ALTER TABLE deliveries ADD COLUMN hold_until INTEGER`,
+  `ALTER TABLE deliveries ADD COLUMN debounced INTEGER`,
+  `ALTER TABLE deliveries ADD COLUMN members TEXT`,
+  `CREATE INDEX deliveries_by_key ON deliveries (flow, shape_key, event_seq, n) WHERE status = 'queued' AND shape_key IS NOT NULL`,
+  `CREATE INDEX deliveries_held ON deliveries (hold_until) WHERE status = 'queued' AND hold_until IS NOT NULL`,
+  `CREATE TABLE shape_keys (flow TEXT NOT NULL, key TEXT NOT NULL, last_at INTEGER NOT NULL, burst_at INTEGER NOT NULL, pending TEXT,
+     folded INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (flow, key)) WITHOUT ROWID`,
 ];
 
 /**
@@ -122,7 +135,7 @@ export const CURRENT_SCHEMA: readonly string[] = [
      last_activity_at INTEGER NOT NULL, retired_at INTEGER, retired_reason TEXT)`,
   `CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL, data TEXT)`,
   `CREATE TABLE subscriptions (flow TEXT PRIMARY KEY, mode TEXT NOT NULL, target TEXT NOT NULL, retry TEXT NOT NULL, subscribed_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL, checkpoint INTEGER NOT NULL DEFAULT 0, reports INTEGER NOT NULL DEFAULT 0, rotation TEXT) WITHOUT ROWID`,
+     updated_at INTEGER NOT NULL, checkpoint INTEGER NOT NULL DEFAULT 0, reports INTEGER NOT NULL DEFAULT 0, rotation TEXT, shaping TEXT) WITHOUT ROWID`,
   `CREATE TABLE dedup (key TEXT PRIMARY KEY, event_id TEXT NOT NULL, seq INTEGER NOT NULL, expires_at INTEGER NOT NULL, fingerprint TEXT) WITHOUT ROWID`,
   `CREATE INDEX dedup_by_expiry ON dedup (expires_at)`,
   `CREATE TABLE rate_window (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)`,
@@ -140,10 +153,15 @@ export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE TABLE deliveries (event_seq INTEGER NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, status TEXT NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0, fired_at INTEGER NOT NULL, next_attempt_at INTEGER, last_status_code INTEGER, last_error TEXT,
      delivered_at INTEGER, latency_ms INTEGER, reason TEXT, output TEXT, updated_at INTEGER NOT NULL, settled_seq INTEGER,
-     PRIMARY KEY (event_seq, n)) WITHOUT ROWID`,
+     shape_key TEXT, hold_until INTEGER, debounced INTEGER, members TEXT, PRIMARY KEY (event_seq, n)) WITHOUT ROWID`,
+  `CREATE INDEX deliveries_by_key ON deliveries (flow, shape_key, event_seq, n) WHERE status = 'queued' AND shape_key IS NOT NULL`,
+  `CREATE INDEX deliveries_held ON deliveries (hold_until) WHERE status = 'queued' AND hold_until IS NOT NULL`,
   `CREATE INDEX deliveries_bad ON deliveries (status, event_seq) WHERE status IN ('failed', 'dead')`,
   `CREATE INDEX deliveries_retry ON deliveries (flow, next_attempt_at) WHERE status = 'queued' AND attempts > 0`,
   `CREATE TABLE lanes (lane TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE recovered (id TEXT PRIMARY KEY) WITHOUT ROWID`,
+  `CREATE TABLE shape_keys (flow TEXT NOT NULL, key TEXT NOT NULL, last_at INTEGER NOT NULL, burst_at INTEGER NOT NULL, pending TEXT,
+     folded INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (flow, key)) WITHOUT ROWID`,
 ];
 
 /** Brings this object's SQLite up to date (a new object gets CURRENT_SCHEMA at once). */

@@ -14,6 +14,7 @@ import { recordEvent } from "./journal";
 import { queueSubscriptionProjection, touch } from "./projection";
 import { book } from "./stats";
 import { deleteLaneState } from "./tables/lanes";
+import { releaseBlocked, shapingOf } from "./shaping";
 
 /**
  * A subscription as readers see it: its definition (secrets redacted) and,
@@ -22,7 +23,7 @@ import { deleteLaneState } from "./tables/lanes";
  * deliveries wait.
  */
 export function subscriptionView(core: Core, s: Subscription): SubscriptionView {
-  const base = { flow: s.flow, mode: s.mode, target: redactTarget(s.target as Record<string, unknown>), retry: s.retry, subscribedAt: s.subscribedAt };
+  const base = { flow: s.flow, mode: s.mode, target: redactTarget(s.target as Record<string, unknown>), retry: s.retry, subscribedAt: s.subscribedAt, ...(s.shaping ?? {}) };
   if (s.target.type === "pull") return base;
   const lane = core.ledger.laneView(s.flow);
   return { ...base, breaker: lane.breaker, breakerOpenedAt: lane.breakerOpenedAt, heldUntil: lane.heldUntil, waiting: Math.max(0, book(core).flows[s.flow]?.pending ?? 0), inFlight: lane.inFlight };
@@ -48,7 +49,7 @@ export function resolveTarget(body: SubscriptionDef, old: Subscription | null): 
 /** Whether a body leaves a subscription as it is (PUT's no-op check; import and sync preview with it). */
 export function sameSubscription(old: Subscription | null, body: SubscriptionDef, target: TargetDef): boolean {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...body.retry };
-  return !!old && old.mode === (body.mode ?? "auto") && sameJson(old.target, target) && sameJson(old.retry, retry);
+  return !!old && old.mode === (body.mode ?? "auto") && sameJson(old.target, target) && sameJson(old.retry, retry) && sameJson(old.shaping, shapingOf(body));
 }
 
 /**
@@ -76,8 +77,11 @@ export function putSubscription(core: Core, flow: string, body: SubscriptionDef)
     const startFrom = target.type === "pull" ? target.startFrom ?? "beginning" : null;
     const pullChanged = target.type === "pull" && (old?.target.type !== "pull" || (old.target as { startFrom?: string }).startFrom !== startFrom);
     if (pullChanged) checkpoint = startFrom === "now" ? headSeq(core) : 0;
-    const sub: Subscription = { flow, mode, target, retry, subscribedAt: old?.subscribedAt ?? now, checkpoint, reports: old?.reports ?? false };
+    const shaping = shapingOf(body);
+    const sub: Subscription = { flow, mode, target, retry, subscribedAt: old?.subscribedAt ?? now, checkpoint, reports: old?.reports ?? false, shaping };
     saveSubscription(core, sub, now);
+    // ordering dropped: what waited for its key's turn waits no more
+    if (old?.shaping?.ordering && !shaping?.ordering) releaseBlocked(core, flow);
     // a new or changed target starts with a closed breaker and no hold (the user fixed the endpoint)
     if (old && !sameJson(old.target, target)) {
       deleteLaneState(core, flow);

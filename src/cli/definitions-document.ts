@@ -1,12 +1,17 @@
 /**
  * What a definitions file holds, once loaded (pure: no file system): the
- * definitions, and the sync source the file names for itself, if any. A
- * file shaped like the POST /v1/sync body (`{"source": "billing", "triggers":
- * […]}`, or a module exporting `source`) names its source; `--source` still wins.
+ * definitions, the flow policies, and the sync source the file names for
+ * itself, if any. A file shaped like the POST /v1/sync body (`{"source":
+ * "billing", "triggers": […], "flows": {…}}`, or a module exporting `source`
+ * and `flows`) names its source and policies; `--source` still wins.
  */
 import { UsageError } from "./output";
 
-export type DefinitionsDocument = { triggers: unknown[]; source?: string };
+/** `flows`: the policies by flow, as given (sync validates them); absent when the file has none. */
+export type DefinitionsDocument = { triggers: unknown[]; flows?: unknown; source?: string };
+
+/** What a module exports beside its definitions. */
+export type ModuleExtras = { source?: unknown; flows?: unknown };
 
 /** The source sync uses when neither the file nor the flag names one. */
 const DEFAULT_SYNC_SOURCE = "code";
@@ -19,21 +24,22 @@ function sourceOf(value: unknown, file: string): string | undefined {
 
 /**
  * `{a: {...}}` → `[{name: "a", ...}]`; arrays pass through; `{"triggers": […]}`
- * (a sync body or an export document) gives its triggers and its `source`.
- * @example definitionsOf({ source: "billing", triggers: [{ name: "a", type: "event" }] }, "t.json")
- * // { triggers: [{ name: "a", type: "event" }], source: "billing" }
+ * (a sync body or an export document) gives its triggers, its `flows` and its
+ * `source`. A module's own `source` and `flows` exports count where the value has none.
+ * @example definitionsOf({ source: "billing", triggers: [{ name: "a", type: "event" }], flows: { b: { concurrency: 1 } } }, "t.json")
+ * // { triggers: [{ name: "a", type: "event" }], flows: { b: { concurrency: 1 } }, source: "billing" }
  */
-export function definitionsOf(value: unknown, file: string, moduleSource?: unknown): DefinitionsDocument {
-  const named = sourceOf(moduleSource, file);
-  if (Array.isArray(value)) return { triggers: value, ...(named ? { source: named } : {}) };
+export function definitionsOf(value: unknown, file: string, extras: ModuleExtras = {}): DefinitionsDocument {
+  const named = sourceOf(extras.source, file);
+  const doc = (triggers: unknown[], flows: unknown, source: string | undefined): DefinitionsDocument => ({
+    triggers, ...(flows !== undefined ? { flows } : {}), ...(source ? { source } : {}),
+  });
+  if (Array.isArray(value)) return doc(value, extras.flows, named);
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (Array.isArray(o.triggers)) {
-      const source = sourceOf(o.source, file) ?? named;
-      return { triggers: o.triggers, ...(source ? { source } : {}) };
-    }
+    if (Array.isArray(o.triggers)) return doc(o.triggers, o.flows ?? extras.flows, sourceOf(o.source, file) ?? named);
     const triggers = Object.entries(o).map(([name, def]) => (def && typeof def === "object" && !("name" in def) ? { name, ...def } : def));
-    return { triggers, ...(named ? { source: named } : {}) };
+    return doc(triggers, extras.flows, named);
   }
   throw new UsageError(`${file} must provide an array of trigger definitions (or an object of them by name)`);
 }

@@ -22,6 +22,24 @@ Commands:
         Fire a trigger with the JSON payload.
   ls [--type t] [--status s] [--q prefix] [--limit n]
         List triggers, newest first.
+  flows
+        List flows with their state (waiting, in flight, breaker, paused,
+        held until) and policy.
+  flow <name>
+        Show a flow: its policy, state and subscriptions.
+  flow <name> activity [--limit n] [--after seq]
+        The flow's activity log, oldest first (policy changes, pauses,
+        breaker, holds, recoveries).
+  flow <name> pause | resume
+        Stop sending the flow's deliveries (they wait), or start again.
+  flow <name> set [--rate 50/1s] [--concurrency 4] [--breaker 5/30s] [--paused]
+  flow <name> set --clear
+        Replace the flow's WHOLE policy with these flags: what is not given is
+        removed (a paused flow is resumed unless --paused). --clear removes it.
+  flow <name> recover --since 1h|<ISO time>|<ms> [--until …]
+                      [--status dead|failed] [--trigger t …] [--dry-run]
+        Replay the flow's dead (default) or failed deliveries of fires in the
+        range, each once, through its policy; --dry-run only counts them.
 
 Options:
   --url <url>    the Signalbox server (default: $SIGNALBOX_URL)

@@ -1,28 +1,30 @@
 /**
  * Reads the definitions `sync` sends: a .json file (an array, `{"triggers": […]}`
- * with an optional `"source"`, or an export document), or a JavaScript/TypeScript
- * module whose default export (or `triggers` export) is an array, an object of
- * definitions by name, or a function returning either (a `source` export names
- * the module's source). `.ts` modules are bundled with esbuild first (Node 20
- * cannot strip types itself); esbuild must be installed next to the CLI.
+ * with an optional `"source"` and `"flows"`, or an export document), or a
+ * JavaScript/TypeScript module whose default export (or `triggers` export) is
+ * an array, an object of definitions by name, or a function returning either
+ * (a `source` export names the module's source, a `flows` export, an object
+ * or a function returning one, its flow policies). `.ts` modules are bundled
+ * with esbuild first (Node 20 cannot strip types itself); esbuild must be
+ * installed next to the CLI.
  */
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { UsageError } from "./output";
-import { definitionsOf, type DefinitionsDocument } from "./definitions-document";
+import { definitionsOf, type DefinitionsDocument, type ModuleExtras } from "./definitions-document";
 
 const TS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 const JS = new Set([".js", ".mjs", ".cjs"]);
 
-type Loaded = { value: unknown; source?: unknown };
+type Loaded = { value: unknown; extras: ModuleExtras };
+
+const called = async (v: unknown): Promise<unknown> => (typeof v === "function" ? await (v as () => unknown)() : v);
 
 async function importModule(path: string): Promise<Loaded> {
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  let value = mod.default ?? mod.triggers;
-  if (typeof value === "function") value = await (value as () => unknown)();
-  return { value, source: mod.source };
+  return { value: await called(mod.default ?? mod.triggers), extras: { source: mod.source, flows: await called(mod.flows) } };
 }
 
 /** Bundles a TypeScript module to a temporary .mjs and imports it; `signalbox` resolves to this package. */
@@ -63,11 +65,11 @@ export async function loadDefinitions(file: string): Promise<DefinitionsDocument
   }
   if (JS.has(ext)) {
     const m = await importModule(path).catch((e) => { throw new UsageError(`cannot load ${file}: ${(e as Error).message}`); });
-    return definitionsOf(m.value, file, m.source);
+    return definitionsOf(m.value, file, m.extras);
   }
   if (TS.has(ext)) {
     const m = await importTypeScript(path);
-    return definitionsOf(m.value, file, m.source);
+    return definitionsOf(m.value, file, m.extras);
   }
   throw new UsageError(`${file}: expected a .json, .js, .mjs or .ts file`);
 }

@@ -47,3 +47,12 @@ export function reportError(out: Out, e: unknown): number {
   out.err(`signalbox: ${(e as Error)?.message ?? String(e)}`);
   return EXIT.api;
 }
+
+/** A table with a header row, columns padded to their widest cell (the last one is not padded). */
+export function printTable(out: Out, rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) out.log(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  "));
+}
+
+/** An epoch-ms time as ISO 8601 UTC, `-` for none. */
+export const isoOrDash = (ms: number | null | undefined): string => (ms ? new Date(ms).toISOString() : "-");

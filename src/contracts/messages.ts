@@ -32,6 +32,8 @@ export interface DeliveryMessage {
   x?: TargetDef;
   /** set on probes */
   p?: 1;
+  /** a delivery of a flow with a policy: the consumer starts it at the flow's gate first (docs/flow-control.md) */
+  gf?: string;
 }
 
 import type { TargetDef } from "../schemas/subscription";

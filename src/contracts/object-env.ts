@@ -5,12 +5,13 @@
  * Worker reads.
  */
 import type { DeliveryMessage } from "./messages";
-import type { PollGroupRpc, RunRpc, TriggerRpc } from "./object-rpc";
+import type { FlowGateRpc, PollGroupRpc, RunRpc, TriggerRpc } from "./object-rpc";
 
 export interface ObjectEnv {
   TRIGGERS: DurableObjectNamespace<TriggerRpc>;
   RUNS: DurableObjectNamespace<RunRpc>;
   POLL_GROUPS: DurableObjectNamespace<PollGroupRpc>;
+  FLOW_GATES: DurableObjectNamespace<FlowGateRpc>;
   DB: D1Database;
   /** first attempts of lanes that answer at once */
   DELIVERIES: Queue<DeliveryMessage>;

@@ -11,14 +11,17 @@ import type { RpcFailure } from "../errors";
 import type { TriggerDef } from "../schemas/trigger";
 import type { SubscriptionDef } from "../schemas/subscription";
 import type { AwaitDef } from "../schemas/await";
+import type { FlowPolicy } from "../schemas/flow";
+import type { AttemptReport, Grant, Start } from "../domain/flow/gate";
+import type { LaneFigures } from "../domain/flow/state";
 import type { DeletedItem, RetiredItem } from "./cleanup";
 import type { FeedPageAnswer, FeedPageRequest } from "./feed";
 import type {
-  DefinitionPreview, DeliveryControl, FireAnswer, FireRequest, FlowNotice, IngestAnswer, IngestRequest, OutcomeItem, OutcomesAnswer,
-  PollFanOut, PollFanOutAnswer, PollMember, PollStateView, WaiterResult,
+  DefinitionPreview, DeliveryControl, FireAnswer, FireRequest, FlowNotice, GateMark, IngestAnswer, IngestRequest, OutcomeItem, OutcomesAnswer,
+  PollFanOut, PollFanOutAnswer, PollMember, PollStateView, RecoverPart, WaiterResult,
 } from "./rpc";
 import type {
-  AwaitPut, AwaitView, Backfilled, Checkpoint, DeliveryLookup, EventsPage, FireSkipped, FireView, FiresPage, PullPage, Registered,
+  ActivityPage, AwaitPut, AwaitView, Backfilled, GateView, RecoverPartAnswer, Checkpoint, DeliveryLookup, EventsPage, FireSkipped, FireView, FiresPage, PullPage, Registered,
   Replayed, RotatedSecret, SchedulePreview, StatsAnswer, StatusReported, SubscriptionAnswer, TriggerView,
 } from "./views";
 
@@ -90,6 +93,34 @@ export interface TriggerRpc extends DeliveryOwnerRpc {
   /** A RunObject's event await starts waiting for this trigger (404 when the trigger is unknown). */
   addWaiter(runId: string, step: string, match: Record<string, unknown>, expiresAt: number, lookbackMs: number): Answer<WaiterResult>;
   removeWaiter(runId: string, step: string): Promise<void>;
+
+  /** A flow's policy changed: whether (and how) its gate paces this trigger's deliveries to it (null: not gated). */
+  gateChanged(flow: string, mark: GateMark | null): Promise<void>;
+  /** The flow's gate has room again: this trigger asks it at once. */
+  gateWake(flow: string): Promise<void>;
+  /** This trigger's part of a flow's state (null: not subscribed and nothing waiting). */
+  flowLane(flow: string): Promise<LaneFigures | null>;
+  /** POST /v1/flows/{flow}/recover: replays this trigger's dead or failed deliveries to the flow, each once. */
+  recoverFlow(flow: string, part: RecoverPart): Answer<RecoverPartAnswer>;
+}
+
+/** FlowGateObject: one per tenant and flow with a policy (docs/flow-control.md). */
+export interface FlowGateRpc extends Rpc.DurableObjectBranded {
+  /** PUT /v1/flows/{flow}: replaces the policy (`{}` clears it). */
+  setPolicy(tenant: string, flow: string, policy: FlowPolicy, source: string | null): Answer<{ created: boolean; view: GateView }>;
+  /** POST …/pause and …/resume: the rest of the policy stays. */
+  setPaused(tenant: string, flow: string, paused: boolean): Answer<{ created: boolean; view: GateView }>;
+  /** The policy and the gate's state (null: no policy). */
+  view(): Promise<GateView | null>;
+  /** A trigger asks to start `want` deliveries of the flow, the oldest due since `oldestDueAt`; each grant's permits last `leaseMs`. */
+  ask(trigger: string, want: number, oldestDueAt: number, leaseMs: number): Promise<Grant & { version: number }>;
+  /** The consumer is about to send one granted attempt: whether it may start now (the exact rate window), else when to try again. */
+  start(): Promise<Start>;
+  /** A trigger's outcomes, and permits it gives back unused. */
+  report(trigger: string, outcomes: AttemptReport[], unused: number): Promise<void>;
+  activity(after: number, limit: number): Promise<ActivityPage>;
+  /** A recover call's counts, for the activity log. */
+  recovered(tenant: string, flow: string, data: Record<string, unknown>): Promise<void>;
 }
 
 /** RunObject: one per tenant and run id. */

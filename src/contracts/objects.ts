@@ -19,6 +19,11 @@ export function pollGroupObjectName(tenant: string, groupKey: string): string {
   return `${tenant}:poll:${groupKey}`;
 }
 
+/** The name of a tenant's FlowGateObject. */
+export function flowGateObjectName(tenant: string, flow: string): string {
+  return `${tenant}:flow:${flow}`;
+}
+
 /**
  * A stub of an object, typed by its RPC contract (src/contracts/object-rpc.ts)
  * as the contract declares it, plus the stub's own `id`, `name` and `fetch`.

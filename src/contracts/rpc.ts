@@ -12,7 +12,7 @@ export type FireSource = "api" | "webhook" | "schedule" | "poll" | "flow" | "imp
 /** POST …/fire as the object takes it. */
 export type FireRequest = { data: unknown; source: "api"; idempotencyKey?: string; flows?: string[] };
 
-export type DeliveryRef = { deliveryId: string; flow: string; status: string };
+export type DeliveryRef = { deliveryId: string; flow: string; status: string; batched?: boolean };
 
 /** The answer to a fire (API.md "Fires"). */
 export type FireAnswer = {
@@ -48,7 +48,7 @@ export type IngestAnswer =
  */
 export type AttemptResult = {
   statusCode: number | null; error: string | null; retryAfterSeconds: number | null;
-  ms?: number; skipped?: string; deferred?: "slow";
+  ms?: number; skipped?: string; deferred?: "slow" | "gate";
 };
 
 /** An owner's delivery targets as the consumer caches them, by flow (or await step). */
@@ -115,3 +115,9 @@ export type PollStateView = {
 
 /** Import / sync preview of a definition with plain secrets: whether the trigger would change, and each subscription. */
 export type DefinitionPreview = { trigger: boolean; subscriptions: Record<string, "created" | "updated" | "unchanged"> };
+
+/** What a trigger keeps of a flow's policy: its version, and whether the flow-wide breaker replaces the subscription's own. */
+export type GateMark = { version: number; gated: boolean; breaker: boolean; rate?: boolean };
+
+/** A trigger's part of POST /v1/flows/{flow}/recover: dead or failed deliveries of fires in [since, until], after `after` (an event seq). */
+export type RecoverPart = { status: "dead" | "failed"; since: number; until: number; after: number | null; limit: number; dryRun: boolean };

@@ -4,6 +4,7 @@
  * preview and a run's awaits. The objects build these shapes; the Worker
  * adds URLs and serves them (API.md). Both sides import them from here.
  */
+import type { FlowPolicy } from "../schemas/flow";
 import type { TriggerDef } from "../schemas/trigger";
 import type { RetryPolicy } from "../domain/backoff";
 import type { DeliveryRef, PollStateView } from "./rpc";
@@ -63,6 +64,8 @@ export type Checkpoint = { checkpoint: number };
 export type DeliveryView = {
   deliveryId: string; flow: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null;
   nextAttemptAt: number | null; deliveredAt: number | null; latencyMs: number | null; reason: string | null;
+  /** why a skipped delivery was skipped (manual_mode, debounced, unsubscribed, …; null otherwise) */
+  skipReason: string | null;
   /** what the flow reported with its status */
   output?: unknown;
 };
@@ -116,3 +119,25 @@ export type AwaitView = {
 
 /** PUT an await: a webhook await's resume token and a generated callback secret are returned once. */
 export type AwaitPut = { created: boolean; await: AwaitView; resumeToken?: string; secret?: string };
+
+/** A flow gate's policy and state (GET /v1/flows/{flow} adds what the triggers hold). */
+export type GateView = {
+  policy: FlowPolicy;
+  version: number;
+  source: string | null;
+  state: {
+    inFlight: number; breaker: "closed" | "open" | "half_open"; breakerOpenedAt: number | null; paused: boolean; heldUntil: number | null;
+    /** deliveries that had to wait for the rate or the concurrency (a counter) */
+    throttled: number;
+    /** deliveries the asking triggers said wait at the gate, and the oldest of them */
+    asking: number; oldestAskAt: number | null;
+  };
+  /** SQLite rows the gate wrote since its object started (cost accounting, like a trigger's stats.rowsWritten) */
+  rowsWritten: number;
+};
+
+/** One page of a flow's activity log. */
+export type ActivityPage = { entries: { seq: number; type: string; ts: number; data: unknown }[]; nextCursor: string | null };
+
+/** What one trigger replayed of a flow's dead or failed deliveries (POST /v1/flows/{flow}/recover). */
+export type RecoverPartAnswer = { matched: number; replayed: number; more: boolean; after: number | null };

@@ -6,8 +6,9 @@
  * classes. Durable Objects use src/store/ directly.
  */
 import type { Env } from "../env";
-import type { RunRpc, TriggerRpc } from "../contracts/object-rpc";
-import { objectStub, runObjectName, triggerObjectName, type ObjectStub } from "../contracts/objects";
+import type { FlowGateRpc, RunRpc, TriggerRpc } from "../contracts/object-rpc";
+import { flowGateObjectName, objectStub, runObjectName, triggerObjectName, type ObjectStub } from "../contracts/objects";
+import { FlowIndex } from "../store/flow-index";
 import { TriggerIndex } from "../store/trigger-index";
 import { WebhookPaths } from "../store/webhook-paths";
 import { ResumeTokens } from "../store/resume-tokens";
@@ -22,9 +23,10 @@ export class TenantStore {
   readonly removal: TriggerRemoval;
   readonly metrics: TenantMetrics;
   readonly runs: RunIndex;
+  readonly flows: FlowIndex;
 
   constructor(
-    private readonly env: Pick<Env, "TRIGGERS" | "RUNS" | "DB">,
+    private readonly env: Pick<Env, "TRIGGERS" | "RUNS" | "FLOW_GATES" | "DB">,
     readonly tenant: string,
   ) {
     this.index = new TriggerIndex(env.DB, tenant);
@@ -33,6 +35,12 @@ export class TenantStore {
     this.removal = new TriggerRemoval(env.DB, tenant);
     this.metrics = new TenantMetrics(env.DB, tenant);
     this.runs = new RunIndex(env.DB, tenant);
+    this.flows = new FlowIndex(env.DB, tenant);
+  }
+
+  /** The FlowGateObject of one of this tenant's flows. */
+  gate(flow: string): ObjectStub<FlowGateRpc> {
+    return objectStub(this.env.FLOW_GATES, flowGateObjectName(this.tenant, flow));
   }
 
   /** The TriggerObject of one of this tenant's triggers. */

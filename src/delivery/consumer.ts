@@ -42,6 +42,30 @@ function ownerOf(env: Env, m: DeliveryMessage): Owner {
 
 const skip = (reason: string): AttemptResult => ({ statusCode: null, error: null, retryAfterSeconds: null, skipped: reason });
 const deferred: AttemptResult = { statusCode: null, error: null, retryAfterSeconds: null, deferred: "slow" };
+const notStarted: AttemptResult = { statusCode: null, error: null, retryAfterSeconds: null, deferred: "gate" };
+
+/** A refused start waits in the invocation for the window's room when it comes within this long; later, the delivery goes back. */
+const START_WAIT_MS = 1_000;
+
+/**
+ * A delivery of a flow with a policy starts only when its flow's gate says
+ * so, right before it is sent: the gate's exact rate window counts starts,
+ * so the queue's latency cannot bunch them (docs/flow-control.md). A gate
+ * that cannot be reached starts nothing: the delivery waits, unattempted.
+ */
+async function startAtGate(env: Env, m: DeliveryMessage): Promise<boolean> {
+  const gate = new TenantStore(env, m.t).gate(m.gf!);
+  try {
+    const first = await gate.start();
+    if (first.ok) return true;
+    const wait = first.retryAt === null ? Number.POSITIVE_INFINITY : first.retryAt - Date.now();
+    if (wait > START_WAIT_MS) return false;
+    await new Promise((r) => setTimeout(r, Math.max(0, wait)));
+    return (await gate.start()).ok;
+  } catch {
+    return false;
+  }
+}
 
 async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, m: DeliveryMessage, budgetMs: number | undefined): Promise<AttemptResult> {
   if (control?.retired) return skip("trigger_retired");
@@ -98,6 +122,7 @@ async function deliver(env: Env, groups: Group[], fast: boolean): Promise<void> 
     if (!g.reporter) return;
     let result: AttemptResult;
     if (slowLanes.has(lane)) result = deferred;
+    else if (m.body.gf && !(await startAtGate(env, m.body))) result = notStarted;
     else {
       try {
         result = await attempt(env, g.owner, g.control, m.body, fast ? FAST_LANE_BUDGET_MS : undefined);

@@ -20,7 +20,7 @@ export type LogFields = {
 
 export type LogEvent =
   | "request" | "fire" | "schedule.fired" | "schedule.missed" | "delivery" | "callback" | "webhook.refused" | "poll" | "await"
-  | "lane" | "after_commit.failed" | "outbox.retry";
+  | "lane" | "flow" | "after_commit.failed" | "outbox.retry";
 
 type Level = "info" | "warn" | "error";
 const RANK: Record<string, number> = { info: 0, warn: 1, error: 2, none: 3 };

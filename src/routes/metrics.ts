@@ -24,8 +24,8 @@ metrics.openapi(
   }),
   async (c) => {
     const store = c.var.store;
-    const [triggers, awaits] = await Promise.all([store.metrics.triggers(), store.metrics.awaits()]);
-    const text = renderExposition(tenantFamilies(triggers, awaits, Date.now()));
+    const [triggers, awaits, flows] = await Promise.all([store.metrics.triggers(), store.metrics.awaits(), store.flows.figures()]);
+    const text = renderExposition(tenantFamilies(triggers, awaits, Date.now(), flows));
     c.header("cache-control", "no-store");
     c.header("x-signalbox-d1-rows-read", String(store.metrics.rowsRead));
     return c.text(text, 200, { "content-type": EXPOSITION_CONTENT_TYPE });

@@ -1,8 +1,9 @@
 /**
  * The shell around the pure transfer planning: reads what the objects hold
  * (bounded concurrency), asks objects to preview definitions with plain
- * secrets, claims webhook paths as PUT does, and applies the plan. Import and
- * sync share it; nothing is written unless the whole plan is free of problems.
+ * secrets, claims webhook paths as PUT does, and applies the plan (the
+ * document's flow policies too: ./transfer-flows.ts). Import and sync share
+ * it; nothing is written unless the whole plan is free of problems.
  */
 import { AppError, isRpcFailure, unwrap } from "../errors";
 import type { TenantStore } from "../data/tenant-store";
@@ -15,6 +16,8 @@ import { pollUrlProblem, targetProblem } from "./target-checks";
 import type { ValidateOptions } from "../domain/transfer/validate";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
 import type { TriggerView } from "../contracts/views";
+import { summarizeFlows, type FlowSummary, type IncomingFlow } from "../domain/transfer/flows";
+import { applyFlows, planFlowsAgainstStore } from "./transfer-flows";
 
 /** How many objects are asked at once. */
 const CONCURRENCY = FAN_OUT;
@@ -106,16 +109,29 @@ async function claimPaths(store: TenantStore, plan: Plan): Promise<Map<string, s
 }
 
 /**
- * Validates against the store, then (unless a dry run) applies: register,
- * subscriptions, status, then the prune. Answers what changed.
+ * Validates against the store (the triggers and the flow policies), then
+ * (unless a dry run) applies: the webhook paths, the flow policies (before
+ * the subscriptions, so a new subscription finds its flow's policy in
+ * place), each trigger (register, subscriptions, status), then the prune.
+ * Answers what changed.
  */
-export async function runTransfer(store: TenantStore, incoming: Incoming[], problems: Problem[], mode: Mode, dryRun: boolean): Promise<TransferSummary> {
+export async function runTransfer(
+  store: TenantStore, incoming: Incoming[], problems: Problem[], mode: Mode, dryRun: boolean, flows: IncomingFlow[] = [],
+): Promise<TransferSummary & { flows: FlowSummary }> {
   // the valid definitions are checked against the store too, so that one answer lists every problem
   const plan = await planAgainstStore(store, incoming, mode);
-  const all = [...problems, ...plan.problems];
+  const flowPlan = await planFlowsAgainstStore(store, flows, mode); // after the triggers: one fan-out at a time
+  const all = [...problems, ...plan.problems, ...flowPlan.problems];
   if (all.length) throw problemsError(all);
-  if (dryRun) return summarize(plan);
+  const summary = { ...summarize(plan), flows: summarizeFlows(flowPlan) };
+  if (dryRun) return summary;
   const claimed = await claimPaths(store, plan);
+  try {
+    await applyFlows(store, flowPlan);
+  } catch (e) {
+    await mapBounded([...claimed], FAN_OUT, ([name, path]) => store.paths.release(path, name));
+    throw e;
+  }
   const outcomes = await mapBounded(plan.steps, CONCURRENCY, async (s) => {
     try {
       const obj = store.trigger(s.name);
@@ -141,5 +157,5 @@ export async function runTransfer(store: TenantStore, incoming: Incoming[], prob
   const pruned = await mapBounded(plan.prune, CONCURRENCY, (n) => rpc(store.trigger(n).retire(plan.pruneReason, null)).then(() => null, (e: unknown) => e));
   const failure = [...outcomes, ...pruned].find((e) => e !== null);
   if (failure) throw failure;
-  return summarize(plan);
+  return summary;
 }

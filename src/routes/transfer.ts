@@ -9,6 +9,8 @@ import { mapLegacyDocs, type IgnoredField } from "../domain/legacy";
 import { reply } from "./http";
 import { deploymentChecks, readView, runTransfer } from "./transfer-apply";
 import { FAN_OUT, mapBounded } from "../domain/bounded";
+import { validateFlows } from "../domain/transfer/flows";
+import { exportedFlows } from "./transfer-flows";
 
 export const transfer = new OpenAPIHono<AppEnv>();
 const security = [{ bearer: [] }];
@@ -17,7 +19,7 @@ const conflictResp = { 409: json(errorResponses[400].content["application/json"]
 transfer.openapi(
   createRoute({
     method: "get", path: "/v1/export", operationId: "exportDefinitions", tags: ["Transfer"], security, middleware: [scope("read")] as const,
-    summary: "Export every trigger of the tenant (retired ones too) with its subscriptions, secrets redacted",
+    summary: "Export every trigger of the tenant (retired ones too) with its subscriptions, secrets redacted, and every flow policy",
     responses: { 200: json(ExportDocument, "The signalbox.v1 document"), ...errorResponses },
   }),
   async (c) => {
@@ -33,8 +35,9 @@ transfer.openapi(
     // by name, so that two exports of the same definitions diff cleanly
     names.sort();
     const views = await mapBounded(names, FAN_OUT, (n) => readView(store, n));
+    const flows = await exportedFlows(store); // after the triggers: one fan-out at a time
     const triggers = views.flatMap((v) => (v ? [exportedTrigger(v as never)] : []));
-    return reply(c, { format: "signalbox.v1", tenant: store.tenant, exportedAt: Date.now(), triggers }, 200);
+    return reply(c, { format: "signalbox.v1", tenant: store.tenant, exportedAt: Date.now(), triggers, flows }, 200);
   },
 );
 
@@ -51,9 +54,10 @@ transfer.openapi(
     const checks = deploymentChecks(c.env, c.var.store.tenant);
     if (doc.format === "signalbox.v1") {
       const { incoming, problems } = validateDefinitions(doc.triggers, { source: "import", ...checks });
-      const summary = await runTransfer(c.var.store, incoming, problems, { kind: "import" }, dryRun);
-      const { retired: _, keptTargets: __, ...rest } = summary;
-      return reply(c, { dryRun, ...rest }, 200);
+      const policies = validateFlows(doc.flows);
+      const summary = await runTransfer(c.var.store, incoming, [...problems, ...policies.problems], { kind: "import" }, dryRun, policies.flows);
+      const { retired: _, keptTargets: __, flows: { cleared: ___, ...flows }, ...rest } = summary;
+      return reply(c, { dryRun, ...rest, flows }, 200);
     }
     const legacy = mapLegacyDocs(doc);
     const ignored: IgnoredField[] = [...legacy.ignored];
@@ -64,7 +68,7 @@ transfer.openapi(
     const all: Problem[] = [...legacy.problems.map((p) => ({ ...p, kind: "invalid" as const })), ...problems];
     // a subscription given a target since an earlier run keeps it (the legacy doc has none to offer)
     const summary = await runTransfer(c.var.store, incoming, all, { kind: "import", keepTargets: true }, dryRun);
-    const { retired: _, keptTargets, ...rest } = summary;
+    const { retired: _, keptTargets, flows: __, ...rest } = summary;
     const needsTarget = legacy.needsTarget.filter((k) => !keptTargets.includes(k));
     return reply(c, { dryRun, ...rest, needsTarget, ignored }, 200);
   },

@@ -1,6 +1,6 @@
 /**
- * Flow policies (PUT /v1/flows/{flow}), bulk recovery and the shaping fields
- * of a subscription (API.md "Flows: delivery policy (flow control)").
+ * Flow policies (PUT /v1/flows/{flow}) and bulk recovery (API.md "Flows:
+ * delivery policy (flow control)").
  */
 import { z } from "@hono/zod-openapi";
 import { NAME_PATTERN } from "./common";
@@ -20,7 +20,7 @@ export const FlowPolicyBody = z
 
 export type FlowPolicy = z.infer<typeof FlowPolicyBody>;
 
-export const FlowState = z
+const FlowState = z
   .object({
     waiting: z.number(), inFlight: z.number(), oldestWaitingAt: z.number().nullable(),
     breaker: z.enum(["closed", "open", "half_open"]), breakerOpenedAt: z.number().nullable(), paused: z.boolean(), heldUntil: z.number().nullable(),
@@ -31,6 +31,8 @@ export const FlowView = z
   .object({
     flow: z.string(), policy: FlowPolicyBody, state: FlowState,
     subscriptions: z.array(z.object({ trigger: z.string(), mode: z.enum(["auto", "manual"]), target: z.unknown() })).optional(),
+    gate: z.object({ throttled: z.number(), rowsWritten: z.number() }).optional()
+      .openapi({ description: "A flow with a policy: deliveries that had to wait for its rate or concurrency, and SQLite rows its gate wrote since it started" }),
   })
   .openapi("Flow");
 
@@ -45,29 +47,4 @@ export const RecoverBody = z
   })
   .openapi("RecoverRequest");
 
-/** A dot path into the fire as filters see it: data.x, eventType, headers.x, source, trigger. */
-const KeyPath = z
-  .string()
-  .max(256)
-  .regex(/^(data(\.[^.\s]{1,64}){0,16}|eventType|source|trigger|headers\.[a-z0-9-]{1,128})$/, "must be a dot path into the fire: data.x, eventType, headers.x, source or trigger")
-  .openapi({ example: "data.orderId" });
-
-export const Ordering = z.strictObject({ key: KeyPath }).openapi({ description: "FIFO per key: a delivery starts only after the previous one with that key is delivered, failed, dead or skipped" });
-
-export const Debounce = z
-  .strictObject({
-    key: KeyPath.optional(),
-    periodSeconds: int(1, 3600),
-    maxWaitSeconds: int(1, 86_400).optional(),
-    mode: z.enum(["trailing", "leading"]).optional(),
-  })
-  .refine((d) => d.maxWaitSeconds === undefined || d.maxWaitSeconds >= d.periodSeconds, { message: "maxWaitSeconds must be at least periodSeconds", path: ["maxWaitSeconds"] })
-  .openapi({ description: "fires with the same key within periodSeconds of each other make one delivery" });
-
-export const Batch = z
-  .strictObject({ maxSize: int(1, 1000), maxWaitSeconds: int(1, 3600), key: KeyPath.optional() })
-  .openapi({ description: "fires (per key) gather into one delivery of up to maxSize fires, sent when full or maxWaitSeconds after its first fire" });
-
-export type OrderingDef = z.infer<typeof Ordering>;
-export type DebounceDef = z.infer<typeof Debounce>;
-export type BatchDef = z.infer<typeof Batch>;
+export type RecoverRequest = z.infer<typeof RecoverBody>;

@@ -1,5 +1,6 @@
 /** Subscription bodies (PUT /v1/triggers/{name}/subscriptions/{flow}) and targets, shared with await callbacks. */
 import { z } from "@hono/zod-openapi";
+import { Batch, Debounce, Ordering } from "./shaping";
 
 function httpUrlProblem(u: string): string | null {
   let url: URL;
@@ -51,6 +52,14 @@ export const SubscriptionBody = z
     mode: z.enum(["auto", "manual"]).optional(),
     target: Target,
     retry: RetrySpec.optional(),
+    ordering: Ordering.optional(),
+    debounce: Debounce.optional(),
+    batch: Batch.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.batch && s.debounce) ctx.addIssue({ code: "custom", path: ["batch"], message: "batch and debounce both decide what one delivery holds: choose one" });
+    if (s.batch && s.target.type === "pull") ctx.addIssue({ code: "custom", path: ["batch"], message: "shapes http and queue deliveries; a pull subscription paces itself" });
+    if ((s.ordering || s.debounce) && s.target.type === "pull") ctx.addIssue({ code: "custom", path: [s.ordering ? "ordering" : "debounce"], message: "shapes http and queue deliveries; a pull subscription paces itself" });
   })
   .openapi("SubscriptionDefinition");
 
@@ -70,6 +79,7 @@ export const SubscriptionView = z.object({
   flow: z.string(), trigger: z.string().optional(), mode: z.enum(["auto", "manual"]), target: TargetView,
   retry: z.object({ maxAttempts: z.number(), initialBackoffSeconds: z.number(), maxBackoffSeconds: z.number() }),
   subscribedAt: z.number(), secret: z.string().optional(),
+  ordering: Ordering.optional(), debounce: Debounce.optional(), batch: Batch.optional(),
   // delivery state of http and queue targets (docs/delivery.md)
   breaker: z.enum(["closed", "open", "half_open"]).optional().openapi({ description: "The subscription's breaker: open after 20 consecutive failed attempts, one probe per 30 s, a 2xx closes it" }),
   breakerOpenedAt: z.number().nullable().optional().openapi({ description: "The latest opening (a failed probe re-opens)" }),

@@ -2,61 +2,24 @@
  * The CLI (bin/signalbox.mjs) against a real `wrangler dev`: exit codes,
  * ls, fire, tail --json seeing a fire, listen --forward-to delivering signed
  * requests to a local receiver (and acking them), and sync from a JSON file
- * and a TypeScript module (dry run, apply, no-op, prune, local validation).
+ * and a TypeScript module (dry run, apply, no-op, prune, local validation,
+ * flow policies).
  * Every process is bounded in time; everything listens on 127.0.0.1.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, startReceiver, startWrangler, verifyWebhook } from "./lib/wrangler.mjs";
+import { spawnCli as spawnCliIn } from "./lib/cli.mjs";
 
-const BIN = join(REPO_ROOT, "bin", "signalbox.mjs");
 let sb;
 let receiver;
 let dir;
 
-/** Starts the CLI; `lines` collects stdout lines; `done` resolves to {code, stdout, stderr}; killed after timeoutMs. */
-function spawnCli(args, { env = {}, timeoutMs = 30_000 } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SIGNALBOX_URL: sb.baseUrl, SIGNALBOX_API_KEY: sb.apiKey, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  const lines = [];
-  const waiters = new Set();
-  child.stdout.on("data", (c) => {
-    stdout += c;
-    const parts = stdout.split("\n");
-    lines.length = 0;
-    lines.push(...parts.slice(0, -1));
-    for (const w of waiters) w();
-  });
-  child.stderr.on("data", (c) => (stderr += c));
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const done = new Promise((res) => child.on("close", (code, signal) => (clearTimeout(timer), res({ code: code ?? signal, stdout, stderr }))));
-  /** Resolves with the first stdout line matching `pred`. */
-  const waitLine = (pred, ms = 20_000) =>
-    new Promise((res, rej) => {
-      const check = () => {
-        const l = lines.find(pred);
-        if (l === undefined) return;
-        waiters.delete(check);
-        clearTimeout(t);
-        res(l);
-      };
-      const t = setTimeout(() => (waiters.delete(check), rej(new Error(`no matching CLI line within ${ms} ms; stdout: ${stdout} stderr: ${stderr}`))), ms);
-      waiters.add(check);
-      check();
-    });
-  return { child, lines, done, waitLine };
-}
-
+const spawnCli = (args, opts) => spawnCliIn(sb, args, opts);
 const cli = (args, opts) => spawnCli(args, opts).done;
 
 before(async () => {
@@ -187,6 +150,10 @@ test("sync: local validation, dry run, apply, no-op, prune; a .ts module with de
   assert.equal(invalid.code, 3);
   assert.match(invalid.stderr, /cli\.sync\.bad type:/);
   assert.match(invalid.stderr, /cli\.sync\.a filter/);
+  await writeFile(bad, JSON.stringify({ triggers: [], flows: { "cli.sync.flow": { concurrency: 0 } } }));
+  const badPolicy = await cli(["sync", bad]);
+  assert.equal(badPolicy.code, 3);
+  assert.match(badPolicy.stderr, /cli\.sync\.flow flows\.cli\.sync\.flow\.concurrency: must be at least 1/);
 
   const defs = [
     { name: "cli.sync.a", type: "event", subscriptions: { billing: { target: { type: "pull" } } } },
@@ -248,9 +215,19 @@ test("sync: docs/cli.md's triggers.ts example works as written; without its secr
   const r = await cli(["sync", file, "--json"], { env: { BILLING_HOOK_SECRET: secret } });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).created.sort(), ["nightly.report", "order.paid"]);
+  assert.deepEqual(JSON.parse(r.stdout).flows, { created: ["billing"], updated: [], unchanged: [], cleared: [] });
   const sub = (await sb.api("GET", "/v1/triggers/order.paid")).json.subscriptions.billing;
   assert.equal(sub.target.url, "https://billing.example.com/hook");
-  assert.equal((await cli(["sync", file, "--json"], { env: { BILLING_HOOK_SECRET: secret } })).code, 0, "a second sync with the same file is a no-op");
+  assert.deepEqual((await sb.api("GET", "/v1/flows/billing")).json.policy, { rateLimit: { limit: 10, periodSeconds: 1 }, concurrency: 5 });
+  const again = await cli(["sync", file], { env: { BILLING_HOOK_SECRET: secret } });
+  assert.equal(again.code, 0, "a second sync with the same file is a no-op");
+  assert.match(again.stdout, /flow policies: 0 created, 0 updated, 1 unchanged, 0 cleared/);
+  // without its flows export, a pruning sync clears the policy the source set
+  await writeFile(file, example.replace(/^export const flows = .*$/m, ""));
+  const pruned = await cli(["sync", file, "--prune", "--json"], { env: { BILLING_HOOK_SECRET: secret } });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.deepEqual(JSON.parse(pruned.stdout).flows.cleared, ["billing"]);
+  assert.deepEqual((await sb.api("GET", "/v1/flows/billing")).json.policy, {});
 });
 
 test("sync: a trigger of another source is a 409 whose hint names --adopt; --adopt takes it over", { timeout: 60_000 }, async () => {

@@ -38,12 +38,14 @@ before(async () => {
 
 after(() => new Promise((r) => server.close(r)));
 
-test("the package exports the client, the errors, defineTrigger and verifyDelivery", () => {
-  for (const name of ["createClient", "defineTrigger", "verifyDelivery", "SignalboxError", "NotFoundError", "ConflictError", "ValidationError", "UnauthorizedError", "RateLimitedError"]) {
+test("the package exports the client, the errors, defineTrigger, defineFlows and verifyDelivery", () => {
+  for (const name of ["createClient", "defineTrigger", "defineFlows", "verifyDelivery", "SignalboxError", "NotFoundError", "ConflictError", "ValidationError", "UnauthorizedError", "RateLimitedError"]) {
     assert.ok(name in pkg, name);
   }
   const def = { name: "a", type: "event" };
   assert.equal(pkg.defineTrigger(def), def);
+  const flows = { billing: { concurrency: 5 } };
+  assert.equal(pkg.defineFlows(flows), flows);
 });
 
 test("every error status becomes its class, with status, code, message and details", { timeout: 20_000 }, async () => {

@@ -25,7 +25,7 @@ describe("POST /v1/sync", () => {
     const source = `${prefix}-src`;
     const defs = definitions(prefix);
     const [nightly, signup] = defs.map((d) => d.name);
-    const expected = { created: [nightly, signup], updated: [], unchanged: [], subscriptions: { created: [`${nightly}/reports`, `${signup}/crm`], updated: [], unchanged: [] }, retired: [] };
+    const expected = { created: [nightly, signup], updated: [], unchanged: [], subscriptions: { created: [`${nightly}/reports`, `${signup}/crm`], updated: [], unchanged: [] }, retired: [], flows: { created: [], updated: [], unchanged: [], cleared: [] } };
 
     const dry = await sync({ source, triggers: defs, prune: true }, true);
     expect(dry.status).toBe(200);
@@ -48,6 +48,7 @@ describe("POST /v1/sync", () => {
       expect(same.body).toEqual({
         dryRun, created: [], updated: [], unchanged: [nightly, signup],
         subscriptions: { created: [], updated: [], unchanged: [`${nightly}/reports`, `${signup}/crm`] }, retired: [],
+        flows: { created: [], updated: [], unchanged: [], cleared: [] },
       });
     }
     expect((await get(nightly)).version).toBe(n.version);
@@ -129,6 +130,6 @@ describe("POST /v1/sync", () => {
 
   it("an empty sync of an unused source with prune changes nothing", async () => {
     const r = await sync({ source: uniq("empty").replace(/\./g, "-"), triggers: [], prune: true });
-    expect(r.body).toEqual({ dryRun: false, created: [], updated: [], unchanged: [], subscriptions: { created: [], updated: [], unchanged: [] }, retired: [] });
+    expect(r.body).toEqual({ dryRun: false, created: [], updated: [], unchanged: [], subscriptions: { created: [], updated: [], unchanged: [] }, retired: [], flows: { created: [], updated: [], unchanged: [], cleared: [] } });
   });
 });

@@ -79,6 +79,7 @@ describe("POST /v1/import", () => {
     expect(dry.body).toEqual({
       dryRun: true, created: names, updated: [], unchanged: [],
       subscriptions: { created: [`${ev}/audit`, `${ev}/billing`], updated: [], unchanged: [] },
+      flows: { created: [], updated: [], unchanged: [] },
     });
     for (const n of names) expect((await call("GET", `/v1/triggers/${n}`, undefined, { key: KEYS.globex })).status).toBe(404);
     expect((await call("GET", `/v1/triggers?q=${prefix}`, undefined, { key: KEYS.globex })).body.triggers).toEqual([]);
@@ -105,6 +106,7 @@ describe("POST /v1/import", () => {
       expect(again.body).toEqual({
         dryRun, created: [], updated: [], unchanged: names,
         subscriptions: { created: [], updated: [], unchanged: [`${ev}/audit`, `${ev}/billing`] },
+        flows: { created: [], updated: [], unchanged: [] },
       });
     }
     expect(await versions(names, KEYS.globex)).toEqual(before);
@@ -177,7 +179,7 @@ describe("POST /v1/import", () => {
     t.subscriptions.audit.mode = "auto";
     const before = (await call("GET", `/v1/triggers/${ev}`)).body;
     const r = await call("POST", "/v1/import?dryRun=true", { ...doc, triggers: [t] });
-    expect(r.body).toEqual({ dryRun: true, created: [], updated: [ev], unchanged: [], subscriptions: { created: [], updated: [`${ev}/audit`], unchanged: [`${ev}/billing`] } });
+    expect(r.body).toEqual({ dryRun: true, created: [], updated: [ev], unchanged: [], subscriptions: { created: [], updated: [`${ev}/audit`], unchanged: [`${ev}/billing`] }, flows: { created: [], updated: [], unchanged: [] } });
     const after = (await call("GET", `/v1/triggers/${ev}`)).body;
     expect(after.version).toBe(before.version);
     expect(after.displayName).toBe("An event");

@@ -1,4 +1,4 @@
-/** `signalbox sync`: which source a file syncs (the file's own wins over the default, --source over both). */
+/** `signalbox sync`: which source a file syncs (the file's own wins over the default, --source over both), and the flow policies it carries. */
 import { describe, it, expect } from "vitest";
 import { definitionsOf, syncSource } from "../../src/cli/definitions-document";
 import { UsageError } from "../../src/cli/output";
@@ -13,9 +13,9 @@ describe("sync source", () => {
   });
 
   it("a module's `source` export names its source; an object inside the default export wins over it", () => {
-    expect(definitionsOf([{ name: "a" }], "m.mjs", "billing").source).toBe("billing");
-    expect(definitionsOf({ a: { type: "event" } }, "m.mjs", "billing")).toEqual({ triggers: [{ name: "a", type: "event" }], source: "billing" });
-    expect(definitionsOf({ source: "inner", triggers: [] }, "m.mjs", "outer").source).toBe("inner");
+    expect(definitionsOf([{ name: "a" }], "m.mjs", { source: "billing" }).source).toBe("billing");
+    expect(definitionsOf({ a: { type: "event" } }, "m.mjs", { source: "billing" })).toEqual({ triggers: [{ name: "a", type: "event" }], source: "billing" });
+    expect(definitionsOf({ source: "inner", triggers: [] }, "m.mjs", { source: "outer" }).source).toBe("inner");
   });
 
   it("an export document (no source) syncs as code; a bad source in the file or api/import is a usage error", () => {
@@ -23,5 +23,15 @@ describe("sync source", () => {
     expect(() => definitionsOf({ source: 7, triggers: [] }, "t.json")).toThrow(UsageError);
     expect(() => syncSource(undefined, "api")).toThrow(UsageError);
     expect(() => syncSource("import", "billing")).toThrow(UsageError);
+  });
+
+  it("flow policies come from the document's `flows` (a sync body, an export) or the module's `flows` export; none when neither has them", () => {
+    const flows = { billing: { concurrency: 2 } };
+    expect(definitionsOf({ source: "billing-service", triggers: [], flows }, "t.json")).toEqual({ triggers: [], flows, source: "billing-service" });
+    expect(definitionsOf({ format: "signalbox.v1", tenant: "acme", triggers: [], flows }, "e.json").flows).toEqual(flows);
+    expect(definitionsOf([{ name: "a", type: "event" }], "m.mjs", { flows })).toEqual({ triggers: [{ name: "a", type: "event" }], flows });
+    expect(definitionsOf({ a: { type: "event" } }, "m.mjs", { flows }).flows).toEqual(flows);
+    expect(definitionsOf({ triggers: [], flows: { inner: {} } }, "m.mjs", { flows }).flows).toEqual({ inner: {} });
+    expect("flows" in definitionsOf([{ name: "a", type: "event" }], "t.json")).toBe(false);
   });
 });

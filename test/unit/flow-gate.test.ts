@@ -7,12 +7,13 @@ const ok = { ok: true, probe: false, statusCode: 200, error: null, retryAfterSec
 const fail = { ok: false, probe: false, statusCode: 500, error: "HTTP 500", retryAfterSeconds: null };
 
 describe("Gate", () => {
-  it("a rate limit grants at most the limit in any window, across triggers, and says when to ask again", () => {
+  it("a rate limit grants at most the limit in any window (plus the grant margin), across triggers, and says when to ask again", () => {
     const g = new Gate({ rateLimit: { limit: 5, periodSeconds: 1 } });
     expect(g.ask(ask("a", 3), 0)).toEqual({ granted: 3, probe: false, retryAt: null });
-    expect(g.ask(ask("b", 4), 10)).toEqual({ granted: 2, probe: false, retryAt: 1001 });
+    expect(g.ask(ask("b", 4), 10)).toEqual({ granted: 2, probe: false, retryAt: 1101 });
     expect(g.ask(ask("b", 2), 500).granted).toBe(0);
-    expect(g.ask(ask("b", 2), 1001).granted).toBe(2);
+    expect(g.ask(ask("b", 2), 1001).granted).toBe(0); // the window is 1 s + 100 ms: a grant's start may come late
+    expect(g.ask(ask("b", 2), 1101).granted).toBe(2);
     expect(g.throttled).toBe(2);
   });
 
@@ -33,7 +34,7 @@ describe("Gate", () => {
     g.report([ok], 20);
     expect(g.ask(ask("new", 1, 50), 21).granted).toBe(0); // "old" waits since 5
     expect(g.ask(ask("old", 1, 5), 22).granted).toBe(1);
-    expect(g.waitingTriggers()).toEqual(["new"]);
+    expect(g.waitingTriggers(0)).toEqual(["new"]);
   });
 
   it("the flow-wide breaker opens, lets one probe through per cooldown, and a 2xx closes it", () => {
@@ -62,5 +63,36 @@ describe("Gate", () => {
     const again = new Gate({ rateLimit: { limit: 3, periodSeconds: 1 }, concurrency: 10 }, JSON.parse(JSON.stringify(g.state(5))));
     expect(again.ask(ask("a", 1), 500).granted).toBe(0);
     expect(again.inFlight(500)).toBe(3);
+  });
+});
+
+import { flowState } from "../../src/domain/flow/state";
+
+describe("flowState", () => {
+  const lane = (o: Partial<Parameters<typeof flowState>[0][number]> = {}) => ({ waiting: 0, inFlight: 0, oldestWaitingAt: null, breaker: "closed" as const, breakerOpenedAt: null, heldUntil: null, subscription: null, ...o });
+  it("adds the lanes' figures up; the worst lane breaker and latest hold stand for a flow without a policy", () => {
+    expect(flowState([lane({ waiting: 3, inFlight: 2, oldestWaitingAt: 50 }), lane({ waiting: 1, oldestWaitingAt: 20, breaker: "open", breakerOpenedAt: 7, heldUntil: 99 })], null))
+      .toEqual({ waiting: 4, inFlight: 2, oldestWaitingAt: 20, breaker: "open", breakerOpenedAt: 7, paused: false, heldUntil: 99 });
+  });
+  it("a gate with a policy has the flow's in-flight count, its breaker, its hold and its pause", () => {
+    const gate = { inFlight: 5, breaker: "half_open" as const, breakerOpenedAt: 3, paused: true, heldUntil: 40, flowBreaker: true, gated: true };
+    expect(flowState([lane({ waiting: 2, inFlight: 9, breaker: "open", breakerOpenedAt: 1 })], gate))
+      .toEqual({ waiting: 2, inFlight: 5, oldestWaitingAt: null, breaker: "half_open", breakerOpenedAt: 3, paused: true, heldUntil: 40 });
+  });
+});
+
+describe("Gate.start", () => {
+  it("counts starts exactly (no margin): the limit in any period, when to try again, and no start while paused or held", () => {
+    const g = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } });
+    expect(g.start(0)).toEqual({ ok: true, retryAt: null });
+    expect(g.start(10)).toEqual({ ok: true, retryAt: null });
+    expect(g.start(20)).toEqual({ ok: false, retryAt: 1001 }); // the first start leaves the window after 1 s
+    expect(g.start(1001).ok).toBe(true);
+    const again = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } }, JSON.parse(JSON.stringify(g.state(1001))));
+    expect(again.start(1005).ok).toBe(false); // the checkpoint keeps the starts
+    expect(new Gate({ paused: true }).start(0)).toEqual({ ok: false, retryAt: null });
+    const held = new Gate({ concurrency: 1 });
+    held.report([{ ok: false, probe: false, statusCode: 429, error: null, retryAfterSeconds: 2 }], 0);
+    expect(held.start(100)).toEqual({ ok: false, retryAt: 2000 });
   });
 });

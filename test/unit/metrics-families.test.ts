@@ -23,6 +23,10 @@ describe("signalboxFamilies", () => {
       signalbox_deliveries_waiting: "gauge",
       signalbox_subscription_breaker_open: "gauge",
       signalbox_subscription_breaker_opened_total: "counter",
+      signalbox_flow_waiting: "gauge",
+      signalbox_flow_in_flight: "gauge",
+      signalbox_flow_breaker_open: "gauge",
+      signalbox_flow_throttled_total: "counter",
     });
   });
 

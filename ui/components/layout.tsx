@@ -29,6 +29,7 @@ export function Layout({ children, onSignOut, current }: Props) {
         <nav aria-label="Main">
           {link(href.home(), "Home", "home")}
           {link(href.triggers(), "Triggers", "triggers")}
+          {link(href.flows(), "Flows", "flows")}
           {link(href.runs(), "Runs", "runs")}
           {link(href.search(), "Search", "search")}
         </nav>

@@ -17,6 +17,8 @@ export type Route =
   | { view: "search"; id: string }
   | { view: "runs"; status: string; cursor: string }
   | { view: "awaits"; runId: string }
+  | { view: "flows"; query: Query }
+  | { view: "flow"; flow: string; after: string }
   | { view: "not-found"; path: string };
 
 function decode(s: string): string | null {
@@ -55,6 +57,8 @@ export function parseHash(hash: string): Route {
     if (seg.length === 3 && seg[2] === "fire") return { view: "fire-form", name };
     if (seg.length === 3 && seg[2] === "live") return { view: "live", name };
   }
+  if (seg[0] === "flows" && seg.length === 1) return { view: "flows", query };
+  if (seg[0] === "flows" && seg.length === 2) return { view: "flow", flow: seg[1], after: query.after ?? "" };
   if (seg[0] === "search" && seg.length === 1) return { view: "search", id: query.id ?? "" };
   if (seg[0] === "runs" && seg.length === 2) return { view: "awaits", runId: seg[1] };
   if (seg[0] === "runs" && seg.length === 1) {
@@ -84,5 +88,9 @@ export const href = {
   live: (name: string) => `#/triggers/${e(name)}/live`,
   search: (id = "") => withQuery("#/search", { id }),
   awaits: (runId: string) => `#/runs/${e(runId)}`,
+  /** the flows, `cursor` and `prev` (the cursors of the pages before, for "← Back") in the URL */
+  flows: (query: Record<string, string | undefined> = {}) => withQuery("#/flows", query),
+  /** one flow; `after` pages its activity log */
+  flow: (flow: string, after = "") => withQuery(`#/flows/${e(flow)}`, { after }),
   runs: (status = "waiting", cursor = "") => withQuery("#/runs", { status: status === "waiting" ? "" : status, cursor }),
 };

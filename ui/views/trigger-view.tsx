@@ -1,6 +1,7 @@
 /**
  * One trigger: its definition as the API answers it (secrets redacted), the
- * webhook URL, subscriptions, stats with the history chart (re-read every
+ * webhook URL, subscriptions with their delivery state (breaker, hold,
+ * waiting and in flight), stats with the history chart (both re-read every
  * 5 s), the schedule's next fire times and DST policy, poll state, recent
  * fires, and the actions (retire/reactivate, pause/resume).
  */
@@ -21,6 +22,8 @@ import { RecentFires } from "../components/recent-fires";
 import type { PollState } from "../types";
 
 const STATS_POLL_MS = 5_000;
+/** The trigger itself (its subscriptions' breakers and counts) is re-read as often as its stats. */
+const TRIGGER_POLL_MS = 5_000;
 const FIREABLE = new Set(["event", "manual", "schedule", "webhook"]);
 
 function PollCard({ state }: { state: PollState | undefined }) {
@@ -45,7 +48,7 @@ function PollCard({ state }: { state: PollState | undefined }) {
 
 export function TriggerView({ name }: { name: string }) {
   useTitle(name);
-  const trig = useApi((sig) => api.trigger(name, sig), [name]);
+  const trig = useApi((sig) => api.trigger(name, sig), [name], TRIGGER_POLL_MS);
   const stats = useApi((sig) => api.stats(name, sig), [name], STATS_POLL_MS);
   const t = trig.data;
   const reload = () => (trig.reload(), stats.reload());

@@ -5,7 +5,10 @@
  * every lookup is a primary-key read. Two partial indexes: failed and dead
  * rows (for `fires?status=`), and queued rows waiting for a retry (the
  * ledger's due retries); a first attempt enters neither, so a delivery that
- * succeeds at once writes no index row.
+ * succeeds at once writes no index row. Shaped deliveries (../shaping.ts)
+ * carry their ordering key (`deliveries_by_key`) and may be held
+ * (`hold_until`, `deliveries_held`): a held delivery is queued, but the
+ * scan of first attempts passes it by until it is released.
  */
 import { deliveryKey } from "../../../src/contracts/ids";
 import type { Core } from "../core";
@@ -15,16 +18,31 @@ export type DeliveryRow = {
   next_attempt_at: number | null; last_status_code: number | null; last_error: string | null;
   delivered_at: number | null; latency_ms: number | null; reason: string | null; output: string | null; updated_at: number;
   settled_seq: number | null;
+  shape_key: string | null; hold_until: number | null; debounced: number | null;
+  /** a batch's fires (JSON `{"key", "seqs"}`, ../shaping.ts); null: the delivery's own fire */
+  members: string | null;
 };
 
-export type NewDelivery = { id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; reason: string | null };
+/** hold_until of a delivery waiting for its key's turn (ordering): its release is the settlement before it, not a time. */
+export const BLOCKED = Number.MAX_SAFE_INTEGER;
+
+export type NewDelivery = {
+  id: string; seq: number; n: number; flow: string; status: "queued" | "skipped"; at: number; reason: string | null;
+  /** shaping (../shaping.ts): the ordering key, a hold, the fires a debounced delivery stands for */
+  shapeKey?: string | null; holdUntil?: number | null; debounced?: number | null;
+  /** a batch's first fire: the batch's key and fires (JSON) */
+  members?: string | null;
+};
 
 export function insertDelivery(core: Core, d: NewDelivery): void {
+  const hold = d.status === "queued" ? d.holdUntil ?? null : null;
   core.sql.run(
-    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
-    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at,
+    `INSERT INTO deliveries (event_seq, n, id, flow, status, attempts, fired_at, next_attempt_at, reason, updated_at, shape_key, hold_until, debounced, members)
+     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    d.seq, d.n, d.id, d.flow, d.status, d.at, d.status === "queued" ? d.at : null, d.reason, d.at, d.shapeKey ?? null, hold, d.debounced ?? null, d.members ?? null,
   );
-  if (d.status === "queued") core.onCommit(() => core.ledger.track(d.flow, [d.seq, d.n], d.id, d.at));
+  // a held delivery joins the ledger when it is released
+  if (d.status === "queued" && hold === null) core.onCommit(() => core.ledger.track(d.flow, [d.seq, d.n], d.id, d.at));
 }
 
 /** The row of a delivery id, or null (also for a well-formed id that names no row). */
@@ -44,7 +62,7 @@ export function nextDeliveryNumber(core: Core, seq: number): number {
   return (core.sql.one<{ m: number | null }>(`SELECT max(n) AS m FROM deliveries WHERE event_seq = ?`, seq)?.m ?? -1) + 1;
 }
 
-type Patch = Partial<Pick<DeliveryRow, "status" | "attempts" | "next_attempt_at" | "last_status_code" | "last_error" | "delivered_at" | "latency_ms" | "reason" | "output" | "settled_seq">>;
+type Patch = Partial<Pick<DeliveryRow, "status" | "attempts" | "next_attempt_at" | "last_status_code" | "last_error" | "delivered_at" | "latency_ms" | "reason" | "output" | "settled_seq" | "hold_until">>;
 
 /**
  * Updates some columns of one delivery (and its updated_at); a delivery that
@@ -62,12 +80,33 @@ export function patchDelivery(core: Core, d: Pick<DeliveryRow, "event_seq" | "n"
       core.freshBodies.delete(d.id);
     });
   }
+  if (patch.status !== undefined && patch.status !== "queued" && d.status === "queued") releaseNextOfKey(core, d, at);
+}
+
+/**
+ * A delivery left `queued`: if it had an ordering key, the next delivery of
+ * that key (fire order) takes its turn, unless it still waits for its own
+ * debounce time.
+ */
+function releaseNextOfKey(core: Core, d: Pick<DeliveryRow, "event_seq" | "n"> & Partial<Pick<DeliveryRow, "flow" | "shape_key">>, at: number): void {
+  // a row read whole carries its key (no second read on the delivery path)
+  const own = d.shape_key !== undefined && d.flow !== undefined
+    ? { flow: d.flow, shape_key: d.shape_key }
+    : core.sql.one<{ flow: string; shape_key: string | null }>(`SELECT flow, shape_key FROM deliveries WHERE event_seq = ? AND n = ?`, d.event_seq, d.n);
+  if (!own || own.shape_key === null) return;
+  const next = core.sql.one<{ event_seq: number; n: number; id: string; hold_until: number | null }>(
+    `SELECT event_seq, n, id, hold_until FROM deliveries WHERE flow = ? AND shape_key = ? AND status = 'queued' ORDER BY event_seq, n LIMIT 1`,
+    own.flow, own.shape_key,
+  );
+  if (!next || next.hold_until !== BLOCKED) return;
+  core.sql.run(`UPDATE deliveries SET hold_until = NULL, next_attempt_at = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, at, at, next.event_seq, next.n);
+  core.onCommit(() => core.ledger.track(own.flow, [next.event_seq, next.n], next.id, at));
 }
 
 /** Queued deliveries not attempted yet after the key (seq, n), of these flows, in key order (the ledger's first attempts). */
 export function freshAfter(core: Core, seq: number, n: number, flows: string[], limit: number): DeliveryRow[] {
   return core.sql.all<DeliveryRow>(
-    `SELECT * FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' AND attempts = 0 AND flow IN (${flows.map(() => "?").join(", ")}) ORDER BY event_seq, n LIMIT ?`,
+    `SELECT * FROM deliveries WHERE (event_seq, n) > (?, ?) AND status = 'queued' AND attempts = 0 AND hold_until IS NULL AND flow IN (${flows.map(() => "?").join(", ")}) ORDER BY event_seq, n LIMIT ?`,
     seq, n, ...flows, limit,
   );
 }

@@ -1,11 +1,12 @@
 /** The `subscriptions` table: one row per subscribed flow, cached on the Core (a fire reads it every time). */
 import type { Core, SecretRotation, Subscription } from "../core";
 
-type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number; rotation: string | null };
+type RawSub = { flow: string; mode: string; target: string; retry: string; subscribed_at: number; checkpoint: number; reports: number; rotation: string | null; shaping: string | null };
 
 const parse = (r: RawSub): Subscription => ({
   flow: r.flow, mode: r.mode as Subscription["mode"], target: JSON.parse(r.target), retry: JSON.parse(r.retry),
   subscribedAt: r.subscribed_at, checkpoint: r.checkpoint, reports: r.reports === 1, rotation: r.rotation ? JSON.parse(r.rotation) : null,
+  shaping: r.shaping ? JSON.parse(r.shaping) : null,
 });
 
 const secretOf = (s: Subscription | null) => (s?.target.type === "http" ? s.target.secret : undefined);
@@ -33,8 +34,9 @@ export function saveSubscription(core: Core, s: Subscription, at: number): void 
     rotation = old?.rotation && secretOf(old) !== undefined && secretOf(old) === secretOf(s) ? old.rotation : null;
   }
   core.sql.run(
-    `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint, reports, rotation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO subscriptions (flow, mode, target, retry, subscribed_at, updated_at, checkpoint, reports, rotation, shaping) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     s.flow, s.mode, JSON.stringify(s.target), JSON.stringify(s.retry), s.subscribedAt, at, s.checkpoint, s.reports ? 1 : 0, rotation ? JSON.stringify(rotation) : null,
+    s.shaping ? JSON.stringify(s.shaping) : null,
   );
   core.cachedSubs = undefined;
 }

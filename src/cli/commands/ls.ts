@@ -1,4 +1,5 @@
 /** `signalbox ls`: the tenant's triggers, newest first, following the cursor up to --limit. */
+import { isoOrDash, printTable } from "../output";
 import { intFlag, type Command } from "./types";
 
 type Row = { name: string; type: string; status: string; lastActivityAt: number; stats: Record<string, unknown>; version: number };
@@ -25,9 +26,7 @@ export const lsCommand: Command = {
       out.log("No triggers.");
       return 0;
     }
-    const table = [["NAME", "TYPE", "STATUS", "FIRES", "LAST ACTIVITY"], ...rows.map((r) => [r.name, r.type, r.status, String(r.stats?.totalFires ?? 0), r.lastActivityAt ? new Date(r.lastActivityAt).toISOString() : "-"])];
-    const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-    for (const row of table) out.log(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  "));
+    printTable(out, [["NAME", "TYPE", "STATUS", "FIRES", "LAST ACTIVITY"], ...rows.map((r) => [r.name, r.type, r.status, String(r.stats?.totalFires ?? 0), isoOrDash(r.lastActivityAt)])]);
     return 0;
   },
 };

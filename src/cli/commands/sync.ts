@@ -1,10 +1,11 @@
 /**
- * `signalbox sync <file>`: validates the definitions locally with the very
- * checks POST /v1/sync runs (src/domain/transfer), then sends them and
- * prints the diff. The source is `--source`, else the file's own `source`,
+ * `signalbox sync <file>`: validates the definitions and flow policies
+ * locally with the very checks POST /v1/sync runs (src/domain/transfer),
+ * then sends them and prints the diff. The source is `--source`, else the file's own `source`,
  * else `code`. Problems, local or from the server's 400, exit 3.
  */
 import { validateDefinitions } from "../../domain/transfer/validate";
+import { validateFlows } from "../../domain/transfer/flows";
 import { loadDefinitions } from "../load-definitions";
 import { syncSource } from "../definitions-document";
 import { InvalidDefinitions, type Out } from "../output";
@@ -18,6 +19,9 @@ function printDiff(out: Out, r: Schemas["SyncResult"], source: string): void {
   for (const [mark, label, names] of rows) out.log(`  ${mark} ${label.padEnd(10)} ${names.length ? names.join(", ") : "-"}`);
   const s = r.subscriptions;
   out.log(`  subscriptions: ${s.created.length} created, ${s.updated.length} updated, ${s.unchanged.length} unchanged`);
+  // a server from before flow policies answers none
+  const f = r.flows as Schemas["SyncResult"]["flows"] | undefined;
+  if (f) out.log(`  flow policies: ${f.created.length} created, ${f.updated.length} updated, ${f.unchanged.length} unchanged, ${f.cleared.length} cleared${f.cleared.length ? ` (${f.cleared.join(", ")})` : ""}`);
 }
 
 /** The server's adopt hint is written for API callers (`"adopt": true`); here the switch is `--adopt`. */
@@ -39,11 +43,13 @@ export const syncCommand: Command = {
     const file = await loadDefinitions(args[0]);
     const source = syncSource(flags.source as string | undefined, file.source);
     const triggers = file.triggers;
-    const { problems } = validateDefinitions(triggers, { source });
+    const problems = [...validateDefinitions(triggers, { source }).problems, ...validateFlows(file.flows).problems];
     if (problems.length) throw new InvalidDefinitions(problems.map(({ name, path, message }) => ({ name, path, message })));
+    // a file without flow policies sends none (then the sync declares none: with --prune, the source's are cleared)
+    const flows = file.flows === undefined ? {} : { flows: file.flows as Schemas["SyncDocument"]["flows"] };
     let r: Schemas["SyncResult"];
     try {
-      r = await client.sync({ source, triggers: triggers as never, prune: flags.prune === true, adopt: flags.adopt === true }, { dryRun: flags["dry-run"] === true });
+      r = await client.sync({ source, triggers: triggers as never, ...flows, prune: flags.prune === true, adopt: flags.adopt === true }, { dryRun: flags["dry-run"] === true });
     } catch (e) {
       throw inCliWords(e);
     }

@@ -3,9 +3,12 @@ import type { ParseArgsConfig } from "node:util";
 import type { SignalboxClient } from "../../../client/client";
 import { UsageError, type Out } from "../output";
 
+/** Parsed options: a string, a boolean switch, or the strings of an option given several times (`multiple`). */
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+
 type CommandContext = {
   args: string[];
-  flags: Record<string, string | boolean | undefined>;
+  flags: Flags;
   client: SignalboxClient;
   out: Out;
   env: Record<string, string | undefined>;
@@ -17,11 +20,16 @@ export type Command = {
   options: NonNullable<ParseArgsConfig["options"]>;
   positionals: string[];
   optionalPositionals?: number;
+  /**
+   * Actions named by the word after this command's positionals (`flow <name> pause`): each is a
+   * command of its own (options, positionals without the word); without the word, `run` runs.
+   */
+  actions?: Record<string, Command>;
   run(ctx: CommandContext): Promise<number>;
 };
 
 /** A whole-number flag, or undefined when absent; anything else is a usage error. */
-export function intFlag(v: string | boolean | undefined, name: string): number | undefined {
+export function intFlag(v: Flags[string], name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== "string" || v.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number`);

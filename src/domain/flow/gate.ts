@@ -14,6 +14,8 @@ import type { FlowPolicy } from "../../schemas/flow";
 /** What the gate keeps across restarts. */
 export type GateState = {
   window: WindowState;
+  /** the attempts that started (the consumer's check right before each one): the exact rate window */
+  starts?: WindowState;
   /** permits out: [lease expiry ms, count]; a permit whose outcome never comes back frees itself at its expiry */
   leases: [number, number][];
   breaker: LaneState;
@@ -21,7 +23,10 @@ export type GateState = {
   throttled: number;
 };
 
-export const EMPTY_GATE: GateState = { window: [], leases: [], breaker: FRESH_LANE, probeOut: null, throttled: 0 };
+export const EMPTY_GATE: GateState = { window: [], starts: [], leases: [], breaker: FRESH_LANE, probeOut: null, throttled: 0 };
+
+/** The answer to a start: whether the attempt may start now, else when the window has room again (null: not by the clock). */
+export type Start = { ok: boolean; retryAt: number | null };
 
 /** A trigger's ask: `want` deliveries of this flow are due, the oldest since `oldestDueAt`. */
 export type Ask = { trigger: string; want: number; oldestDueAt: number; leaseMs: number };
@@ -34,20 +39,38 @@ export type AttemptReport = { ok: boolean; probe: boolean; statusCode: number | 
 /** Events for the flow's activity log. */
 export type GateEvent = LaneEvent;
 
+/**
+ * A trigger with deliveries still waiting asks again at least this often
+ * (GATE_REASK_MS in the ledger is half of it): an ask older than this is
+ * forgotten, so a trigger whose deliveries went away never blocks others.
+ */
+const DEMAND_TTL_MS = 60_000;
+
+/**
+ * A grant starts its attempt at the flow after the queue's latency, which
+ * varies: the window counts each grant over its period plus this margin, so
+ * grants that wait a little longer in the queue than their neighbours still
+ * start no more than `limit` attempts in any period. (It costs a 1 s window
+ * a fifth of its rate; a minute's window nothing to speak of.)
+ */
+const START_MARGIN_MS = 100;
+
 export class Gate {
   private readonly window: SlidingWindow | null;
+  private readonly starts: SlidingWindow | null;
   private leases: [number, number][];
   breaker: LaneState;
   probeOut: number | null;
   throttled: number;
-  /** waiting asks by trigger (in memory: a trigger asks again when it still has work) */
-  private readonly demands = new Map<string, { want: number; oldestDueAt: number }>();
+  /** waiting asks by trigger (in memory: a trigger asks again when it still has work; an ask not renewed within DEMAND_TTL_MS is dropped) */
+  private readonly demands = new Map<string, { want: number; oldestDueAt: number; at: number }>();
 
   constructor(
     readonly policy: FlowPolicy,
     state: GateState = EMPTY_GATE,
   ) {
-    this.window = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000, state.window) : null;
+    this.window = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000 + START_MARGIN_MS, state.window) : null;
+    this.starts = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000, state.starts ?? []) : null;
     this.leases = state.leases.map(([t, n]) => [t, n]);
     this.breaker = { ...state.breaker };
     this.probeOut = state.probeOut;
@@ -56,6 +79,7 @@ export class Gate {
 
   private expire(now: number): void {
     this.leases = this.leases.filter(([t]) => t > now);
+    for (const [t, d] of this.demands) if (d.at + DEMAND_TTL_MS <= now) this.demands.delete(t);
     if (this.probeOut !== null && this.probeOut <= now) this.probeOut = null;
   }
 
@@ -66,7 +90,8 @@ export class Gate {
   }
 
   /** Deliveries waiting at the gate, as the asking triggers said. */
-  waiting(): { count: number; oldestDueAt: number | null } {
+  waiting(now: number): { count: number; oldestDueAt: number | null } {
+    this.expire(now);
     let count = 0;
     let oldest: number | null = null;
     for (const d of this.demands.values()) {
@@ -77,7 +102,8 @@ export class Gate {
   }
 
   /** Triggers waiting that were not served, oldest first (to wake when room appears). */
-  waitingTriggers(): string[] {
+  waitingTriggers(now: number): string[] {
+    this.expire(now);
     return [...this.demands].sort((a, b) => a[1].oldestDueAt - b[1].oldestDueAt).map(([t]) => t);
   }
 
@@ -99,7 +125,7 @@ export class Gate {
   ask(a: Ask, now: number): Grant {
     this.expire(now);
     const known = this.demands.get(a.trigger);
-    this.demands.set(a.trigger, { want: a.want, oldestDueAt: a.oldestDueAt });
+    this.demands.set(a.trigger, { want: a.want, oldestDueAt: a.oldestDueAt, at: now });
     if (this.policy.paused) return { granted: 0, probe: false, retryAt: null };
     if (this.breaker.heldUntil !== null && this.breaker.heldUntil > now) return { granted: 0, probe: false, retryAt: this.breaker.heldUntil };
     if (this.breaker.breaker === "open" && this.policy.breaker) {
@@ -135,8 +161,23 @@ export class Gate {
     else this.leases.push([at, n]);
     if (waited) this.throttled += n;
     const left = a.want - n;
-    if (left > 0) this.demands.set(a.trigger, { want: left, oldestDueAt: a.oldestDueAt });
+    if (left > 0) this.demands.set(a.trigger, { want: left, oldestDueAt: a.oldestDueAt, at: now });
     else this.demands.delete(a.trigger);
+  }
+
+  /**
+   * An attempt is about to start at the flow (the consumer asks right
+   * before it sends): the exact window counts starts, not grants, so the
+   * queue's latency between a grant and its start cannot bunch starts past
+   * the limit. A pause or hold that came after the grant stops it too.
+   */
+  start(now: number): Start {
+    if (this.policy.paused) return { ok: false, retryAt: null };
+    if (this.breaker.heldUntil !== null && this.breaker.heldUntil > now) return { ok: false, retryAt: this.breaker.heldUntil };
+    if (!this.starts) return { ok: true, retryAt: null };
+    if (this.starts.room(now) === 0) return { ok: false, retryAt: this.starts.nextRoomAt(now) };
+    this.starts.take(now, 1);
+    return { ok: true, retryAt: null };
   }
 
   /** A trigger's outcomes: permits come back; the breaker and the Retry-After hold learn from them. */
@@ -171,6 +212,6 @@ export class Gate {
 
   state(now: number): GateState {
     this.expire(now);
-    return { window: this.window?.state(now) ?? [], leases: this.leases.map(([t, n]) => [t, n]), breaker: { ...this.breaker }, probeOut: this.probeOut, throttled: this.throttled };
+    return { window: this.window?.state(now) ?? [], starts: this.starts?.state(now) ?? [], leases: this.leases.map(([t, n]) => [t, n]), breaker: { ...this.breaker }, probeOut: this.probeOut, throttled: this.throttled };
   }
 }

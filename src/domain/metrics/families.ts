@@ -25,6 +25,10 @@ export const SIGNALBOX_FAMILIES = [
   { name: "signalbox_deliveries_waiting", type: "gauge", labels: ["trigger", "flow"], help: "Deliveries queued for a flow and not settled yet (in flight or waiting), by trigger and flow." },
   { name: "signalbox_subscription_breaker_open", type: "gauge", labels: ["trigger", "flow"], help: "1 while a subscription's breaker is open (its deliveries wait; one probe per cooldown), by trigger and flow." },
   { name: "signalbox_subscription_breaker_opened_total", type: "counter", labels: ["trigger", "flow"], help: "Times a subscription's breaker opened, by trigger and flow." },
+  { name: "signalbox_flow_waiting", type: "gauge", labels: ["flow"], help: "Deliveries of a flow not settled yet (waiting or in flight), across its triggers." },
+  { name: "signalbox_flow_in_flight", type: "gauge", labels: ["flow"], help: "Attempts of a flow with a policy in flight (permits its gate has out)." },
+  { name: "signalbox_flow_breaker_open", type: "gauge", labels: ["flow"], help: "1 while a flow's breaker is open: its policy's flow-wide breaker, or (without one) any of its subscriptions'." },
+  { name: "signalbox_flow_throttled_total", type: "counter", labels: ["flow"], help: "Deliveries of a flow with a policy that had to wait for its rate or concurrency." },
 ] as const satisfies readonly FamilySpec[];
 
 export type SignalboxFamilyName = (typeof SIGNALBOX_FAMILIES)[number]["name"];
@@ -33,7 +37,7 @@ export type SignalboxFamilyName = (typeof SIGNALBOX_FAMILIES)[number]["name"];
  * Every Signalbox family, with the series given for it (none for the
  * others). Throws when a series has other labels than its family declares,
  * so a typo in a label name cannot ship.
- * @example signalboxFamilies({ signalbox_awaits: [{ labels: { status: "waiting" }, value: 2 }] }).length // 15
+ * @example signalboxFamilies({ signalbox_awaits: [{ labels: { status: "waiting" }, value: 2 }] }).length // 19
  */
 export function signalboxFamilies(series: Partial<Record<SignalboxFamilyName, ScalarSeries[] | HistogramSeries[]>>): MetricFamily[] {
   for (const name of Object.keys(series)) {

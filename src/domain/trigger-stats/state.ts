@@ -120,7 +120,8 @@ export function foldEvent(s: StatsState, e: FoldedEvent): void {
       s.lastFiredAt = e.ts;
       inc(s.bySource, d.source ?? "api");
       countFire(s, e.ts);
-      for (const dl of (d.deliveries ?? []) as { flow: string; status: string }[]) {
+      for (const dl of (d.deliveries ?? []) as { flow: string; status: string; batched?: boolean }[]) {
+        if (dl.batched) continue; // joined a batch that an earlier fire created (and counted)
         if (dl.status === "queued") (s.pending++, flow(s, dl.flow).pending++);
         else if (dl.status === "skipped") (s.skippedDeliveries++, flow(s, dl.flow).skipped++);
       }
