@@ -77,6 +77,8 @@ async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, 
   if (target.type === "queue" && !queueTargetAllowed(env, m.t, target.queue)) return skip("target_refused");
   const body = m.b ?? (await owner.deliveryBody(m.d, m.a));
   if (body === null || body === undefined) return skip("event_gone");
+  // the last step before the request leaves: a rate-limited flow's start is counted as close to its arrival as we can
+  if (m.gf && !(await startAtGate(env, m))) return notStarted;
   if (target.type === "http") return sendHttp(target, m.d, JSON.stringify(body), Date.now(), budgetMs);
   const q = env[target.queue] as Queue | undefined;
   const started = Date.now();
@@ -122,7 +124,6 @@ async function deliver(env: Env, groups: Group[], fast: boolean): Promise<void> 
     if (!g.reporter) return;
     let result: AttemptResult;
     if (slowLanes.has(lane)) result = deferred;
-    else if (m.body.gf && !(await startAtGate(env, m.body))) result = notStarted;
     else {
       try {
         result = await attempt(env, g.owner, g.control, m.body, fast ? FAST_LANE_BUDGET_MS : undefined);

@@ -82,14 +82,14 @@ describe("flowState", () => {
 });
 
 describe("Gate.start", () => {
-  it("counts starts exactly (no margin): the limit in any period, when to try again, and no start while paused or held", () => {
+  it("counts starts over the period plus a 50 ms arrival margin: the limit in any period, when to try again, and no start while paused or held", () => {
     const g = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } });
     expect(g.start(0)).toEqual({ ok: true, retryAt: null });
     expect(g.start(10)).toEqual({ ok: true, retryAt: null });
-    expect(g.start(20)).toEqual({ ok: false, retryAt: 1001 }); // the first start leaves the window after 1 s
-    expect(g.start(1001).ok).toBe(true);
-    const again = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } }, JSON.parse(JSON.stringify(g.state(1001))));
-    expect(again.start(1005).ok).toBe(false); // the checkpoint keeps the starts
+    expect(g.start(20)).toEqual({ ok: false, retryAt: 1051 }); // the first start leaves the window after 1 s + 50 ms
+    expect(g.start(1051).ok).toBe(true);
+    const again = new Gate({ rateLimit: { limit: 2, periodSeconds: 1 } }, JSON.parse(JSON.stringify(g.state(1051))));
+    expect(again.start(1055).ok).toBe(false); // the checkpoint keeps the starts
     expect(new Gate({ paused: true }).start(0)).toEqual({ ok: false, retryAt: null });
     const held = new Gate({ concurrency: 1 });
     held.report([{ ok: false, probe: false, statusCode: 429, error: null, retryAfterSeconds: 2 }], 0);

@@ -55,6 +55,14 @@ const DEMAND_TTL_MS = 60_000;
  */
 const START_MARGIN_MS = 100;
 
+/**
+ * A start is counted a moment before its request reaches the flow (the
+ * gate's answer travels back, the request is sent): each start counts over
+ * its period plus this much, so that moment's jitter cannot put more than
+ * `limit` arrivals in a period.
+ */
+const ARRIVAL_MARGIN_MS = 50;
+
 export class Gate {
   private readonly window: SlidingWindow | null;
   private readonly starts: SlidingWindow | null;
@@ -70,7 +78,7 @@ export class Gate {
     state: GateState = EMPTY_GATE,
   ) {
     this.window = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000 + START_MARGIN_MS, state.window) : null;
-    this.starts = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000, state.starts ?? []) : null;
+    this.starts = policy.rateLimit ? new SlidingWindow(policy.rateLimit.limit, policy.rateLimit.periodSeconds * 1000 + ARRIVAL_MARGIN_MS, state.starts ?? []) : null;
     this.leases = state.leases.map(([t, n]) => [t, n]);
     this.breaker = { ...state.breaker };
     this.probeOut = state.probeOut;
