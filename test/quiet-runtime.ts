@@ -11,7 +11,8 @@
  */
 import type { Reporter } from "vitest/node";
 
-const DIAGNOSTIC = /^(uncaught exception;|exception = |e = kj\/|stack: \/|console warning; )/;
+// workerd's alarm bookkeeping ("NOSENTRY SQLite alarm …") and vite's note on third-party packages shipped without their sources are noise too
+const DIAGNOSTIC = /^(uncaught exception;|exception = |e = kj\/|stack: \/|console warning; |NOSENTRY |Sourcemap for "[^"]*node_modules)/;
 const DEV_VARS = /^Using secrets defined in \.dev\.vars\s*$/;
 
 const kept: string[] = [];
