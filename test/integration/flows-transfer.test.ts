@@ -60,6 +60,30 @@ describe("GET /v1/export", () => {
   });
 });
 
+describe("shaped subscriptions", () => {
+  it("export shows a subscription's ordering, debounce and batch, and an import into another tenant keeps them (the secret stays redacted)", async () => {
+    const name = uniq("shp");
+    await call("PUT", `/v1/triggers/${name}`, { type: "event" });
+    const target = { type: "http", url: "https://flows.example.com/hook", secret: SECRET };
+    await call("PUT", `/v1/triggers/${name}/subscriptions/ord`, { target, ordering: { key: "data.orderId" }, batch: { maxSize: 10, maxWaitSeconds: 5 } });
+    await call("PUT", `/v1/triggers/${name}/subscriptions/deb`, { target, debounce: { key: "data.user", periodSeconds: 30, mode: "leading" } });
+    const exported = await exportDoc();
+    const t = exported.triggers.find((x: { name: string }) => x.name === name);
+    expect(t.subscriptions.ord).toMatchObject({ ordering: { key: "data.orderId" }, batch: { maxSize: 10, maxWaitSeconds: 5 } });
+    expect(t.subscriptions.deb).toMatchObject({ debounce: { key: "data.user", periodSeconds: 30, mode: "leading" } });
+    expect(JSON.stringify(t)).not.toContain(SECRET);
+    // into the same tenant (redacted secrets keep the stored ones) and, with the secret given, into another
+    expect((await importDoc({ ...exported, triggers: [t], flows: {} })).status).toBe(200);
+    const other = { ...t, subscriptions: { ord: { ...t.subscriptions.ord, target }, deb: { ...t.subscriptions.deb, target } } };
+    expect((await importDoc({ ...exported, triggers: [other], flows: {} }, KEYS.globex)).status).toBe(200);
+    for (const key of [KEYS.acme, KEYS.globex]) {
+      const subs = (await call("GET", `/v1/triggers/${name}`, undefined, { key })).body.subscriptions;
+      expect(subs.ord).toMatchObject({ ordering: { key: "data.orderId" }, batch: { maxSize: 10, maxWaitSeconds: 5 } });
+      expect(subs.deb).toMatchObject({ debounce: { key: "data.user", periodSeconds: 30, mode: "leading" } });
+    }
+  });
+});
+
 describe("POST /v1/import", () => {
   it("applies the document's policies: a dry run writes nothing, the import creates them, a second import changes nothing", async () => {
     const p = uniq("imp");

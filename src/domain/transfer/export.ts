@@ -27,8 +27,11 @@ function definitionOf(view: View): Record<string, unknown> {
 function subscriptionsOf(view: View): Record<string, ExportedSubscription> {
   const out: Record<string, ExportedSubscription> = {};
   for (const [flow, s] of Object.entries(view.subscriptions ?? {})) {
-    const sub = s as { mode: string; target: Record<string, unknown>; retry: Record<string, unknown> };
-    out[flow] = { mode: sub.mode, target: sub.target, retry: sub.retry };
+    const sub = s as ExportedSubscription;
+    out[flow] = {
+      mode: sub.mode, target: sub.target, retry: sub.retry,
+      ...(sub.ordering ? { ordering: sub.ordering } : {}), ...(sub.debounce ? { debounce: sub.debounce } : {}), ...(sub.batch ? { batch: sub.batch } : {}),
+    };
   }
   return out;
 }

@@ -98,7 +98,11 @@ export function summarize(plan: Plan): TransferSummary {
 /** The document's mode over the stored target and retry (redacted: the object keeps the stored secrets). */
 function keepStoredTarget(s: IncomingSubscription, stored: NonNullable<StoredSub>): IncomingSubscription {
   const { secret, ...target } = stored.target;
-  const body = { mode: s.body.mode, target: target as IncomingSubscription["body"]["target"], retry: stored.retry as IncomingSubscription["body"]["retry"] };
+  const { ordering, debounce, batch } = s.body;
+  const body = {
+    mode: s.body.mode, target: target as IncomingSubscription["body"]["target"], retry: stored.retry as IncomingSubscription["body"]["retry"],
+    ...(ordering ? { ordering } : {}), ...(debounce ? { debounce } : {}), ...(batch ? { batch } : {}),
+  };
   return { flow: s.flow, body, redactedSecret: secret === REDACTED };
 }
 

@@ -16,7 +16,11 @@ export type Incoming = {
 };
 
 /** A subscription as export shows it. */
-export type ExportedSubscription = { mode: string; target: Record<string, unknown>; retry: Record<string, unknown> };
+export type ExportedSubscription = {
+  mode: string; target: Record<string, unknown>; retry: Record<string, unknown>;
+  /** shaping (API.md "Flows: delivery policy", per subscription), when set */
+  ordering?: unknown; debounce?: unknown; batch?: unknown;
+};
 
 /** A stored trigger as its object's view shows it (secrets redacted), reduced to what planning compares. */
 export type Current = {
