@@ -51,6 +51,15 @@ const EXPECTED = [
   // poll triggers
   ["PUT", /^\/v1\/triggers\/shop\.orders$/, 201],
   ["GET", /^\/v1\/triggers\/shop\.orders$/, 200],
+  // flow control
+  ["PUT", /^\/v1\/flows\/welcome-email$/, 201],
+  ["POST", /^\/v1\/flows\/welcome-email\/pause$/, 200],
+  ["POST", /^\/v1\/triggers\/user\.created\/fire$/, 202],
+  ["GET", /^\/v1\/flows\/welcome-email$/, 200],
+  ["POST", /^\/v1\/flows\/welcome-email\/resume$/, 200],
+  ["GET", /^\/v1\/flows\/welcome-email\/activity$/, 200],
+  ["PUT", /^\/v1\/triggers\/github\.push\/subscriptions\/ci$/, 200],
+  ["POST", /^\/v1\/flows\/welcome-email\/recover$/, 200],
   // clean up
   ...["user.created", "github.push", "report.tick", "welcome.sent", "shop.orders"].map((t) => ["POST", new RegExp(`^/v1/triggers/${t.replace(/\./g, "\\.")}/retire$`), 200]),
   ["POST", /^\/v1\/maintenance\/cleanup$/, 200],
