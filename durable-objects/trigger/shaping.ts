@@ -37,7 +37,11 @@ export type ShapeDoc = { data: unknown; source: unknown; trigger: string; eventT
 export type ShapePlan = {
   orderKey: string | null;
   debounce: { key: string; skip: boolean; holdUntil: number | null; debounced: number; fold: DeliveryRow | null; burstAt: number } | null;
-  batch: { key: string | null; join: DeliveryRow | null; full: boolean; holdUntil: number | null; count: number; bytes: number; burstAt: number } | null;
+  batch: {
+    key: string | null; join: DeliveryRow | null; full: boolean; holdUntil: number | null; count: number; bytes: number; burstAt: number;
+    /** the key's open batch this fire's data would take past the byte budget: it leaves now, and this fire starts the next */
+    close: DeliveryRow | null;
+  } | null;
 };
 
 /** A batch's fire data closes it past this many bytes (its body stays near 1 MiB). */
@@ -82,15 +86,16 @@ function batchPlan(core: Core, flow: string, key: string, def: BatchDef, bytes: 
   const row = core.sql.one<KeyRow & { bytes: number }>(`SELECT last_at, burst_at, pending, folded, bytes FROM shape_keys WHERE flow = ? AND key = ?`, flow, key);
   const pending = row?.pending ? deliveryById(core, row.pending) : null;
   // the key's batch takes this fire while it waits for its time and has room
-  const open = pending !== null && row !== null && pending.status === "queued" && pending.attempts === 0 && pending.members !== null
-    && pending.hold_until !== null && pending.hold_until !== BLOCKED && pending.hold_until > now
-    && row.folded < def.maxSize && row.bytes + bytes <= MAX_BATCH_BYTES;
+  const waiting = pending !== null && row !== null && pending.status === "queued" && pending.attempts === 0 && pending.members !== null
+    && pending.hold_until !== null && pending.hold_until !== BLOCKED && pending.hold_until > now && row.folded < def.maxSize;
+  const open = waiting && row!.bytes + bytes <= MAX_BATCH_BYTES;
   const count = open ? row!.folded + 1 : 1;
   const total = (open ? row!.bytes : 0) + bytes;
   const full = count >= def.maxSize || total >= MAX_BATCH_BYTES;
   return {
     key: def.key ? key : null, join: open ? pending : null, full, count, bytes: total, burstAt: open ? row!.burst_at : now,
     holdUntil: full ? null : now + def.maxWaitSeconds * 1000,
+    close: waiting && !open ? pending : null,
   };
 }
 
@@ -133,6 +138,11 @@ export function applyShape(core: Core, plan: ShapePlan, d: NewDelivery, now: num
     return null;
   }
   if (b) {
+    if (b.close) {
+      // the open batch is full by its bytes: it leaves at once (released by the next hand-over)
+      core.sql.run(`UPDATE deliveries SET hold_until = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, now, now, b.close.event_seq, b.close.n);
+      core.onCommit(() => nextAt.set(core, now));
+    }
     core.sql.run(
       `INSERT OR REPLACE INTO shape_keys (flow, key, last_at, burst_at, pending, folded, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       d.flow, b.key ?? "", now, now, b.full ? null : d.id, 1, b.bytes,

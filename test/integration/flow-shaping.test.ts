@@ -195,6 +195,18 @@ describe("batch", () => {
     expect(hits.filter((b) => b.attempt === 2)).toHaveLength(3);
   }, 30_000);
 
+  it("a batch whose fires' data would pass about 1 MiB leaves at once, and the fire that did not fit starts the next", async () => {
+    const flow = uniq("bbytes");
+    const tag = uniq("bbyteshook");
+    const name = await trigger(flow, { target: { url: `${base}/hook/ok/${tag}` }, batch: { maxSize: 1000, maxWaitSeconds: 60 } });
+    const big = "x".repeat(300_000);
+    for (let i = 0; i < 4; i++) await fire(name, { i, big });
+    const hits = await until(() => bodies(tag), (r) => r.length >= 1, 10_000); // not 60 s: the fourth fire closed the first batch
+    expect(hits).toHaveLength(1);
+    expect(hits[0].events.map((e: any) => e.data.i)).toEqual([0, 1, 2]);
+    expect((await call("GET", `/v1/triggers/${name}/stats`)).body).toMatchObject({ delivered: 1, pending: 1 });
+  }, 20_000);
+
   it("batch and debounce together, or a batch out of bounds, are 400", async () => {
     const name = uniq("bval");
     await call("PUT", `/v1/triggers/${name}`, { type: "event" });
