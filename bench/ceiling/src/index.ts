@@ -2,6 +2,7 @@
  * The ceiling for the benchmarks: the least code that does what a Signalbox
  * fire and a webhook ingest need, on the same runner.
  *   POST /fire?to=<url>    route → one SQLite insert in a Durable Object → one queue message → the consumer POSTs to <url>
+ *                          (&bound=6: the consumer sends at most 6 at a time per invocation, as Signalbox's does and production allows)
  *   POST /direct?to=<url>  route → one queue message → the consumer POSTs to <url>
  *   POST /ingest           route → stores the body in one object (one row) → 202
  *   POST /poll?id=&url=&everyMs=   one object per id polls <url> at once, then on the grid start + k·everyMs (one alarm, one GET, one row)
@@ -10,7 +11,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 
-type Msg = { to: string; id: string; body: string };
+type Msg = { to: string; id: string; body: string; bound?: number };
 interface Env {
   STORE: DurableObjectNamespace<Store>;
   POLLER: DurableObjectNamespace<Poller>;
@@ -23,10 +24,10 @@ export class Store extends DurableObject<Env> {
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
   }
 
-  async fire(to: string, body: string): Promise<string> {
+  async fire(to: string, body: string, bound?: number): Promise<string> {
     const id = crypto.randomUUID();
     this.ctx.storage.sql.exec(`INSERT INTO rows (body) VALUES (?)`, body);
-    await this.env.Q.send({ to, id, body });
+    await this.env.Q.send({ to, id, body, ...(bound ? { bound } : {}) });
     return id;
   }
 
@@ -70,7 +71,8 @@ export default {
     const store = env.STORE.get(env.STORE.idFromName("one"));
     if (url.pathname === "/fire") {
       const body = await req.text();
-      const id = await store.fire(url.searchParams.get("to")!, body);
+      const bound = Number(url.searchParams.get("bound")) || undefined;
+      const id = await store.fire(url.searchParams.get("to")!, body, bound);
       return Response.json({ id }, { status: 202 });
     }
     if (url.pathname === "/direct") {
@@ -91,12 +93,17 @@ export default {
     return new Response("not found", { status: 404 });
   },
   async queue(batch) {
-    await Promise.all(
-      batch.messages.map(async (m) => {
+    // unbounded (every message at once) unless the messages ask for a bound
+    const bound = batch.messages.find((m) => m.body.bound)?.body.bound ?? batch.messages.length;
+    let next = 0;
+    const send = async () => {
+      while (next < batch.messages.length) {
+        const m = batch.messages[next++];
         const res = await fetch(m.body.to, { method: "POST", headers: { "content-type": "application/json", "webhook-id": m.body.id }, body: m.body.body });
         await res.body?.cancel();
         m.ack();
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(bound, batch.messages.length) }, send));
   },
 } satisfies ExportedHandler<Env, Msg>;
