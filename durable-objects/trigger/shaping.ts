@@ -26,7 +26,7 @@ import { getPath } from "../../src/domain/match";
 import type { BatchDef, DebounceDef } from "../../src/schemas/shaping";
 import type { SubscriptionDef } from "../../src/schemas/subscription";
 import type { Core, Shaping, Subscription } from "./core";
-import { BLOCKED, deliveryById, patchDelivery, type DeliveryRow, type NewDelivery } from "./tables/deliveries";
+import { BLOCKED, deliveryById, patchDelivery, releaseHeld, type DeliveryRow, type NewDelivery } from "./tables/deliveries";
 import { recordEvent } from "./journal";
 import { findSubscription } from "./tables/subscriptions";
 
@@ -221,8 +221,8 @@ export function releaseDue(core: Core, now: number): void {
       const blocked = r.shape_key !== null && core.sql.one(
         `SELECT 1 AS x FROM deliveries WHERE flow = ? AND shape_key = ? AND status = 'queued' AND (event_seq, n) < (?, ?) LIMIT 1`, r.flow, r.shape_key, r.event_seq, r.n,
       ) !== null;
-      core.sql.run(`UPDATE deliveries SET hold_until = ?, next_attempt_at = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, blocked ? BLOCKED : null, now, now, r.event_seq, r.n);
-      if (!blocked) core.onCommit(() => core.ledger.track(r.flow, [r.event_seq, r.n], r.id, now));
+      if (blocked) core.sql.run(`UPDATE deliveries SET hold_until = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, BLOCKED, now, r.event_seq, r.n);
+      else releaseHeld(core, r, now);
     }
   });
   nextAt.delete(core);
@@ -230,14 +230,11 @@ export function releaseDue(core: Core, now: number): void {
 
 /** A subscription dropped its ordering: every delivery that waited for its key's turn is released (a chunk per call). */
 export function releaseBlocked(core: Core, flow: string): void {
-  const rows = core.sql.all<{ event_seq: number; n: number; id: string }>(
-    `SELECT event_seq, n, id FROM deliveries WHERE flow = ? AND status = 'queued' AND hold_until = ? LIMIT 10000`, flow, BLOCKED,
+  const rows = core.sql.all<{ event_seq: number; n: number; id: string; flow: string }>(
+    `SELECT event_seq, n, id, flow FROM deliveries WHERE flow = ? AND status = 'queued' AND hold_until = ? LIMIT 10000`, flow, BLOCKED,
   );
   const now = core.now();
-  for (const r of rows) {
-    core.sql.run(`UPDATE deliveries SET hold_until = NULL, next_attempt_at = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, now, now, r.event_seq, r.n);
-    core.onCommit(() => core.ledger.track(flow, [r.event_seq, r.n], r.id, now));
-  }
+  for (const r of rows) releaseHeld(core, r, now);
 }
 
 /** Housekeeping: bursts over for a day are forgotten (a chunk per pass). */

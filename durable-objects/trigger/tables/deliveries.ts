@@ -99,8 +99,16 @@ function releaseNextOfKey(core: Core, d: Pick<DeliveryRow, "event_seq" | "n"> & 
     own.flow, own.shape_key,
   );
   if (!next || next.hold_until !== BLOCKED) return;
-  core.sql.run(`UPDATE deliveries SET hold_until = NULL, next_attempt_at = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, at, at, next.event_seq, next.n);
-  core.onCommit(() => core.ledger.track(own.flow, [next.event_seq, next.n], next.id, at));
+  releaseHeld(core, { ...next, flow: own.flow }, at);
+}
+
+/**
+ * A held delivery (../shaping.ts) is due from `at` on: the scan of first
+ * attempts finds it again, and its lane learns it once the transaction commits.
+ */
+export function releaseHeld(core: Core, d: Pick<DeliveryRow, "event_seq" | "n" | "id" | "flow">, at: number): void {
+  core.sql.run(`UPDATE deliveries SET hold_until = NULL, next_attempt_at = ?, updated_at = ? WHERE event_seq = ? AND n = ?`, at, at, d.event_seq, d.n);
+  core.onCommit(() => core.ledger.track(d.flow, [d.event_seq, d.n], d.id, at));
 }
 
 /** Queued deliveries not attempted yet after the key (seq, n), of these flows, in key order (the ledger's first attempts). */
