@@ -10,7 +10,7 @@
  * runtimes stay up and the loads alternate DELIVERY_RUNS (5) times: the
  * table shows the median of the runs and the range of the ratios.
  */
-import { row, runLoad } from "./lib/measure.mjs";
+import { must, row, runLoad } from "./lib/measure.mjs";
 import { fireToArrival, startCeiling } from "./lib/ceiling.mjs";
 
 const COUNT = 1_000;
@@ -126,12 +126,6 @@ export async function run(h) {
     }
     throw new Error(`deliveries did not settle: ${JSON.stringify(last)}`);
   }
-}
-
-async function must(p, what) {
-  const r = await p;
-  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${r.text}`);
-  return r;
 }
 
 async function rowsWritten(sb, trigger) {

@@ -21,7 +21,7 @@
  * The flow is a local scriptable receiver; everything is loopback.
  */
 import { createHash } from "node:crypto";
-import { row, runLoad, percentile } from "./lib/measure.mjs";
+import { must, peakOpen, percentile, row, runLoad, waitFor } from "./lib/measure.mjs";
 import { startScriptedReceiver } from "../test/chaos/lib/receiver.mjs";
 
 export const name = "flows";
@@ -206,32 +206,4 @@ function densestWindow(times, ms) {
     best = Math.max(best, i - j + 1);
   }
   return best;
-}
-
-function peakOpen(reqs) {
-  const edges = [];
-  for (const r of reqs) {
-    edges.push([r.startedAt, 1]);
-    edges.push([r.endedAt ?? Date.now(), -1]);
-  }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let open = 0;
-  let peak = 0;
-  for (const [, d] of edges) peak = Math.max(peak, (open += d));
-  return peak;
-}
-
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function must(p, what) {
-  const r = await p;
-  if (r.status >= 400) throw new Error(`${what}: HTTP ${r.status} ${r.text?.slice(0, 200)}`);
-  return r;
 }

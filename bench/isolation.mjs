@@ -13,7 +13,7 @@
  *
  * The receiver is a local scriptable server; everything is loopback.
  */
-import { row, runLoad, percentile } from "./lib/measure.mjs";
+import { must, peakOpen, percentile, row, runLoad, waitFor } from "./lib/measure.mjs";
 import { startScriptedReceiver } from "../test/chaos/lib/receiver.mjs";
 
 const DEAD_SUBS = 10;
@@ -117,32 +117,4 @@ async function batchFires(sb, trigger, n, concurrency) {
 async function waiting(sb) {
   const t = (await must(sb.api("GET", "/v1/triggers/iso.backlog"), "get")).json;
   return Object.values(t.subscriptions).reduce((n, s) => n + s.waiting, 0);
-}
-
-function peakOpen(reqs) {
-  const edges = [];
-  for (const r of reqs) {
-    edges.push([r.startedAt, 1]);
-    edges.push([r.endedAt ?? Date.now(), -1]);
-  }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let open = 0;
-  let peak = 0;
-  for (const [, d] of edges) peak = Math.max(peak, (open += d));
-  return peak;
-}
-
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function must(p, what) {
-  const r = await p;
-  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${r.text}`);
-  return r;
 }

@@ -142,3 +142,34 @@ export function sourceInfo() {
     return "unknown (no git)";
   }
 }
+
+/** The most requests open at once, from their start and end times (an unanswered one is open until now). */
+export function peakOpen(reqs) {
+  const edges = [];
+  for (const r of reqs) {
+    edges.push([r.startedAt, 1]);
+    edges.push([r.endedAt ?? Date.now(), -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let peak = 0;
+  for (const [, d] of edges) peak = Math.max(peak, (open += d));
+  return peak;
+}
+
+/** Polls `fn` every 50 ms until it is true; throws after `ms`. */
+export async function waitFor(fn, ms, what) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The answer of a harness call, or an error naming `what` unless it is 2xx. */
+export async function must(p, what) {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${String(r.text ?? "").slice(0, 200)}`);
+  return r;
+}
