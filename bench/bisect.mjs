@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * `node bench/bisect.mjs [count=40] [--from <rev>]`: the delivery and ingest
- * ratios at each of the last `count` commits of main (first parent), each
+ * `node bench/bisect.mjs [count=40] [--from <rev>] [--step k] [--commits a,b,…]`:
+ * the delivery and ingest ratios at each of the last `count` commits of main
+ * (first parent; with --step every k-th of them and the newest; --commits
+ * measures just those, e.g. the commits inside the largest jump), each
  * measured beside the runner's ceiling in the same run, so a regression can
  * be pinned to the commit that brought it.
  *
@@ -26,6 +28,8 @@ import { runFor } from "./lib/stream.mjs";
 const args = process.argv.slice(2);
 const COUNT = Number(args.find((a) => /^\d+$/.test(a)) ?? 40);
 const FROM = args.includes("--from") ? args[args.indexOf("--from") + 1] : "HEAD";
+const STEP = args.includes("--step") ? Number(args[args.indexOf("--step") + 1]) : 1;
+const ONLY = args.includes("--commits") ? args[args.indexOf("--commits") + 1].split(",") : null;
 const FIRES = 300;
 const INGEST_SECONDS = 5;
 const TMP = join(h.REPO_ROOT, "bench", ".tmp", "bisect");
@@ -84,7 +88,8 @@ async function measureCommit(sha, receiver, arrived) {
   return out;
 }
 
-const commits = git("rev-list", "--first-parent", "-n", String(COUNT), FROM).split("\n").reverse();
+const last = git("rev-list", "--first-parent", "-n", String(COUNT), FROM).split("\n").reverse();
+const commits = ONLY ? ONLY.map((c) => git("rev-parse", c)) : last.filter((_, i) => (last.length - 1 - i) % STEP === 0);
 mkdirSync(TMP, { recursive: true });
 const arrived = new Map();
 const receiver = await h.startReceiver({ onRequest: (r) => arrived.set(r.json?.eventId ?? r.json?.id ?? r.headers["webhook-id"], r.hrAt) });
@@ -120,7 +125,7 @@ const table = [
     ? `| ${r.sha.slice(0, 8)} | failed: ${r.error} | | ${r.subject} |`
     : `| ${r.sha.slice(0, 8)} | ${r.p50.toFixed(1)} / ${r.ceilingP50.toFixed(1)} ms = **${r.deliveryRatio.toFixed(2)}×** | ${r.ingest.toFixed(0)} / ${r.ceilingIngest.toFixed(0)} req/s = **${r.ingestRatio.toFixed(2)}×** | ${r.subject.replace(/\|/g, "/")} |`)),
 ];
-const section = `<!-- bench:bisect -->\n## bisect\n\nThe delivery and ingest ratios at each of the last ${COUNT} commits of main (first parent, oldest first), each beside the ceiling measured in the same run (\`node bench/bisect.mjs ${COUNT}\`, ${new Date().toISOString()}). Delivery: ${FIRES} fires at concurrency 16, fire → POST received p50; ingest: signed 2 KB GitHub webhooks for ${INGEST_SECONDS} s at concurrency 32.\n\n${table.join("\n")}\n<!-- /bench:bisect -->`;
+const section = `<!-- bench:bisect -->\n## bisect\n\nThe delivery and ingest ratios at ${ONLY ? "chosen commits" : STEP > 1 ? `every ${STEP}th of the last ${COUNT} commits` : `each of the last ${COUNT} commits`} of main (first parent, oldest first), each beside the ceiling measured in the same run (\`node bench/bisect.mjs ${process.argv.slice(2).join(" ")}\`, ${new Date().toISOString()}). Delivery: ${FIRES} fires at concurrency 16, fire → POST received p50; ingest: signed 2 KB GitHub webhooks for ${INGEST_SECONDS} s at concurrency 32.\n\n${table.join("\n")}\n<!-- /bench:bisect -->`;
 const results = join(h.REPO_ROOT, "bench", "RESULTS.md");
 const text = existsSync(results) ? readFileSync(results, "utf8") : "# Benchmark results\n";
 writeFileSync(results, /<!-- bench:bisect -->[\s\S]*<!-- \/bench:bisect -->/.test(text) ? text.replace(/<!-- bench:bisect -->[\s\S]*<!-- \/bench:bisect -->/, section) : `${text.trimEnd()}\n\n${section}\n`);

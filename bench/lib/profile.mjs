@@ -93,6 +93,9 @@ function fileLabel(source) {
   return relative(REPO, s) || s;
 }
 
+/** A sample weighs at most this much (a few sampling intervals): see summarizeProfile. */
+const SAMPLE_CAP_US = 1_000;
+
 /**
  * Top frames by self and total time, and self time by file.
  * @returns {{ totalMs: number, samples: number, self: object[], total: object[], files: object[] }}
@@ -120,9 +123,15 @@ export function summarizeProfile(profile, { top = 20, bundle = null } = {}) {
   /** self time of a frame by the frame that called it (the first caller that is another function) */
   const callers = new Map();
   let totalUs = 0;
+  let wallUs = 0;
   const add = (m, k, v) => m.set(k, (m.get(k) ?? 0) + v);
+  // The runtime samples only while the isolate runs JavaScript: a gap between two samples is time no JS ran
+  // (idle, or waiting on I/O), not time spent in the sample after it. Each sample weighs at most SAMPLE_CAP_US;
+  // the rest of a gap counts as "outside JavaScript".
   profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
+    const gap = Math.max(0, profile.timeDeltas[i] ?? 0);
+    wallUs += gap;
+    const dt = Math.min(gap, SAMPLE_CAP_US);
     totalUs += dt;
     const k = keyOf.get(id);
     add(self, k.key, dt);
@@ -143,14 +152,14 @@ export function summarizeProfile(profile, { top = 20, bundle = null } = {}) {
   void nodes;
   const selfRows = rows(self);
   const byCaller = selfRows.filter((r) => !r.what.startsWith("(")).slice(0, 5).map((r) => ({ what: r.what, callers: [...(callers.get(r.what) ?? new Map())].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([c, us]) => ({ what: c, ms: us / 1000 })) }));
-  return { totalMs: totalUs / 1000, samples: profile.samples.length, self: selfRows, total: rows(total), files: rows(files), byCaller };
+  return { totalMs: totalUs / 1000, wallMs: wallUs / 1000, samples: profile.samples.length, self: selfRows, total: rows(total), files: rows(files), byCaller };
 }
 
 /** The summary as text (three tables). */
 export function profileText(s) {
   const table = (title, rows) => [`${title}`, ...rows.map((r) => `  ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms  ${r.what}`)].join("\n");
   return [
-    `profile: ${s.samples} samples over ${(s.totalMs / 1000).toFixed(1)} s`,
+    `profile: ${s.samples} samples, ${(s.totalMs / 1000).toFixed(1)} s in JavaScript of ${(s.wallMs / 1000).toFixed(1)} s (${((100 * s.totalMs) / Math.max(1, s.wallMs)).toFixed(0)} %; shares below are of the time in JavaScript)`,
     table("top frames by self time", s.self),
     table("top frames by total time (each frame once per sample)", s.total),
     table("self time by file", s.files),
@@ -166,4 +175,10 @@ export function saveProfile(profile, name) {
   const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
   return file;
+}
+
+// `node bench/lib/profile.mjs <file.cpuprofile> [bundle.js]`: the summary of a saved profile
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [file, bundle] = process.argv.slice(2);
+  console.log(profileText(summarizeProfile(JSON.parse(readFileSync(file, "utf8")), { bundle: bundle ?? null })));
 }
