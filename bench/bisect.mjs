@@ -18,7 +18,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as h from "../test/e2e/lib/wrangler.mjs";
 import { runLoad } from "./lib/measure.mjs";
@@ -45,6 +45,8 @@ function body(i) {
 async function measureCommit(sha, receiver, arrived) {
   const dir = join(TMP, sha.slice(0, 10));
   if (!existsSync(dir)) git("worktree", "add", "--detach", dir, sha);
+  // the dashboard plays no part here: this checkout's build is copied, not rebuilt per commit
+  if (!existsSync(join(dir, "dist", "index.html"))) cpSync(join(h.REPO_ROOT, "dist"), join(dir, "dist"), { recursive: true });
   const out = { sha };
   // the ceiling, in the same run
   const ceiling = await startCeiling(h);

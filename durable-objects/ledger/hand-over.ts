@@ -15,7 +15,8 @@
 import { isHeld, probeDueAt } from "../../src/domain/delivery-lane";
 import { advance, compareKeys, TAIL_MAX, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
-import type { GateGrant, LedgerRow, LedgerStore, QueueName } from "./types";
+import type { GateGrant, LedgerRow, QueueName } from "./types";
+import { fitted, sendChunks, type Message } from "./queue-limits";
 
 /**
  * A failed queue send is tried again after this long.
@@ -187,9 +188,10 @@ function queueFor(p: Pick): QueueName {
   return p.probe || p.row.attempts > 0 || p.lane.state.standing === "slow" ? "slow" : "fast";
 }
 
+
 async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed: boolean }> {
   let failed = false;
-  const byQueue = new Map<QueueName, { pick: Pick; msg: ReturnType<LedgerStore["message"]> }[]>();
+  const byQueue = new Map<QueueName, { pick: Pick; msg: Message; bytes: number }[]>();
   for (const p of picks) {
     const attempt = p.row.attempts + 1;
     const msg = p.gated && p.lane.config.exactStarts ? { ...w.store.message(p.row, attempt), gf: p.lane.config.lane } : w.store.message(p.row, attempt);
@@ -201,12 +203,11 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
       advance(p.lane, p.row.key);
       if (p.lane.tail) p.lane.tail = p.lane.tail.filter((r) => r.id !== p.row.id);
     }
-    byQueue.set(q, [...(byQueue.get(q) ?? []), { pick: p, msg }]);
+    byQueue.set(q, [...(byQueue.get(q) ?? []), { pick: p, ...fitted(msg) }]);
   }
   const sends: Promise<void>[] = [];
   for (const [q, items] of byQueue) {
-    for (let i = 0; i < items.length; i += 100) {
-      const chunk = items.slice(i, i + 100);
+    for (const chunk of sendChunks(items)) {
       const order = w.barriers.next();
       for (const it of chunk) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;
       sends.push(

@@ -185,6 +185,26 @@ describe("the ledger's window", () => {
   });
 });
 
+describe("the hand-over keeps to the queue's batch limits", () => {
+  it("a backlog of large fires leaves in sends of at most 256 KB: 40 fires of 12 KB each, held by a Retry-After, are all delivered when it ends", async () => {
+    const sw = uniq("big");
+    await setSwitch(sw, { status: 503, retryAfter: 2 });
+    const name = await setup(`${base}/hook/switch/${sw}/${sw}`, { maxAttempts: 10, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
+    // a first fire's 503 holds the subscription; the large fires then wait, unattempted, with their bodies in memory
+    await fireMany(name, 1);
+    await until(() => subOf(name, "flow"), (s) => s.heldUntil !== null);
+    const pad = "x".repeat(12_000);
+    expect((await call("POST", "/v1/events", { events: Array.from({ length: 40 }, (_, i) => ({ name, data: { i, pad } })) })).status).toBe(200);
+    expect((await subOf(name, "flow")).inFlight).toBe(0);
+    await setSwitch(sw, { status: 200 });
+    // when the hold ends one hand-over takes the lane's 32 at once (~400 KB): more than one queue send may carry
+    const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.pending === 0, 10_000);
+    const sub = await subOf(name, "flow");
+    expect({ pending: stats.pending, sub }).toMatchObject({ pending: 0 });
+    expect(sub.waiting).toBe(0);
+  });
+});
+
 describe("the alarm is armed before any awaited I/O", () => {
   it("a reset between the fire's commit and its hand-over still delivers it", async () => {
     const tag = uniq("reset");

@@ -17,17 +17,19 @@ import type { AttemptResult } from "../../src/contracts/rpc";
 type Row = LedgerRow;
 type Harness = ReturnType<typeof harness>;
 
-function harness(opts: { lanes?: string[]; gone?: string[] } = {}) {
+function harness(opts: { lanes?: string[]; gone?: string[]; body?: (id: string) => unknown } = {}) {
   const state = { now: 1_000_000, failSends: 0, freshReads: 0, maxFreshLimit: 0 };
   const rows = new Map<string, Row>();
   const laneStates = new Map<string, LaneState>();
   const events: { lane: string; e: LaneEvent }[] = [];
   const sent: { q: QueueName; m: DeliveryMessage }[] = [];
+  const batches: { count: number; chars: number }[] = [];
   const probeFailures: string[] = [];
   const queue = (q: QueueName) => ({
     async sendBatch(batch: { body: DeliveryMessage }[]) {
       if (state.failSends > 0) (state.failSends--, (() => { throw new Error("queue down"); })());
       sent.push(...batch.map((b) => ({ q, m: b.body })));
+      batches.push({ count: batch.length, chars: batch.reduce((n, b) => n + JSON.stringify(b.body).length, 0) });
     },
     async send(body: DeliveryMessage) {
       if (state.failSends > 0) (state.failSends--, (() => { throw new Error("queue down"); })());
@@ -55,7 +57,7 @@ function harness(opts: { lanes?: string[]; gone?: string[] } = {}) {
       return t.length ? Math.min(...t) : null;
     },
     row: (id) => (rows.has(id) ? { ...rows.get(id)! } : null),
-    message: (r, attempt) => ({ t: "acme", n: "t", d: r.id, a: attempt, f: r.lane, v: 1, b: { id: r.id } }),
+    message: (r, attempt) => ({ t: "acme", n: "t", d: r.id, a: attempt, f: r.lane, v: 1, b: opts.body?.(r.id) ?? { id: r.id } }),
     policy: () => ({ maxAttempts: 3, initialBackoffSeconds: 10, maxBackoffSeconds: 60 }),
     write: (r, attempt, decision, _result, at) => {
       const row = rows.get(r.id)!;
@@ -78,7 +80,7 @@ function harness(opts: { lanes?: string[]; gone?: string[] } = {}) {
     ledger?.track(lane, key, id, state.now);
   };
   const deliveries = () => sent.filter((s) => !s.m.p);
-  return { state, rows, laneStates, events, sent, probeFailures, make, add, deliveries, ids: () => deliveries().map((s) => s.m.d), probes: () => sent.filter((s) => s.m.p) };
+  return { state, rows, laneStates, events, sent, batches, probeFailures, make, add, deliveries, ids: () => deliveries().map((s) => s.m.d), probes: () => sent.filter((s) => s.m.p) };
 }
 
 const ok: AttemptResult = { statusCode: 200, error: null, retryAfterSeconds: null, ms: 5 };
@@ -394,3 +396,22 @@ describe("a gone lane", () => {
     expect([...h.rows.values()].every((r) => r.status === "skipped")).toBe(true);
   });
 });
+
+describe("the queue's limits", () => {
+  it("a hand-over is split into sends of at most 100 messages and 200 KB; a message over 120 KB leaves without its body", async () => {
+    const h = harness({ body: (id) => (id.startsWith("w") ? { id, text: "é€".repeat(35_000) } : { id, pad: "x".repeat(12_000) }) });
+    const ledger = h.make();
+    const ids = addMany(h, ledger, DEFAULT_IN_FLIGHT);
+    await ledger.handOver();
+    expect(h.ids()).toEqual(ids);
+    expect(h.batches.length).toBeGreaterThan(1);
+    for (const b of h.batches) expect(b.count <= 100 && b.chars <= 200_000).toBe(true);
+    await outcomes(ledger, ids, ok);
+    const wide = addMany(h, ledger, 2, "w");
+    await ledger.handOver();
+    const sentWide = h.deliveries().filter((s) => wide.includes(s.m.d));
+    expect(sentWide).toHaveLength(2);
+    for (const s of sentWide) expect(s.m.b).toBeUndefined();
+  });
+});
+
