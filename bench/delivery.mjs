@@ -78,16 +78,20 @@ export async function run(h) {
     const runs = [];
     let direct = null;
     let rows = 0;
+    let messages = 0;
+    let reports = 0;
     let delivered = 0;
     let missing = 0;
     for (let r = 0; r < RUNS; r++) {
       const viaObject = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire"), arrived });
       if (r === 0) direct = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/direct"), arrived });
       const boundedCeiling = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire", "&bound=6"), arrived });
-      const before = await rowsWritten(sb, TRIGGER);
+      const before = await statsOf(sb, TRIGGER);
       const ours = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: fire(TRIGGER), arrived });
       const stats = await settled(sb, 45_000);
-      rows += stats.rowsWritten - before;
+      rows += stats.rowsWritten - before.rowsWritten;
+      messages += stats.queueMessages - before.queueMessages;
+      reports += stats.outcomeReports - before.outcomeReports;
       delivered += ours.delivered;
       missing += ours.missing;
       runs.push({ ceiling: viaObject, bounded: boundedCeiling, ours });
@@ -108,6 +112,7 @@ export async function run(h) {
       row({ metric: `fire→delivery p50, light load (${PROBE}, one at a time)`, value: probe.p50, unit: "ms" }),
       row({ metric: `fire→delivery p99, light load (${PROBE}, one at a time)`, value: probe.p99, unit: "ms" }),
       row({ metric: "SQLite rows written / delivered fire", value: delivered ? rows / delivered : null, unit: "rows", baseline: bareRows, baselineLabel: "fire, no subscribers", target: { op: "<=", value: 3 }, note: `${rows} rows for ${delivered} deliveries` }),
+      costRow({ rows, messages, reports, delivered }),
       row({ metric: "deliveries missing, duplicated or badly signed", value: missing + duplicates + badSignatures, unit: "", target: { op: "<=", value: 0 } }),
     ];
   } finally {
@@ -128,6 +133,29 @@ export async function run(h) {
   }
 }
 
+async function statsOf(sb, trigger) {
+  return (await must(sb.api("GET", `/v1/triggers/${trigger}/stats`), "stats")).json;
+}
+
 async function rowsWritten(sb, trigger) {
-  return (await must(sb.api("GET", `/v1/triggers/${trigger}/stats`), "stats")).json.rowsWritten;
+  return (await statsOf(sb, trigger)).rowsWritten;
+}
+
+/**
+ * List prices (Workers Paid, USD per million): SQLite rows written 1.00,
+ * Queues operations 0.40 (a message is written, read and deleted: 3),
+ * Workers requests 0.30 (the fire's request), Durable Object requests 0.15
+ * (the fire's call and each outcome report). Duration and rows read are left
+ * out (rows read cost 0.001 per million; duration depends on the runtime).
+ */
+const PRICE = { rowWritten: 1.0, queueOp: 0.4, workerRequest: 0.3, objectRequest: 0.15 };
+
+function costRow({ rows, messages, reports, delivered }) {
+  const per = (x) => (delivered ? x / delivered : 0);
+  const parts = { rows: per(rows) * PRICE.rowWritten, queue: per(messages) * 3 * PRICE.queueOp, worker: PRICE.workerRequest, objects: (1 + per(reports)) * PRICE.objectRequest };
+  const total = parts.rows + parts.queue + parts.worker + parts.objects;
+  return row({
+    metric: "$ per million delivered fires (list prices, one subscriber)", value: delivered ? +total.toFixed(2) : null, unit: "$", target: { op: "<=", value: 4 },
+    note: `rows ${per(rows).toFixed(3)} × $1.00 = ${parts.rows.toFixed(2)}; queue messages ${per(messages).toFixed(3)} × 3 ops × $0.40 = ${parts.queue.toFixed(2)}; Worker request 1 × $0.30; object requests ${(1 + per(reports)).toFixed(3)} (the fire, outcome reports) × $0.15 = ${parts.objects.toFixed(2)}`,
+  });
 }

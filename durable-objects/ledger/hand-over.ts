@@ -212,7 +212,7 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
       for (const it of chunk) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;
       sends.push(
         w.host.queue(q).sendBatch(chunk.map((it) => ({ body: it.msg }))).then(
-          () => undefined,
+          () => void (w.messagesSent += chunk.length),
           () => {
             failed = true;
             w.sendRetryAt = w.host.now() + SEND_RETRY_MS;

@@ -75,6 +75,7 @@ export class Ledger extends LaneWindow {
 
   /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing (./outcomes.ts). */
   recordOutcomes(items: OutcomeItem[], random: () => number = Math.random): ("recorded" | "stale")[] {
+    this.outcomeReports++;
     return recordOutcomes(this, items, random);
   }
 

@@ -23,6 +23,9 @@ export class LaneWindow {
   sendRetryAt: number | null = null;
   /** Counts for tests and the log: re-sent because a barrier showed them lost. */
   resentLost = 0;
+  /** Cost accounting since the object started (stats): delivery messages the queues took, and outcome reports received. */
+  messagesSent = 0;
+  outcomeReports = 0;
 
   /** When this instance started: only what became due before it can have been handed by an earlier one. */
   private readonly startedAt: number;

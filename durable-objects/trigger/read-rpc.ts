@@ -21,6 +21,7 @@ export function statsOf(core: Core): StatsAnswer {
   return {
     ...currentStats(core), ...detailedView(s, core.now()), rowsWritten: core.sql.rowsWritten, ...(scheduleOf(row) ? latenessView(s) : {}),
     outbox: outboxHealth(core), rowsRead: core.sql.rowsRead,
+    queueMessages: core.ledger.messagesSent, outcomeReports: core.ledger.outcomeReports,
   };
 }
 

@@ -99,6 +99,8 @@ export type StatsAnswer = TriggerStats & {
   /** schedule triggers: how late fires were */
   p50LatenessMs?: number | null; p99LatenessMs?: number | null;
   rowsWritten: number; rowsRead: number; outbox: OutboxHealth;
+  /** cost accounting since the object started: delivery messages the queues took, outcome reports (object requests) it received */
+  queueMessages: number; outcomeReports: number;
 };
 
 /** GET …/schedule: the next occurrences (jitter applied) and the rules they follow. */
