@@ -17,7 +17,7 @@ import type { RunCore } from "./run/core";
 import { bootRun } from "./run/boot";
 import { runAlarm } from "./run/alarm";
 import { putAwait, readAwait, listAwaits, cancelAwait, resolveFromEvent, resumeAwait } from "./run/await-rpc";
-import { controlOf, recordOutcomes, bodyOf, probeReturned, deadLetter } from "./run/delivery-rpc";
+import { controlOf, recordOutcomes, bodyOf, probeReturned, deadLetter, currentAttempts } from "./run/delivery-rpc";
 
 export class RunObject extends DurableObject<ObjectEnv> implements RunRpc {
   readonly core: RunCore;
@@ -46,4 +46,5 @@ export class RunObject extends DurableObject<ObjectEnv> implements RunRpc {
   async deliveryBody(id: string, attempt: number) { return bodyOf(this.core, id, attempt); }
   probeReturned(probeId: string) { return probeReturned(this.core, probeId); }
   async deadLetter(id: string) { deadLetter(this.core, id); }
+  async currentAttempts(items: { id: string; attempt: number }[]) { return currentAttempts(this.core, items); }
 }

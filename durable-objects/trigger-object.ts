@@ -29,7 +29,7 @@ import { finishPendingPurge, purgeIfRetiredBefore } from "./trigger/purge";
 import { retireIfInactive } from "./trigger/cleanup";
 import { registerTrigger, readTrigger, retireTrigger, reactivateTrigger, subscribe, unsubscribe, rotate } from "./trigger/definition-rpc";
 import { fireFromApi, ingestWebhook, countWebhookRefusal, fireFromFlowNotice, pollFanOut, backfillRange, replay, skip, report } from "./trigger/fire-rpc";
-import { controlOf, recordOutcomes, bodyOf, probeReturned, deadLetter } from "./trigger/delivery-rpc";
+import { controlOf, recordOutcomes, bodyOf, probeReturned, deadLetter, currentAttempts } from "./trigger/delivery-rpc";
 import { statsOf, pull } from "./trigger/read-rpc";
 import { previewDefinition } from "./trigger/transfer";
 import { ack, reset } from "./trigger/pull";
@@ -125,6 +125,7 @@ export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRp
   async deliveryBody(deliveryId: string, attempt: number) { return bodyOf(this, deliveryId, attempt); }
   probeReturned(probeId: string) { return probeReturned(this, probeId); }
   async deadLetter(deliveryId: string) { deadLetter(this, deliveryId); }
+  async currentAttempts(items: { id: string; attempt: number }[]) { return currentAttempts(this, items); }
 
   // Cleanup.
   retireIfInactive(cutoffMs: number, days: number, dryRun: boolean) { return guard(() => retireIfInactive(this, cutoffMs, days, dryRun)); }

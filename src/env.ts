@@ -1,9 +1,9 @@
 /** The Worker's bindings, as declared in wrangler.toml (and .dev.vars / secrets): the objects' bindings and the Worker's own. */
 import type { ObjectEnv } from "./contracts/object-env";
-import type { DeliveryMessage } from "./contracts/messages";
+import type { DeliveryBody } from "./contracts/messages";
 
 export interface Env extends ObjectEnv {
-  DELIVERIES_DLQ: Queue<DeliveryMessage>;
+  DELIVERIES_DLQ: Queue<DeliveryBody>;
   /** JSON array of API keys, see API.md. A secret: never log it. */
   API_KEYS?: string;
   /** Base URL used to build webhookUrl / resumeUrl; empty derives it from the request. */

@@ -16,7 +16,7 @@ import { isHeld, probeDueAt } from "../../src/domain/delivery-lane";
 import { advance, compareKeys, TAIL_MAX, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
 import type { GateGrant, LedgerRow, QueueName } from "./types";
-import { fitted, sendChunks, type Message } from "./queue-limits";
+import { fitted, packed, sendChunks, type Message } from "./queue-limits";
 
 /**
  * A failed queue send is tried again after this long.
@@ -188,10 +188,9 @@ function queueFor(p: Pick): QueueName {
   return p.probe || p.row.attempts > 0 || p.lane.state.standing === "slow" ? "slow" : "fast";
 }
 
-
 async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed: boolean }> {
   let failed = false;
-  const byQueue = new Map<QueueName, { pick: Pick; msg: Message; bytes: number }[]>();
+  const byQueue = new Map<QueueName, { pick: Pick; msg: Message; bytes: number; lane: string }[]>();
   for (const p of picks) {
     const attempt = p.row.attempts + 1;
     const msg = p.gated && p.lane.config.exactStarts ? { ...w.store.message(p.row, attempt), gf: p.lane.config.lane } : w.store.message(p.row, attempt);
@@ -203,24 +202,27 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
       advance(p.lane, p.row.key);
       if (p.lane.tail) p.lane.tail = p.lane.tail.filter((r) => r.id !== p.row.id);
     }
-    byQueue.set(q, [...(byQueue.get(q) ?? []), { pick: p, ...fitted(msg) }]);
+    byQueue.set(q, [...(byQueue.get(q) ?? []), { pick: p, lane: p.lane.config.lane, ...fitted(msg) }]);
   }
   const sends: Promise<void>[] = [];
   for (const [q, items] of byQueue) {
-    for (const chunk of sendChunks(items)) {
+    // on the fast queue a lane's deliveries travel packed (./queue-limits.ts): one message, not one each.
+    // The slow queue's messages stay single: its small batches bound how long slow attempts hold an invocation.
+    for (const chunk of sendChunks(q === "fast" ? packed(items) : items.map((it) => ({ body: it.msg, items: [it], bytes: it.bytes })))) {
       const order = w.barriers.next();
-      for (const it of chunk) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;
+      const its = chunk.flatMap((u) => u.items);
+      for (const it of its) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;
       sends.push(
-        w.host.queue(q).sendBatch(chunk.map((it) => ({ body: it.msg }))).then(
+        w.host.queue(q).sendBatch(chunk.map((u) => ({ body: u.body }))).then(
           () => void (w.messagesSent += chunk.length),
           () => {
             failed = true;
             w.sendRetryAt = w.host.now() + SEND_RETRY_MS;
             // a gated lane's permits for what did not leave go back to its gate
             const back = new Map<Lane, number>();
-            for (const it of chunk) if (it.pick.lane.config.gated) back.set(it.pick.lane, (back.get(it.pick.lane) ?? 0) + 1);
+            for (const it of its) if (it.pick.lane.config.gated) back.set(it.pick.lane, (back.get(it.pick.lane) ?? 0) + 1);
             for (const [lane, n] of back) w.host.report?.(lane.config.lane, [], n);
-            for (const it of chunk) if (it.pick.lane.inFlight.get(it.pick.row.id)?.order === order) w.putBack(it.pick.lane, it.pick.row.id);
+            for (const it of its) if (it.pick.lane.inFlight.get(it.pick.row.id)?.order === order) w.putBack(it.pick.lane, it.pick.row.id);
           },
         ),
       );

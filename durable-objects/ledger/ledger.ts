@@ -79,6 +79,14 @@ export class Ledger extends LaneWindow {
     return recordOutcomes(this, items, random);
   }
 
+  /** Whether each attempt is still due: its delivery queued, that attempt not recorded yet. */
+  currentAttempts(items: { id: string; attempt: number }[]): boolean[] {
+    return items.map((it) => {
+      const row = this.store.row(it.id);
+      return !!row && row.status === "queued" && row.attempts + 1 === it.attempt;
+    });
+  }
+
   /** A barrier came back through its queue. */
   probeReturned(id: string): void {
     this.barriers.returned(id, this.allHanded(), this.host.now());

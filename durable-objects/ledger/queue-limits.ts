@@ -1,4 +1,9 @@
-/** What one queue message and one sendBatch may carry, and the hand-over's messages fitted to it. */
+/**
+ * What one queue message and one sendBatch may carry, and the hand-over's
+ * messages fitted to it: a lane's deliveries for the same queue travel
+ * packed in as few messages as fit (a DeliveryPack).
+ */
+import type { DeliveryMessage, DeliveryPack } from "../../src/contracts/messages";
 import type { LedgerStore } from "./types";
 
 export type Message = ReturnType<LedgerStore["message"]>;
@@ -13,7 +18,7 @@ const MESSAGE_BYTES = 120_000;
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 200_000;
 
-function sizeOf(msg: Message): number {
+function sizeOf(msg: Message | DeliveryPack): number {
   const json = JSON.stringify(msg);
   return (/[^\u0000-\u00ff]/.test(json) ? 2 * json.length : json.length) + 64;
 }
@@ -24,6 +29,35 @@ export function fitted(msg: Message): { msg: Message; bytes: number } {
   if (bytes <= MESSAGE_BYTES || msg.b === undefined) return { msg, bytes };
   const { b: _, ...bare } = msg;
   return { msg: bare, bytes: sizeOf(bare) };
+}
+
+/** One queue message: a delivery, or a pack of a lane's deliveries, and the items it carries. */
+export type Unit<T> = { body: DeliveryMessage | DeliveryPack; items: T[]; bytes: number };
+
+/** A pack's deliveries share their owner and lane: these repeat nothing the pack needs (the size of a pack is counted with them). */
+const PACK_OVERHEAD = 16;
+
+/**
+ * The items as queue messages: consecutive items of the same lane go in one
+ * pack while it stays within a message's size; a lone item goes as itself.
+ */
+export function packed<T extends { msg: Message; bytes: number; lane: string }>(items: T[]): Unit<T>[] {
+  const units: Unit<T>[] = [];
+  let run: T[] = [];
+  let bytes = PACK_OVERHEAD;
+  const close = () => {
+    if (run.length === 1) units.push({ body: run[0].msg, items: run, bytes: run[0].bytes });
+    else if (run.length > 1) units.push({ body: { pk: run.map((it) => it.msg) }, items: run, bytes });
+    run = [];
+    bytes = PACK_OVERHEAD;
+  };
+  for (const it of items) {
+    if (run.length && (run[0].lane !== it.lane || bytes + it.bytes > MESSAGE_BYTES)) close();
+    run.push(it);
+    bytes += it.bytes;
+  }
+  close();
+  return units;
 }
 
 /** Consecutive runs of items that one sendBatch may carry. */

@@ -1,7 +1,7 @@
 /** The delivery ledger's contracts with its owner: how it reads and writes rows, and how it reaches the queues. */
 import type { AttemptDecision, RetryPolicy } from "../../src/domain/backoff";
 import type { BreakerPolicy, LaneEvent, LaneState } from "../../src/domain/delivery-lane";
-import type { DeliveryMessage } from "../../src/contracts/messages";
+import type { DeliveryBody, DeliveryMessage } from "../../src/contracts/messages";
 import type { AttemptResult } from "../../src/contracts/rpc";
 
 /** A row's place in the owner's order of first attempts (a trigger: fire seq and delivery number). */
@@ -80,7 +80,7 @@ export interface LedgerHost {
   /** A gated lane's outcomes and the permits it gives back unused, for its flow's gate (in the background). */
   report?(lane: string, outcomes: GateReport[], unused: number): void;
   tx<T>(fn: () => T): T;
-  queue(name: QueueName): Queue<DeliveryMessage>;
+  queue(name: QueueName): Queue<DeliveryBody>;
   /** A barrier message (no delivery) for finding lost messages in a queue. */
   probe(id: string): DeliveryMessage;
 }

@@ -33,6 +33,11 @@ export async function probeReturned(core: RunCore, probeId: string): Promise<voi
   await rearm(core);
 }
 
+/** Which of a redelivered message's attempts are still due. */
+export function currentAttempts(core: RunCore, items: { id: string; attempt: number }[]): boolean[] | null {
+  return core.ready ? core.ledger.currentAttempts(items) : null;
+}
+
 export function deadLetter(core: RunCore, id: string): void {
   if (core.ready) deadLetterCallback(core, id);
 }

@@ -38,6 +38,12 @@ export async function probeReturned(host: TriggerHost, probeId: string): Promise
   await host.settle({});
 }
 
+/** Which of a redelivered message's attempts are still due. */
+export function currentAttempts(host: TriggerHost, items: { id: string; attempt: number }[]): boolean[] | null {
+  const core = host.core;
+  return core.ready && loadEntry(core) ? core.ledger.currentAttempts(items) : null;
+}
+
 export function deadLetter(host: TriggerHost, deliveryId: string): void {
   if (host.core.ready) recordDeadLetter(host.core, deliveryId);
 }

@@ -41,6 +41,25 @@ import type { TargetDef } from "../schemas/subscription";
 /** A body larger than this (as JSON) is not carried in the message (queue messages hold 128 KB). */
 export const MAX_MESSAGE_BODY = 100_000;
 
+/**
+ * Several deliveries of one lane in one queue message: a hand-over of more
+ * than one delivery to the same queue carries them together (a queue bills
+ * and moves messages, not deliveries). The consumer treats each as its own
+ * message; the pack is acknowledged once every delivery in it is.
+ */
+export interface DeliveryPack {
+  pk: DeliveryMessage[];
+}
+
+/** What a delivery queue carries. */
+export type DeliveryBody = DeliveryMessage | DeliveryPack;
+
+/** Whether a queue body is a pack of delivery messages. */
+export function isDeliveryPack(b: unknown): b is DeliveryPack {
+  const p = b as Partial<DeliveryPack> | null;
+  return !!p && Array.isArray(p.pk) && p.pk.length > 0 && p.pk.every(isDeliveryMessage);
+}
+
 /** Whether a queue body is a delivery message (anything else is acknowledged and dropped). */
 export function isDeliveryMessage(b: unknown): b is DeliveryMessage {
   const m = b as Partial<DeliveryMessage> | null;

@@ -4,7 +4,7 @@
  * level. The Worker's `Env` (src/env.ts) extends it with what only the
  * Worker reads.
  */
-import type { DeliveryMessage } from "./messages";
+import type { DeliveryBody } from "./messages";
 import type { FlowGateRpc, PollGroupRpc, RunRpc, TriggerRpc } from "./object-rpc";
 
 export interface ObjectEnv {
@@ -14,9 +14,9 @@ export interface ObjectEnv {
   FLOW_GATES: DurableObjectNamespace<FlowGateRpc>;
   DB: D1Database;
   /** first attempts of lanes that answer at once */
-  DELIVERIES: Queue<DeliveryMessage>;
+  DELIVERIES: Queue<DeliveryBody>;
   /** retries, breaker probes and lanes that answer slowly */
-  DELIVERIES_SLOW: Queue<DeliveryMessage>;
+  DELIVERIES_SLOW: Queue<DeliveryBody>;
   /** lowest structured log level written: info (default), warn, error, none */
   LOG_LEVEL?: string;
 }

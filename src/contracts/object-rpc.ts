@@ -39,6 +39,12 @@ export interface DeliveryOwnerRpc extends Rpc.DurableObjectBranded {
   probeReturned(probeId: string): Promise<void>;
   /** A message reached the dead-letter queue: its delivery is dead. */
   deadLetter(id: string): Promise<void>;
+  /**
+   * For a redelivered message: whether each attempt is still due (its
+   * delivery queued and that attempt not recorded), so one already recorded
+   * is not made twice (null: the owner no longer exists).
+   */
+  currentAttempts(items: { id: string; attempt: number }[]): Promise<boolean[] | null>;
 }
 
 /**

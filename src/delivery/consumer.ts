@@ -17,7 +17,8 @@
  * the batch. Dead-lettered messages are reported so the delivery is marked dead.
  */
 import type { Env } from "../env";
-import { isDeliveryMessage, type DeliveryMessage } from "../contracts/messages";
+import type { DeliveryBody, DeliveryMessage } from "../contracts/messages";
+import { deliveryMessages } from "./packs";
 import type { AttemptResult, DeliveryControl, OutcomesAnswer } from "../contracts/rpc";
 import type { DeliveryOwnerRpc } from "../contracts/object-rpc";
 import type { ObjectStub } from "../contracts/objects";
@@ -94,7 +95,23 @@ async function attempt(env: Env, owner: Owner, control: DeliveryControl | null, 
 /** One owner's part of a batch: its control, its reporter, its lanes. */
 type Group = { key: string; owner: Owner; deliveries: Msg[]; probes: Msg[]; control: DeliveryControl | null; reporter: OutcomeReporter | null };
 
+/**
+ * A redelivered message (its earlier run ended before it was acknowledged)
+ * may carry attempts whose outcomes were recorded: those are acknowledged,
+ * not made again. The owner says which are still due.
+ */
+async function dropRecorded(g: Group): Promise<void> {
+  const again = g.deliveries.filter((m) => m.attempts > 1);
+  if (!again.length) return;
+  const current = await g.owner.currentAttempts(again.map((m) => ({ id: m.body.d, attempt: m.body.a })));
+  if (!current) return;
+  const done = new Set(again.filter((_, i) => !current[i]));
+  for (const m of done) m.ack();
+  g.deliveries = g.deliveries.filter((m) => !done.has(m));
+}
+
 async function prepare(env: Env, g: Group): Promise<void> {
+  await dropRecorded(g);
   // deliveries that carry their own target (callbacks) need no control; the others use the owner's, cached by version
   const needControl = g.deliveries.some((m) => !m.body.x);
   if (needControl) {
@@ -156,15 +173,11 @@ function fail(g: Group, e: unknown): void {
   g.reporter = null;
 }
 
-export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
+export async function consumeDeliveries(batch: MessageBatch<DeliveryBody>, env: Env): Promise<void> {
   const dead = batch.queue.endsWith("-dlq");
   const byOwner = new Map<string, Msg[]>();
-  for (const msg of batch.messages) {
-    if (!isDeliveryMessage(msg.body)) {
-      console.warn(JSON.stringify({ msg: "ignoring a queue message that is not a delivery" }));
-      msg.ack();
-      continue;
-    }
+  // a pack (several deliveries of one lane) counts as a message per delivery (./packs.ts)
+  for (const msg of deliveryMessages(batch.messages)) {
     const key = `${msg.body.k ?? "trigger"}|${msg.body.t}|${msg.body.n}`;
     byOwner.set(key, [...(byOwner.get(key) ?? []), msg]);
   }

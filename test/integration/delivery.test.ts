@@ -169,6 +169,23 @@ describe("delivery through the queue to http targets", () => {
     expect(await received(name)).toHaveLength(1);
   });
 
+  it("a redelivered message whose attempt was recorded is acknowledged, not sent again", async () => {
+    const name = await setup("ok");
+    const f = await fire(name);
+    await until(() => getFire(name, f.eventId), settled);
+    expect(await received(name)).toHaveLength(1);
+    const stats = (await call("GET", `/v1/triggers/${name}/stats`)).body;
+    expect(stats.queueMessages).toBe(1);
+    const d = f.deliveries[0].deliveryId;
+    // the same attempt again, as a queue redelivers a message whose run ended before its acknowledgement
+    const body = { t: "acme", n: name, d, a: 1, f: "flow-1", b: { again: true } };
+    const batch = createMessageBatch("signalbox-deliveries", [{ id: "r1", timestamp: new Date(), attempts: 2, body }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as any, env as any);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["r1"]);
+    expect(await received(name)).toHaveLength(1);
+  });
+
   it("flows report processing → completed, recorded in the stream", async () => {
     const name = await setup("ok");
     const f = await fire(name);

@@ -98,8 +98,12 @@ describe("GET /v1/metrics", () => {
     expect(await webhook(path, body, signed)).toBe(202); // same delivery id: deduplicated
     expect(await webhook(path, body, { "x-hub-signature-256": "sha256=00" })).toBe(401);
     expect(await webhook(path, "x".repeat(2048), signed)).toBe(413);
-    await flush(name);
-    const { samples } = await scrape();
+    // the stored request becomes its fire in the background: flush until the counts are in (a busy runner may take a moment)
+    const counted = async () => {
+      await flush(name);
+      return (await scrape()).samples;
+    };
+    const samples = await until(counted, (x) => value(x, "signalbox_webhook_requests_total", { trigger: name, outcome: "accepted" }) === 1, 8000);
     for (const [outcome, n] of [["accepted", 1], ["deduplicated", 1], ["unauthorized", 1], ["too_large", 1]] as const) {
       expect(value(samples, "signalbox_webhook_requests_total", { trigger: name, outcome }), outcome).toBe(n);
     }

@@ -11,7 +11,7 @@ import { SEND_RETRY_MS } from "../../durable-objects/ledger/hand-over";
 import type { LedgerRow, LedgerStore } from "../../durable-objects/ledger/types";
 import type { QueueName } from "../../durable-objects/ledger/types";
 import { DEFAULT_BREAKER, DEFAULT_IN_FLIGHT, type LaneEvent, type LaneState } from "../../src/domain/delivery-lane";
-import type { DeliveryMessage } from "../../src/contracts/messages";
+import type { DeliveryMessage, DeliveryPack } from "../../src/contracts/messages";
 import type { AttemptResult } from "../../src/contracts/rpc";
 
 type Row = LedgerRow;
@@ -24,11 +24,14 @@ function harness(opts: { lanes?: string[]; gone?: string[]; body?: (id: string) 
   const events: { lane: string; e: LaneEvent }[] = [];
   const sent: { q: QueueName; m: DeliveryMessage }[] = [];
   const batches: { count: number; chars: number }[] = [];
+  const messages: (DeliveryMessage | DeliveryPack)[] = [];
   const probeFailures: string[] = [];
   const queue = (q: QueueName) => ({
-    async sendBatch(batch: { body: DeliveryMessage }[]) {
+    async sendBatch(batch: { body: DeliveryMessage | DeliveryPack }[]) {
       if (state.failSends > 0) (state.failSends--, (() => { throw new Error("queue down"); })());
-      sent.push(...batch.map((b) => ({ q, m: b.body })));
+      // a pack's deliveries are counted one by one, as the consumer opens it
+      sent.push(...batch.flatMap((b) => ("pk" in b.body ? b.body.pk : [b.body]).map((m) => ({ q, m }))));
+      messages.push(...batch.map((b) => b.body));
       batches.push({ count: batch.length, chars: batch.reduce((n, b) => n + JSON.stringify(b.body).length, 0) });
     },
     async send(body: DeliveryMessage) {
@@ -80,7 +83,7 @@ function harness(opts: { lanes?: string[]; gone?: string[]; body?: (id: string) 
     ledger?.track(lane, key, id, state.now);
   };
   const deliveries = () => sent.filter((s) => !s.m.p);
-  return { state, rows, laneStates, events, sent, batches, probeFailures, make, add, deliveries, ids: () => deliveries().map((s) => s.m.d), probes: () => sent.filter((s) => s.m.p) };
+  return { state, rows, laneStates, events, sent, batches, messages, probeFailures, make, add, deliveries, ids: () => deliveries().map((s) => s.m.d), probes: () => sent.filter((s) => s.m.p) };
 }
 
 const ok: AttemptResult = { statusCode: 200, error: null, retryAfterSeconds: null, ms: 5 };
@@ -412,6 +415,26 @@ describe("the queue's limits", () => {
     const sentWide = h.deliveries().filter((s) => wide.includes(s.m.d));
     expect(sentWide).toHaveLength(2);
     for (const s of sentWide) expect(s.m.b).toBeUndefined();
+  });
+});
+
+describe("packs", () => {
+  it("a lane's hand-over to one queue is one message; each lane gets its own", async () => {
+    const h = harness({ lanes: ["a", "b"] });
+    const ledger = h.make();
+    const a = addMany(h, ledger, 20, "a", "a");
+    const b = addMany(h, ledger, 3, "b", "b");
+    await ledger.handOver();
+    expect(h.ids().sort()).toEqual([...a, ...b].sort());
+    expect(h.messages).toHaveLength(2);
+    const packs = h.messages.map((m) => ("pk" in m ? m.pk.map((x) => x.d) : [m.d]));
+    expect(packs.sort((x, y) => y.length - x.length)).toEqual([a, b]);
+    expect(ledger.messagesSent).toBe(2);
+    // a lone delivery goes as itself
+    await outcomes(ledger, [...a, ...b], ok);
+    h.add(ledger, "solo", "a");
+    await ledger.handOver();
+    expect(h.messages.at(-1)).toMatchObject({ d: "solo" });
   });
 });
 
