@@ -68,9 +68,29 @@ export class Ledger extends LaneWindow {
     return { breaker: breakerView(s, !!l?.probeOut), breakerOpenedAt: s.openedAt, heldUntil: isHeld(s, now) ? s.heldUntil : null, inFlight: l?.inFlight.size ?? 0 };
   }
 
-  /** Hands over what is due now, within each lane's room (./hand-over.ts). */
+  private running: Promise<{ failed: boolean }> | null = null;
+  private trailing: Promise<{ failed: boolean }> | null = null;
+
+  /**
+   * Hands over what is due now, within each lane's room (./hand-over.ts).
+   * One at a time: a call while one is sending waits for it and then runs
+   * once for every caller that came meanwhile, so the fires of a burst leave
+   * together (fewer, fuller queue messages) and an idle lane's fire still
+   * leaves at once.
+   */
   handOver(): Promise<{ failed: boolean }> {
-    return handOver(this);
+    if (this.running) {
+      const next = () => {
+        this.trailing = null;
+        return this.handOver();
+      };
+      return (this.trailing ??= this.running.then(next, next));
+    }
+    const run = handOver(this).finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+    return run;
   }
 
   /** Records attempts' outcomes in one transaction; stale ones (repeats, old attempts) change nothing (./outcomes.ts). */
