@@ -42,6 +42,7 @@ const PACK_OVERHEAD = 16;
  * pack while it stays within a message's size; a lone item goes as itself.
  */
 export function packed<T extends { msg: Message; bytes: number; lane: string }>(items: T[]): Unit<T>[] {
+  // a delivery that starts at its flow's gate (a rate limit) travels alone: its start is timed by itself
   const units: Unit<T>[] = [];
   let run: T[] = [];
   let bytes = PACK_OVERHEAD;
@@ -52,7 +53,7 @@ export function packed<T extends { msg: Message; bytes: number; lane: string }>(
     bytes = PACK_OVERHEAD;
   };
   for (const it of items) {
-    if (run.length && (run[0].lane !== it.lane || bytes + it.bytes > MESSAGE_BYTES)) close();
+    if (run.length && (run[0].lane !== it.lane || bytes + it.bytes > MESSAGE_BYTES || it.msg.gf !== undefined || run[0].msg.gf !== undefined)) close();
     run.push(it);
     bytes += it.bytes;
   }

@@ -11,7 +11,6 @@ import type { WebhookAuth } from "../../src/domain/webhook-auth";
 import type { Core, TriggerRow } from "./core";
 import { loadEntry } from "./tables/entry";
 import { openInbox, markProcessing, completeInbox, failInbox, noteInboxError, type InboxRow } from "./tables/inbox";
-import { setKeySeq } from "./tables/dedup";
 import { fire, type FireOutcome, type Skip } from "./pipeline";
 import { parseBody } from "./webhook-body";
 
@@ -39,10 +38,9 @@ function processRow(core: Core, r: InboxRow): FireOutcome {
   else if (row.def.transform) data = applyTransform(row.def.transform as { pick: Record<string, string> }, parsed.value, headers);
   return fire(core, {
     source: "webhook", data, eventId: r.event_id, meta: meta(r, row.def, headers, parsed.ok ? parsed.value : undefined), skip, onSchemaFail: "skip", requireActive: false,
-    alsoWrite: (a) => {
-      completeInbox(core, r.id, a.seq, core.now());
-      if (r.dedup_key) setKeySeq(core, r.dedup_key, r.event_id, a.seq);
-    },
+    // (the webhook's dedup key keeps no seq: a duplicate is answered with its event id, and a fire view finds a
+    // webhook's fire through its inbox row)
+    alsoWrite: (a) => completeInbox(core, r.id, a.seq, core.now()),
   });
 }
 
@@ -62,38 +60,38 @@ function giveUp(core: Core, r: InboxRow, error: string): FireOutcome {
   return fire(core, {
     source: "webhook", data: null, eventId: r.event_id, meta: failedMeta(core, r),
     skip: { reason: "processing_failed", details: error.slice(0, 500) }, onSchemaFail: "skip", requireActive: false,
-    alsoWrite: (a) => {
-      failInbox(core, r.id, error, a.seq, core.now());
-      if (r.dedup_key) setKeySeq(core, r.dedup_key, r.event_id, a.seq);
-    },
+    alsoWrite: (a) => failInbox(core, r.id, error, a.seq, core.now()),
   });
 }
 
 /**
  * Processes open inbox rows (pending, or processing after a crash), oldest
- * first. Each row's attempt is counted before it is processed, so a row that
- * crashes the object every time still runs out of attempts.
+ * first, each in its own transaction. The first open row's attempt is
+ * counted before anything is processed: the rows before it completed, so a
+ * row that crashes the object every time is the first open row at each
+ * restart and runs out of attempts. The others are counted when they throw,
+ * or when they come first (one write per pass, not one per row).
  */
 export function processInbox(core: Core, limit = 100): FireOutcome[] {
   if (!loadEntry(core)) return [];
   const rows = openInbox(core, limit);
   if (rows.length === 0) return [];
   const now = core.now();
-  core.tx(() => rows.forEach((r) => markProcessing(core, r.id, now)));
+  core.tx(() => markProcessing(core, rows[0].id, now));
   const out: FireOutcome[] = [];
-  for (const r of rows) {
+  rows.forEach((r, i) => {
     const attempt = r.attempts + 1;
     if (attempt > MAX_INBOX_ATTEMPTS) {
       out.push(giveUp(core, r, "gave up after repeated failures"));
-      continue;
+      return;
     }
     try {
       out.push(processRow(core, r));
     } catch (e) {
       const error = String((e as Error).message);
       if (attempt >= MAX_INBOX_ATTEMPTS) out.push(giveUp(core, r, error));
-      else core.tx(() => noteInboxError(core, r.id, error));
+      else core.tx(() => noteInboxError(core, r.id, error, i > 0));
     }
-  }
+  });
   return out;
 }

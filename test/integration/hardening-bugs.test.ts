@@ -115,6 +115,29 @@ describe("D1 index convergence", () => {
 });
 
 describe("webhook inbox", () => {
+  it("a failing row behind good ones is counted too: it ends failed, the rows around it fire once", async () => {
+    const name = uniq("inb");
+    const path = pathOf(name);
+    await call("PUT", `/v1/triggers/${name}`, { type: "webhook", webhook: { path, auth: { type: "none" } } });
+    const stub = triggerStub("acme", name);
+    await inObject(stub, (o: any) => {
+      const now = Date.now();
+      const add = (id: number, headers: string) => o.ctx.storage.sql.exec(
+        `INSERT INTO inbox (id, event_id, received_at, method, headers, query, body, source_ip, status, updated_at) VALUES (?, ?, ?, 'POST', ?, '{}', x'7b7d', NULL, 'pending', ?)`,
+        id, `whk_0000000000000000_${id}_aaaaaaaa`, now, headers, now);
+      add(1, "{}");
+      add(2, "{not json");
+      add(3, "{}");
+    });
+    for (let i = 0; i < 6; i++) await runDurableObjectAlarm(stub);
+    const rows = await inObject(stub, (o: any) => o.ctx.storage.sql.exec(`SELECT id, status, attempts FROM inbox ORDER BY id`).toArray());
+    expect(rows.map((r: any) => r.status)).toEqual(["completed", "failed", "completed"]);
+    expect(rows[1].attempts).toBeLessThanOrEqual(6);
+    const evs = await events(name);
+    expect(evs.filter((e) => e.type === "trigger.fired").map((e) => e.id).sort()).toEqual(["whk_0000000000000000_1_aaaaaaaa", "whk_0000000000000000_3_aaaaaaaa"]);
+    expect(evs.filter((e) => e.type === "trigger.skipped").map((e) => e.data.skipReason)).toEqual(["processing_failed"]);
+  });
+
   it("a row that keeps failing ends failed with a processing_failed fire, and the inbox moves on", async () => {
     const name = uniq("inb");
     const path = pathOf(name);

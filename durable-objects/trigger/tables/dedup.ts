@@ -18,11 +18,6 @@ export function putKey(core: Core, key: string, eventId: string, seq: number, ex
   core.sql.run(`INSERT OR REPLACE INTO dedup (key, event_id, seq, expires_at, fingerprint) VALUES (?, ?, ?, ?, ?)`, key, eventId, seq, expiresAt, fingerprint);
 }
 
-/** Points a key stored before its fire existed (a webhook at ingest) at the fire's seq. */
-export function setKeySeq(core: Core, key: string, eventId: string, seq: number): void {
-  core.sql.run(`UPDATE dedup SET seq = ? WHERE key = ? AND event_id = ?`, seq, key, eventId);
-}
-
 /** The seq a key recorded for a given event id (scheduled fires are found this way). */
 export function seqOfKey(core: Core, key: string, eventId: string): number | null {
   return core.sql.one<{ seq: number }>(`SELECT seq FROM dedup WHERE key = ? AND event_id = ?`, key, eventId)?.seq ?? null;

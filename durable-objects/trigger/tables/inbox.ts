@@ -48,9 +48,9 @@ export function failInbox(core: Core, id: number, error: string, seq: number | n
   core.sql.run(`UPDATE inbox SET status = 'failed', error = ?, event_seq = ?, updated_at = ? WHERE id = ?`, error.slice(0, 500), seq, at, id);
 }
 
-/** Keeps the error of a failed processing attempt (the row stays open for the next attempt). */
-export function noteInboxError(core: Core, id: number, error: string): void {
-  core.sql.run(`UPDATE inbox SET error = ? WHERE id = ?`, error.slice(0, 500), id);
+/** Keeps the error of a failed processing attempt (the row stays open for the next attempt); `count`: the attempt was not counted before it. */
+export function noteInboxError(core: Core, id: number, error: string, count = false): void {
+  core.sql.run(`UPDATE inbox SET error = ?, attempts = attempts + ? WHERE id = ?`, error.slice(0, 500), count ? 1 : 0, id);
 }
 
 /** The fire seq a webhook event id was processed into (null: unknown or not processed yet). */
