@@ -73,16 +73,19 @@ export class Ledger extends LaneWindow {
 
   /**
    * Hands over what is due now, within each lane's room (./hand-over.ts).
-   * One at a time: a call while one is sending waits for it and then runs
-   * once for every caller that came meanwhile, so the fires of a burst leave
-   * together (fewer, fuller queue messages) and an idle lane's fire still
-   * leaves at once.
+   * Passes may run side by side (entries are claimed before the send). A
+   * fire's pass (`burst`) goes one at a time: a fire that commits while the
+   * previous fire's pass is sending waits for it, then one more pass serves
+   * every fire that came meanwhile, so a burst leaves in fuller packs; an idle
+   * lane's fire still leaves at once. Passes for freed room (outcomes, the
+   * alarm) never wait: they keep a draining lane's pipeline full.
    */
-  handOver(): Promise<{ failed: boolean }> {
+  handOver(opts: { burst?: boolean } = {}): Promise<{ failed: boolean }> {
+    if (!opts.burst) return handOver(this);
     if (this.running) {
       const next = () => {
         this.trailing = null;
-        return this.handOver();
+        return this.handOver(opts);
       };
       return (this.trailing ??= this.running.then(next, next));
     }

@@ -65,12 +65,15 @@ export async function afterCommit(core: Core, waitUntil: (p: Promise<unknown>) =
     await drainPollSync(core);
     await rearm(core);
   }
-  if (background) waitUntil(followUp(core, handOver, fresh.length > 0, !!c.flowNotices));
+  // only new fires' deliveries (nothing freed): the hand-over may wait for the previous fire's
+  const burst = !c.deliveries && handOver;
+  if (background) waitUntil(followUp(core, handOver, burst, fresh.length > 0, !!c.flowNotices));
 }
 
-async function followUp(core: Core, handOver: boolean, notices: boolean, flowNotices: boolean): Promise<void> {
+async function followUp(core: Core, handOver: boolean, burst: boolean, notices: boolean, flowNotices: boolean): Promise<void> {
   try {
-    const sent = handOver ? await core.ledger.handOver() : { failed: false };
+    // a fire's hand-over waits for the previous fire's (a burst leaves together); freed room does not
+    const sent = handOver ? await core.ledger.handOver({ burst }) : { failed: false };
     // a failed send comes back sooner than the stats flush the first arm covered
     if (sent.failed) await armAlarm(core, core.ledger.nextDue() ?? Infinity);
     if (notices) await drainNotices(core, true);
