@@ -9,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ObjectEnv } from "../src/contracts/object-env";
 import type { RunRpc } from "../src/contracts/object-rpc";
-import type { OutcomeItem } from "../src/contracts/rpc";
+import type { AttemptRef, OutcomeItem } from "../src/contracts/rpc";
 import { rpcGuard as guard } from "../src/errors";
 import type { AwaitDef } from "../src/schemas/await";
 import { configureLogs } from "../src/observability/log";
@@ -46,5 +46,5 @@ export class RunObject extends DurableObject<ObjectEnv> implements RunRpc {
   async deliveryBody(id: string, attempt: number) { return bodyOf(this.core, id, attempt); }
   probeReturned(probeId: string) { return probeReturned(this.core, probeId); }
   async deadLetter(id: string) { deadLetter(this.core, id); }
-  async currentAttempts(items: { id: string; attempt: number }[]) { return currentAttempts(this.core, items); }
+  async currentAttempts(items: AttemptRef[]) { return currentAttempts(this.core, items); }
 }

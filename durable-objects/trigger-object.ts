@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ObjectEnv } from "../src/contracts/object-env";
 import type { TriggerRpc } from "../src/contracts/object-rpc";
 import type { FeedPageRequest } from "../src/contracts/feed";
-import type { FireRequest, FlowNotice, GateMark, IngestRequest, OutcomeItem, PollFanOut, RecoverPart } from "../src/contracts/rpc";
+import type { AttemptRef, FireRequest, FlowNotice, GateMark, IngestRequest, OutcomeItem, PollFanOut, RecoverPart } from "../src/contracts/rpc";
 import { rpcGuard as guard } from "../src/errors";
 import type { TriggerDef } from "../src/schemas/trigger";
 import type { SubscriptionDef } from "../src/schemas/subscription";
@@ -125,7 +125,7 @@ export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRp
   async deliveryBody(deliveryId: string, attempt: number) { return bodyOf(this, deliveryId, attempt); }
   probeReturned(probeId: string) { return probeReturned(this, probeId); }
   async deadLetter(deliveryId: string) { deadLetter(this, deliveryId); }
-  async currentAttempts(items: { id: string; attempt: number }[]) { return currentAttempts(this, items); }
+  async currentAttempts(items: AttemptRef[]) { return currentAttempts(this, items); }
 
   // Cleanup.
   retireIfInactive(cutoffMs: number, days: number, dryRun: boolean) { return guard(() => retireIfInactive(this, cutoffMs, days, dryRun)); }

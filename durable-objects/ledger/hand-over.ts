@@ -16,7 +16,7 @@ import { isHeld, probeDueAt } from "../../src/domain/delivery-lane";
 import { advance, compareKeys, TAIL_MAX, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
 import type { GateGrant, LedgerRow, QueueName } from "./types";
-import { fitted, packed, sendChunks, type Message } from "./queue-limits";
+import { fitted, sendChunks, units, type Message } from "./queue-limits";
 
 /**
  * A failed queue send is tried again after this long.
@@ -208,7 +208,7 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
   for (const [q, items] of byQueue) {
     // on the fast queue a lane's deliveries travel packed (./queue-limits.ts): one message, not one each.
     // The slow queue's messages stay single: its small batches bound how long slow attempts hold an invocation.
-    for (const chunk of sendChunks(q === "fast" ? packed(items) : items.map((it) => ({ body: it.msg, items: [it], bytes: it.bytes })))) {
+    for (const chunk of sendChunks(units(items, q === "fast"))) {
       const order = w.barriers.next();
       const its = chunk.flatMap((u) => u.items);
       for (const it of its) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;

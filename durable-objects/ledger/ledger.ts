@@ -18,7 +18,7 @@
  * hand-over ./hand-over.ts, outcomes and lane protection ./outcomes.ts.
  */
 import { breakerView, FRESH_LANE, isHeld, probeDueAt, type LaneState } from "../../src/domain/delivery-lane";
-import type { OutcomeItem } from "../../src/contracts/rpc";
+import type { AttemptRef, OutcomeItem } from "../../src/contracts/rpc";
 import type { LaneView } from "../../src/contracts/views";
 import { append } from "./lane";
 import { LaneWindow } from "./window";
@@ -103,7 +103,7 @@ export class Ledger extends LaneWindow {
   }
 
   /** Whether each attempt is still due: its delivery queued, that attempt not recorded yet. */
-  currentAttempts(items: { id: string; attempt: number }[]): boolean[] {
+  currentAttempts(items: AttemptRef[]): boolean[] {
     return items.map((it) => {
       const row = this.store.row(it.id);
       return !!row && row.status === "queued" && row.attempts + 1 === it.attempt;

@@ -37,28 +37,32 @@ export type Unit<T> = { body: DeliveryMessage | DeliveryPack; items: T[]; bytes:
 /** A pack's deliveries share their owner and lane: these repeat nothing the pack needs (the size of a pack is counted with them). */
 const PACK_OVERHEAD = 16;
 
+/** A delivery that starts at its flow's gate (a rate limit) travels alone: its start is timed by itself. */
+const alone = (msg: Message) => msg.gf !== undefined;
+
 /**
- * The items as queue messages: consecutive items of the same lane go in one
- * pack while it stays within a message's size; a lone item goes as itself.
+ * The items as queue messages. With `pack`, consecutive items of the same
+ * lane go in one pack while it stays within a message's size; otherwise, and
+ * for a lone item, each goes as itself.
  */
-export function packed<T extends { msg: Message; bytes: number; lane: string }>(items: T[]): Unit<T>[] {
-  // a delivery that starts at its flow's gate (a rate limit) travels alone: its start is timed by itself
-  const units: Unit<T>[] = [];
+export function units<T extends { msg: Message; bytes: number; lane: string }>(items: T[], pack: boolean): Unit<T>[] {
+  const out: Unit<T>[] = [];
   let run: T[] = [];
   let bytes = PACK_OVERHEAD;
   const close = () => {
-    if (run.length === 1) units.push({ body: run[0].msg, items: run, bytes: run[0].bytes });
-    else if (run.length > 1) units.push({ body: { pk: run.map((it) => it.msg) }, items: run, bytes });
+    if (run.length === 1) out.push({ body: run[0].msg, items: run, bytes: run[0].bytes });
+    else if (run.length > 1) out.push({ body: { pk: run.map((it) => it.msg) }, items: run, bytes });
     run = [];
     bytes = PACK_OVERHEAD;
   };
   for (const it of items) {
-    if (run.length && (run[0].lane !== it.lane || bytes + it.bytes > MESSAGE_BYTES || it.msg.gf !== undefined || run[0].msg.gf !== undefined)) close();
+    const joins = pack && run.length > 0 && run[0].lane === it.lane && bytes + it.bytes <= MESSAGE_BYTES && !alone(it.msg) && !alone(run[0].msg);
+    if (!joins) close();
     run.push(it);
     bytes += it.bytes;
   }
   close();
-  return units;
+  return out;
 }
 
 /** Consecutive runs of items that one sendBatch may carry. */
@@ -76,4 +80,3 @@ export function* sendChunks<T extends { bytes: number }>(items: T[]): Generator<
   }
   if (chunk.length) yield chunk;
 }
-

@@ -3,7 +3,7 @@
  * await callbacks are deliveries of the one ledger. A run that never
  * awaited anything answers null or does nothing, and writes nothing.
  */
-import type { DeliveryControl, OutcomeItem, OutcomesAnswer } from "../../src/contracts/rpc";
+import type { AttemptRef, DeliveryControl, OutcomeItem, OutcomesAnswer } from "../../src/contracts/rpc";
 import type { RunCore } from "./core";
 import { callbackBody, callbackControl, deadLetterCallback } from "./callbacks";
 import { rearm } from "./after-commit";
@@ -34,7 +34,7 @@ export async function probeReturned(core: RunCore, probeId: string): Promise<voi
 }
 
 /** Which of a redelivered message's attempts are still due. */
-export function currentAttempts(core: RunCore, items: { id: string; attempt: number }[]): boolean[] | null {
+export function currentAttempts(core: RunCore, items: AttemptRef[]): boolean[] | null {
   return core.ready ? core.ledger.currentAttempts(items) : null;
 }
 

@@ -4,7 +4,7 @@
  * dead letter. An object that was never registered (or was deleted) holds
  * no deliveries: it answers null or does nothing, and writes nothing.
  */
-import type { DeliveryControl, OutcomeItem, OutcomesAnswer } from "../../src/contracts/rpc";
+import type { AttemptRef, DeliveryControl, OutcomeItem, OutcomesAnswer } from "../../src/contracts/rpc";
 import type { TriggerHost } from "./host";
 import { deliveryControl, deliveryBody, recordDeadLetter } from "./delivery-store";
 import { releaseIfSettled } from "./schedule";
@@ -39,7 +39,7 @@ export async function probeReturned(host: TriggerHost, probeId: string): Promise
 }
 
 /** Which of a redelivered message's attempts are still due. */
-export function currentAttempts(host: TriggerHost, items: { id: string; attempt: number }[]): boolean[] | null {
+export function currentAttempts(host: TriggerHost, items: AttemptRef[]): boolean[] | null {
   const core = host.core;
   return core.ready && loadEntry(core) ? core.ledger.currentAttempts(items) : null;
 }

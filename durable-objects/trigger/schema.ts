@@ -81,8 +81,9 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE subscriptions ADD COLUMN reports INTEGER NOT NULL DEFAULT 0`,
   // Event awaits waiting for this trigger (not subscriptions).
   `CREATE TABLE waiters (run_id TEXT NOT NULL, step TEXT NOT NULL, match TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID`,
-  // The inbox keeps the dedup key it wrote (to fill in the seq by primary key), and a
-  // partial index over the rows still to process (entries leave it when completed).
+  // The inbox kept the dedup key it wrote (to fill in the seq by primary key; no longer
+  // written: nothing reads a webhook key's seq), and a partial index over the rows still
+  // to process (entries leave it when completed).
   `ALTER TABLE inbox ADD COLUMN dedup_key TEXT`,
   `CREATE INDEX inbox_open ON inbox (id) WHERE status IN ('pending', 'processing')`,
   rekeyDeliveries,

@@ -101,7 +101,7 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
     const eventId = newWebhookEventId(hashOf(core), id);
     insertInbox(core, {
       id, event_id: eventId, received_at: now, method: req.method, headers: JSON.stringify(keptHeaders(req.headers, auth, current.def.webhook?.eventType as EventTypeConfig | undefined)),
-      query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp, dedup_key: dedupKey,
+      query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp,
     });
     if (dedupKey) putKey(core, dedupKey, eventId, 0, dedupExpiresAt(now, current.def.dedup?.windowSeconds));
     bumpWebhookAccepted(core);

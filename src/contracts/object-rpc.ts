@@ -17,7 +17,7 @@ import type { LaneFigures } from "../domain/flow/state";
 import type { DeletedItem, RetiredItem } from "./cleanup";
 import type { FeedPageAnswer, FeedPageRequest } from "./feed";
 import type {
-  DefinitionPreview, DeliveryControl, FireAnswer, FireRequest, FlowNotice, GateMark, IngestAnswer, IngestRequest, OutcomeItem, OutcomesAnswer,
+  AttemptRef, DefinitionPreview, DeliveryControl, FireAnswer, FireRequest, FlowNotice, GateMark, IngestAnswer, IngestRequest, OutcomeItem, OutcomesAnswer,
   PollFanOut, PollFanOutAnswer, PollMember, PollStateView, RecoverPart, WaiterResult,
 } from "./rpc";
 import type {
@@ -44,7 +44,7 @@ export interface DeliveryOwnerRpc extends Rpc.DurableObjectBranded {
    * delivery queued and that attempt not recorded), so one already recorded
    * is not made twice (null: the owner no longer exists).
    */
-  currentAttempts(items: { id: string; attempt: number }[]): Promise<boolean[] | null>;
+  currentAttempts(items: AttemptRef[]): Promise<boolean[] | null>;
 }
 
 /**

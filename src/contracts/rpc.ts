@@ -64,7 +64,10 @@ export type DeliveryControl = {
 };
 
 /** One attempt's outcome as the consumer reports it to the delivery's owner. */
-export type OutcomeItem = { id: string; attempt: number; result: AttemptResult };
+/** One attempt of one delivery. */
+export type AttemptRef = { id: string; attempt: number };
+
+export type OutcomeItem = AttemptRef & { result: AttemptResult };
 
 /** The owner's answer to a batch of outcomes: one verdict per item, and its current control. */
 export type OutcomesAnswer = { answers: ("recorded" | "stale")[]; control: DeliveryControl };

@@ -42,6 +42,16 @@ async function fireMany(name: string, n: number, key: string = KEYS.acme): Promi
   return ids;
 }
 
+/** A subscription whose endpoint answered its first fire 503 with Retry-After: 2 (the switch is left at 503). */
+async function heldByRetryAfter(tag: string, retry: Record<string, number>) {
+  const sw = uniq(tag);
+  await setSwitch(sw, { status: 503, retryAfter: 2 });
+  const name = await setup(`${base}/hook/switch/${sw}/${sw}`, retry);
+  await fireMany(name, 1);
+  const held = await until(() => events(name, "subscription.held"), (e) => e.length > 0);
+  return { sw, name, held };
+}
+
 /** Moves the object's clock (its breaker cooldown, its retries) forward, then runs its alarm. */
 async function later(name: string, ms: number): Promise<void> {
   const stub = triggerStub("acme", name);
@@ -107,11 +117,7 @@ describe("the default breaker", () => {
 
 describe("Retry-After", () => {
   it("a 503 with Retry-After holds every delivery of the subscription, not just the one", async () => {
-    const sw = uniq("hold");
-    await setSwitch(sw, { status: 503, retryAfter: 2 });
-    const name = await setup(`${base}/hook/switch/${sw}/${sw}`, { maxAttempts: 5, initialBackoffSeconds: 1, maxBackoffSeconds: 10 });
-    await fireMany(name, 1);
-    const held = await until(() => events(name, "subscription.held"), (e) => e.length > 0);
+    const { sw, name, held } = await heldByRetryAfter("hold", { maxAttempts: 5, initialBackoffSeconds: 1, maxBackoffSeconds: 10 });
     expect(held[0].data).toMatchObject({ flow: "flow", until: expect.any(Number) });
     expect((await subOf(name, "flow")).heldUntil).toBe(held[0].data.until);
     await setSwitch(sw, { status: 200 });
@@ -187,12 +193,8 @@ describe("the ledger's window", () => {
 
 describe("the hand-over keeps to the queue's batch limits", () => {
   it("a backlog of large fires leaves in sends of at most 256 KB: 40 fires of 12 KB each, held by a Retry-After, are all delivered when it ends", async () => {
-    const sw = uniq("big");
-    await setSwitch(sw, { status: 503, retryAfter: 2 });
-    const name = await setup(`${base}/hook/switch/${sw}/${sw}`, { maxAttempts: 10, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
     // a first fire's 503 holds the subscription; the large fires then wait, unattempted, with their bodies in memory
-    await fireMany(name, 1);
-    await until(() => subOf(name, "flow"), (s) => s.heldUntil !== null);
+    const { sw, name } = await heldByRetryAfter("big", { maxAttempts: 10, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
     const pad = "x".repeat(12_000);
     expect((await call("POST", "/v1/events", { events: Array.from({ length: 40 }, (_, i) => ({ name, data: { i, pad } })) })).status).toBe(200);
     expect((await subOf(name, "flow")).inFlight).toBe(0);

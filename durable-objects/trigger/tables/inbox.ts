@@ -8,7 +8,7 @@ import type { Core } from "../core";
 
 export type InboxRow = {
   id: number; event_id: string; received_at: number; method: string; headers: string; query: string; body: ArrayBuffer;
-  source_ip: string | null; attempts: number; dedup_key: string | null;
+  source_ip: string | null; attempts: number;
 };
 
 export type NewInboxRow = Omit<InboxRow, "attempts" | "id" | "event_id"> & { id: number; event_id: string };
@@ -19,15 +19,15 @@ export function nextInboxId(core: Core): number {
 
 export function insertInbox(core: Core, r: NewInboxRow): void {
   core.sql.run(
-    `INSERT INTO inbox (id, event_id, received_at, method, headers, query, body, source_ip, status, updated_at, dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-    r.id, r.event_id, r.received_at, r.method, r.headers, r.query, r.body, r.source_ip, r.received_at, r.dedup_key,
+    `INSERT INTO inbox (id, event_id, received_at, method, headers, query, body, source_ip, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+    r.id, r.event_id, r.received_at, r.method, r.headers, r.query, r.body, r.source_ip, r.received_at,
   );
 }
 
 /** Rows still to process (pending, or processing after a crash), oldest first. */
 export function openInbox(core: Core, limit: number): InboxRow[] {
   return core.sql.all<InboxRow>(
-    `SELECT id, event_id, received_at, method, headers, query, body, source_ip, attempts, dedup_key FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id LIMIT ?`,
+    `SELECT id, event_id, received_at, method, headers, query, body, source_ip, attempts FROM inbox WHERE status IN ('pending', 'processing') ORDER BY id LIMIT ?`,
     limit,
   );
 }
