@@ -33,6 +33,9 @@ test("the API reference renders from same-origin assets only", { timeout: 60_000
   await page.goto(`${sb.baseUrl}/docs`, { waitUntil: "networkidle" });
   await page.getByText("Webhook signature presets").first().waitFor({ timeout: 20_000 });
   for (const tag of ["Triggers", "Subscriptions", "Fires", "Awaits"]) assert.ok(await page.getByText(tag, { exact: true }).count(), `tag ${tag} listed`);
+  // the reference renders its sections after the sidebar: wait for the one that says how to authenticate
+  // (the two words are separate elements, so this reads the whole body's text)
+  await page.waitForFunction(() => /Authentication\s+(Required|Optional)/.test(document.body.innerText), null, { timeout: 30_000 });
   const body = await page.innerText("body");
   assert.match(body, /Webhook ingress/);
   // the API needs a bearer key: the reference says so (it said "Authentication Optional")
