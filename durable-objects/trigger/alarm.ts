@@ -19,6 +19,8 @@ import { runSchedule, nextScheduleDue } from "./schedule";
 
 /** How soon the alarm retries an inbox row that was stored but not processed. */
 export const INBOX_RETRY_MS = 2_000;
+/** How long after a scheduled fire a stats flush that fell due with it waits. */
+export const FLUSH_AFTER_FIRE_MS = 250;
 
 export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Promise<void> {
   core.alarmAt = null;
@@ -38,6 +40,10 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
     // rows that left are checkpointed at once; a pass that removed nothing writes nothing to D1
     const { removed } = runHousekeeping(core);
     await flushStats(core, removed > 0);
+  } else if (fired.length > 0 && core.statsDueAt !== null && core.statsDueAt <= core.now()) {
+    // a scheduled fire's alarm leaves the flush (D1 writes) for a moment later: at the occurrence every
+    // schedule of the same cron fires at once, and their flushes' I/O would hold up the deliveries
+    core.statsDueAt = core.now() + FLUSH_AFTER_FIRE_MS;
   } else {
     await flushStats(core);
   }

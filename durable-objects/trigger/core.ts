@@ -80,6 +80,8 @@ export class Core {
   runNotices = false;
   /** Long-polling pull readers waiting for the next fire. */
   readonly fireWaiters = new Set<() => void>();
+  /** The schedule's next occurrences as last worked out (./schedule.ts): the spec they are of, the cursor they follow. */
+  scheduleAhead: { key: string; from: number; times: number[] } | null = null;
   /** The alarm time as last set/read (undefined: not read yet). */
   alarmAt: number | null | undefined = undefined;
   /** Loaded lazily by ./stats.ts (kept here so every module shares one book). */

@@ -35,6 +35,31 @@ const anchorOf = (row: TriggerRow, s: Sched) => (s.anchor && parseAnchor(s.ancho
 const seedOf = (row: TriggerRow) => `${row.tenant}:${row.name}`;
 const jitterOf = (row: TriggerRow, s: Sched, occ: number) => (s.jitterSeconds ? jitterOffsetMs(seedOf(row), occ, s.jitterSeconds) : 0);
 
+/** How many occurrences are worked out at once and kept for the alarms that follow, within how long. */
+const AHEAD = 16;
+const AHEAD_SPAN_MS = 3_600_000;
+
+/**
+ * The occurrences after `cursor`, ascending, as far as they are known: every
+ * one up to the last of those kept from an earlier reading of the same spec
+ * (so a per-second schedule works its cron out every 16 s, not twice per
+ * alarm), or up to AHEAD fresh ones within the next hour (at least one).
+ * Empty when the schedule has none left.
+ */
+function upcoming(core: Core, row: TriggerRow, s: Sched, cursor: number): number[] {
+  const key = `${JSON.stringify(s)}|${anchorOf(row, s)}`;
+  const kept = core.scheduleAhead;
+  if (kept && kept.key === key && kept.from <= cursor && cursor < (kept.times[kept.times.length - 1] ?? -Infinity)) return kept.times.filter((t) => t > cursor);
+  const times: number[] = [];
+  for (const t of occurrencesAfter(s, cursor, anchorOf(row, s))) {
+    times.push(t);
+    // a sparse schedule (yearly, a leap day) keeps only what the next hour holds, at least one
+    if (times.length >= AHEAD || t > cursor + AHEAD_SPAN_MS) break;
+  }
+  core.scheduleAhead = { key, from: cursor, times };
+  return times;
+}
+
 /** The active, valid schedule of this trigger, or null (retired, paused, not a schedule, or invalid). */
 function activeSchedule(core: Core): { row: TriggerRow; s: Sched } | null {
   const row = loadEntry(core);
@@ -64,7 +89,7 @@ export function nextScheduleDue(core: Core): number | null {
   const st = loadScheduleState(core);
   if (!a || !st) return null;
   const { row, s } = a;
-  const [next] = guarded(core, row, () => nextOccurrences(s, st.cursor, 1, anchorOf(row, s)), []);
+  const [next] = guarded(core, row, () => upcoming(core, row, s, st.cursor), []);
   const due = next === undefined ? null : next + jitterOf(row, s, next);
   // buffered occurrences are released when the running fire settles; poll for it meanwhile
   return hasBuffered(core) ? Math.min(due ?? Infinity, core.now() + 1_000) : due;
@@ -75,7 +100,8 @@ export function nextFireAt(core: Core): number | null {
   const a = activeSchedule(core);
   if (!a) return null;
   const { row, s } = a;
-  const [next] = guarded(core, row, () => nextOccurrences(s, loadScheduleState(core)?.cursor ?? core.now(), 1, anchorOf(row, s)), []);
+  const cursor = loadScheduleState(core)?.cursor;
+  const [next] = guarded(core, row, () => (cursor === undefined ? nextOccurrences(s, core.now(), 1, anchorOf(row, s)) : upcoming(core, row, s, cursor)), []);
   return next === undefined ? null : next + jitterOf(row, s, next);
 }
 
@@ -170,9 +196,15 @@ export function runSchedule(core: Core): FireOutcome[] {
   const { row, s } = a;
   const now = core.now();
   const due = guarded(core, row, () => {
+    const cursor = loadScheduleState(core)!.cursor;
+    const isDue = (occ: number) => occ + jitterOf(row, s, occ) <= now;
+    // the kept occurrences answer unless every one of them is due (a catch-up, or the last kept one): then the full scan
+    const ahead = upcoming(core, row, s, cursor);
+    const firstLater = ahead.findIndex((occ) => !isDue(occ));
+    if (firstLater >= 0) return { list: ahead.slice(0, firstLater), truncated: false };
     const list: number[] = [];
     let scanned = 0;
-    for (const occ of occurrencesAfter(s, loadScheduleState(core)!.cursor, anchorOf(row, s))) {
+    for (const occ of occurrencesAfter(s, cursor, anchorOf(row, s))) {
       if (occ + jitterOf(row, s, occ) > now || ++scanned > MAX_SCAN) break;
       list.push(occ);
     }

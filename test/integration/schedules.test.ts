@@ -1,5 +1,5 @@
 import { describe, it, expect, inject } from "vitest";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { call, uniq, triggerStub, inObject, until } from "../helpers";
 
 const port = inject("receiverPort");
@@ -50,6 +50,36 @@ describe("schedule fires from the alarm", () => {
     expect(await fired(name)).toHaveLength(1);
     const stats = (await call("GET", `/v1/triggers/${name}/stats`)).body;
     expect(stats).toMatchObject({ totalFires: 1, p50LatenessMs: 250 });
+  });
+
+  it("occurrences worked out ahead are of the current spec: after an update the next alarm follows the new cron", async () => {
+    const { name, at } = await scheduled({ cron: "*/10 * * * * *" });
+    await at(Date.parse("2030-01-01T00:00:40.050Z"));
+    expect((await fired(name)).map((e) => e.data.scheduledFor)).toEqual([Date.parse("2030-01-01T00:00:40Z")]);
+    // the alarm kept the next occurrences of */10 (00:00:50, 00:01:00, …)
+    const r = await call("PUT", `/v1/triggers/${name}`, { type: "schedule", schedule: { cron: "0 * * * *" } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await call("GET", `/v1/triggers/${name}`)).body.nextFireAt).toBe(Date.parse("2030-01-01T01:00:00Z"));
+    await at(Date.parse("2030-01-01T00:00:50.050Z"));
+    await at(Date.parse("2030-01-01T00:01:00.050Z"));
+    expect(await fired(name)).toHaveLength(1);
+    await at(Date.parse("2030-01-01T01:00:00.050Z"));
+    expect((await fired(name)).map((e) => e.data.scheduledFor)).toEqual([Date.parse("2030-01-01T00:00:40Z"), Date.parse("2030-01-01T01:00:00Z")]);
+  });
+
+  it("a stats flush due with a scheduled fire waits 250 ms: the occurrence's alarm writes nothing to D1", async () => {
+    const { name, at, stub } = await scheduled({ cron: "*/10 * * * * *" });
+    const statsAt = async () => (await env.DB.prepare("SELECT stats_at FROM triggers WHERE tenant = 'acme' AND name = ?").bind(name).first<{ stats_at: number }>())!.stats_at;
+    await at(Date.parse("2030-01-01T00:00:40.050Z"));
+    const before = await statsAt();
+    await inObject(stub, (o: any) => { o.core.statsDueAt = 0; });
+    await at(Date.parse("2030-01-01T00:00:50.050Z"));
+    expect(await fired(name)).toHaveLength(2);
+    expect(await statsAt()).toBe(before);
+    const later = Date.parse("2030-01-01T00:00:50.300Z");
+    expect(await inObject(stub, async (o: any) => [o.core.statsDueAt, await o.ctx.storage.getAlarm()])).toEqual([later, later]);
+    await at(later);
+    expect(await statsAt()).toBe(later);
   });
 
   it("previews the next fire times, with stable jitter inside the window", async () => {
