@@ -30,13 +30,19 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
   // deliveries first (a scheduled fire's lateness), then the inbox and the drains to D1 and other objects
   await core.ledger.tick();
   if (hasOpenInbox(core)) await drainInbox();
-  await drainProjection(core);
-  await drainNotices(core);
-  await drainFlowNotices(core);
-  await drainPollSync(core);
+  // each drain takes due outbox rows of its own kind: with none due (one read) none of them runs
+  const outboxDue = nextOutboxDue(core);
+  if (outboxDue !== null && outboxDue <= core.now()) {
+    await drainProjection(core);
+    await drainNotices(core);
+    await drainFlowNotices(core);
+    await drainPollSync(core);
+  }
   // due by the clock after the drains (their I/O takes time): a pass due "now" is never later than this reading
   const hk = nextHousekeepingDue(core);
+  let housekeepingDue: number | null | undefined = hk;
   if (hk !== null && hk <= core.now()) {
+    housekeepingDue = undefined; // the pass moved it
     // rows that left are checkpointed at once; a pass that removed nothing writes nothing to D1
     const { removed } = runHousekeeping(core);
     await flushStats(core, removed > 0);
@@ -47,13 +53,17 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
   } else {
     await flushStats(core);
   }
-  await rearm(core);
+  await rearm(core, housekeepingDue);
 }
 
-/** Sets the alarm to the earliest due time, or deletes it when nothing is due. */
-export async function rearm(core: Core): Promise<void> {
+/**
+ * Sets the alarm to the earliest due time, or deletes it when nothing is due.
+ * `housekeepingDue`: the housekeeping time when the caller has just read it (and nothing since moved it).
+ */
+export async function rearm(core: Core, housekeepingDue?: number | null): Promise<void> {
   const inbox = hasOpenInbox(core) ? core.now() + INBOX_RETRY_MS : null;
-  const candidates = [nextOutboxDue(core), core.statsDueAt, core.ledger.nextDue(), nextHousekeepingDue(core), inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
+  const hk = housekeepingDue === undefined ? nextHousekeepingDue(core) : housekeepingDue;
+  const candidates = [nextOutboxDue(core), core.statsDueAt, core.ledger.nextDue(), hk, inbox, nextScheduleDue(core)].filter((t): t is number => t !== null);
   if (candidates.length === 0) {
     await core.storage.deleteAlarm();
     core.alarmAt = null;
