@@ -42,12 +42,13 @@ function keptQuery(query: Record<string, string>, auth: WebhookAuth): Record<str
   return rest;
 }
 
-function dedupKeyOf(row: TriggerRow, headers: Record<string, string>, body: unknown): string | null {
+/** `body` parses the request's body: only a key read from the body asks for it. */
+function dedupKeyOf(row: TriggerRow, headers: Record<string, string>, body: () => unknown): string | null {
   const spec = row.def.dedup?.key ?? defaultDedupKey(row.def.webhook!.auth as WebhookAuth);
   if (!spec) return null;
   let v: unknown;
   if (spec.startsWith("header:")) v = headers[spec.slice(7).toLowerCase()];
-  else if (spec.startsWith("body:")) v = getPointer(body, spec.slice(5));
+  else if (spec.startsWith("body:")) v = getPointer(body(), spec.slice(5));
   if (v === undefined || v === null || v === "") return null;
   return `wh:${typeof v === "string" ? v : JSON.stringify(v)}`.slice(0, 512);
 }
@@ -74,14 +75,19 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
   const rawBody = new Uint8Array(req.body);
   const verdict = await verifyWebhook(auth, { method: req.method, headers: req.headers, query: req.query, rawBody }, core.now());
   if (!verdict.ok) refuse(core, "unauthorized", new AppError(401, "unauthorized", `Webhook authentication failed: ${verdict.reason}`), true);
-  const parsed = parseBody(rawBody, req.headers["content-type"]);
-  if (auth.type === "hmac" && auth.provider === "slack" && parsed.ok) {
-    const challenge = isSlackUrlVerification(parsed.value);
+  // the body is parsed here only when something needs it now (Slack's challenge, a dedup key from the body); processing parses it anyway
+  let parsed: ReturnType<typeof parseBody> | undefined;
+  const body = () => {
+    parsed ??= parseBody(rawBody, req.headers["content-type"]);
+    return parsed.ok ? parsed.value : undefined;
+  };
+  if (auth.type === "hmac" && auth.provider === "slack") {
+    const challenge = isSlackUrlVerification(body());
     if (challenge !== null) return { kind: "challenge", challenge };
   }
   // Re-read after the await: the object may have changed meanwhile.
   const current = requireActiveEntry(core);
-  const dedupKey = dedupKeyOf(current, req.headers, parsed.ok ? parsed.value : undefined);
+  const dedupKey = dedupKeyOf(current, req.headers, body);
   const now = core.now();
   return core.tx(() => {
     const hit = dedupKey ? findKey(core, dedupKey) : null;

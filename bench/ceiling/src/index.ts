@@ -5,6 +5,9 @@
  *                          (&bound=6: the consumer sends at most 6 at a time per invocation, as Signalbox's does and production allows)
  *   POST /direct?to=<url>  route → one queue message → the consumer POSTs to <url>
  *   POST /ingest           route → stores the body in one object (one row) → 202
+ *                          (&work=1: what a signed webhook needs besides: the object checks the GitHub HMAC
+ *                          (x-hub-signature-256, secret from ?secret=) before the row, and after the answer reads
+ *                          the row back, parses its JSON and writes it as an event row: two more row writes)
  *   POST /poll?id=&url=&everyMs=   one object per id polls <url> at once, then on the grid start + k·everyMs (one alarm, one GET, one row)
  *   POST /poll-stop?id=    deletes that object's alarm
  *   GET  /healthz
@@ -19,9 +22,13 @@ interface Env {
 }
 
 export class Store extends DurableObject<Env> {
+  /** the imported HMAC key, kept (one secret per run) */
+  private key: CryptoKey | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, data TEXT NOT NULL)`);
   }
 
   async fire(to: string, body: string, bound?: number): Promise<string> {
@@ -33,6 +40,24 @@ export class Store extends DurableObject<Env> {
 
   async ingest(body: string): Promise<void> {
     this.ctx.storage.sql.exec(`INSERT INTO rows (body) VALUES (?)`, body);
+  }
+
+  /** The same, with a webhook's other work: the signature checked first, the event written after the answer. */
+  async ingestWithWork(body: string, secret: string, signature: string): Promise<boolean> {
+    this.key ??= await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    const key = this.key;
+    const hex = signature.replace(/^sha256=/, "");
+    const mac = new Uint8Array(hex.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
+    if (!(await crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(body)))) return false;
+    this.ctx.storage.sql.exec(`INSERT INTO rows (body) VALUES (?)`, body);
+    this.ctx.waitUntil(new Promise<void>((done) => setTimeout(() => {
+      for (const r of this.ctx.storage.sql.exec<{ id: number; body: string }>(`SELECT id, body FROM rows WHERE done = 0 ORDER BY id LIMIT 100`).toArray()) {
+        this.ctx.storage.sql.exec(`INSERT INTO events (data) VALUES (?)`, JSON.stringify({ payload: JSON.parse(r.body) }));
+        this.ctx.storage.sql.exec(`UPDATE rows SET done = 1 WHERE id = ?`, r.id);
+      }
+      done();
+    }, 0)));
+    return true;
   }
 }
 
@@ -85,6 +110,10 @@ export default {
       if (url.pathname === "/poll") await poller.start(url.searchParams.get("url")!, Number(url.searchParams.get("everyMs")));
       else await poller.stop();
       return Response.json({ ok: true });
+    }
+    if (url.pathname === "/ingest" && url.searchParams.get("work")) {
+      const ok = await store.ingestWithWork(await req.text(), url.searchParams.get("secret") ?? "", req.headers.get("x-hub-signature-256") ?? "");
+      return ok ? Response.json({ status: "accepted" }, { status: 202 }) : Response.json({ error: "unauthorized" }, { status: 401 });
     }
     if (url.pathname === "/ingest") {
       await store.ingest(await req.text());
