@@ -3,6 +3,9 @@
  * fire and a webhook ingest need, on the same runner.
  *   POST /fire?to=<url>    route → one SQLite insert in a Durable Object → one queue message → the consumer POSTs to <url>
  *                          (&bound=6: the consumer sends at most 6 at a time per invocation, as Signalbox's does and production allows)
+ *                          (&work=1: with what a Signalbox delivery needs besides: two rows (the event, the delivery),
+ *                          the POST signed (HMAC-SHA256 over id.timestamp.body, sent as x-ceiling-signature), the
+ *                          outcome written back to the object (one update per delivery, one call per invocation), 6 at a time)
  *   POST /direct?to=<url>  route → one queue message → the consumer POSTs to <url>
  *   POST /ingest           route → stores the body in one object (one row) → 202
  *                          (&work=1: what a signed webhook needs besides: the object checks the GitHub HMAC
@@ -14,7 +17,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 
-type Msg = { to: string; id: string; body: string; bound?: number };
+type Msg = { to: string; id: string; body: string; bound?: number; work?: boolean };
 interface Env {
   STORE: DurableObjectNamespace<Store>;
   POLLER: DurableObjectNamespace<Poller>;
@@ -29,6 +32,7 @@ export class Store extends DurableObject<Env> {
     super(ctx, env);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0)`);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, data TEXT NOT NULL)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, status TEXT NOT NULL)`);
   }
 
   async fire(to: string, body: string, bound?: number): Promise<string> {
@@ -36,6 +40,18 @@ export class Store extends DurableObject<Env> {
     this.ctx.storage.sql.exec(`INSERT INTO rows (body) VALUES (?)`, body);
     await this.env.Q.send({ to, id, body, ...(bound ? { bound } : {}) });
     return id;
+  }
+
+  async fireWithWork(to: string, body: string): Promise<string> {
+    const id = crypto.randomUUID();
+    this.ctx.storage.sql.exec(`INSERT INTO events (data) VALUES (?)`, body);
+    this.ctx.storage.sql.exec(`INSERT INTO deliveries (id, status) VALUES (?, 'queued')`, id);
+    await this.env.Q.send({ to, id, body, bound: 6, work: true });
+    return id;
+  }
+
+  outcomes(ids: string[]): void {
+    for (const id of ids) this.ctx.storage.sql.exec(`UPDATE deliveries SET status = 'delivered' WHERE id = ?`, id);
   }
 
   async ingest(body: string): Promise<void> {
@@ -89,6 +105,8 @@ export class Poller extends DurableObject<Env> {
   }
 }
 
+let signingKey: CryptoKey | undefined;
+
 export default {
   async fetch(req, env) {
     const url = new URL(req.url);
@@ -97,7 +115,7 @@ export default {
     if (url.pathname === "/fire") {
       const body = await req.text();
       const bound = Number(url.searchParams.get("bound")) || undefined;
-      const id = await store.fire(url.searchParams.get("to")!, body, bound);
+      const id = url.searchParams.get("work") ? await store.fireWithWork(url.searchParams.get("to")!, body) : await store.fire(url.searchParams.get("to")!, body, bound);
       return Response.json({ id }, { status: 202 });
     }
     if (url.pathname === "/direct") {
@@ -121,18 +139,32 @@ export default {
     }
     return new Response("not found", { status: 404 });
   },
-  async queue(batch) {
+  async queue(batch, env) {
     // unbounded (every message at once) unless the messages ask for a bound
     const bound = batch.messages.find((m) => m.body.bound)?.body.bound ?? batch.messages.length;
     let next = 0;
+    const done: string[] = [];
     const send = async () => {
       while (next < batch.messages.length) {
         const m = batch.messages[next++];
-        const res = await fetch(m.body.to, { method: "POST", headers: { "content-type": "application/json", "webhook-id": m.body.id }, body: m.body.body });
+        const headers: Record<string, string> = { "content-type": "application/json", "webhook-id": m.body.id };
+        if (m.body.work) {
+          const ts = String(Math.floor(Date.now() / 1000));
+          signingKey ??= await crypto.subtle.importKey("raw", new TextEncoder().encode("ceiling-secret"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+          const mac = await crypto.subtle.sign("HMAC", signingKey, new TextEncoder().encode(`${m.body.id}.${ts}.${m.body.body}`));
+          headers["webhook-timestamp"] = ts;
+          headers["x-ceiling-signature"] = `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`;
+        }
+        const res = await fetch(m.body.to, { method: "POST", headers, body: m.body.body });
         await res.body?.cancel();
-        m.ack();
+        if (m.body.work) done.push(m.body.id);
+        else m.ack();
       }
     };
     await Promise.all(Array.from({ length: Math.min(bound, batch.messages.length) }, send));
+    if (done.length) {
+      await env.STORE.get(env.STORE.idFromName("one")).outcomes(done);
+      batch.ackAll();
+    }
   },
 } satisfies ExportedHandler<Env, Msg>;
