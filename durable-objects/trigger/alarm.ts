@@ -20,7 +20,7 @@ import { runSchedule, nextScheduleDue } from "./schedule";
 /** How soon the alarm retries an inbox row that was stored but not processed. */
 export const INBOX_RETRY_MS = 2_000;
 /** How long after a scheduled fire a stats flush that fell due with it waits. */
-export const FLUSH_AFTER_FIRE_MS = 250;
+const FLUSH_AFTER_FIRE_MS = 250;
 
 export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Promise<void> {
   core.alarmAt = null;
