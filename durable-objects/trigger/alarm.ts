@@ -40,9 +40,8 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
   }
   // due by the clock after the drains (their I/O takes time): a pass due "now" is never later than this reading
   const hk = nextHousekeepingDue(core);
-  let housekeepingDue: number | null | undefined = hk;
-  if (hk !== null && hk <= core.now()) {
-    housekeepingDue = undefined; // the pass moved it
+  const housekeeping = hk !== null && hk <= core.now();
+  if (housekeeping) {
     // rows that left are checkpointed at once; a pass that removed nothing writes nothing to D1
     const { removed } = runHousekeeping(core);
     await flushStats(core, removed > 0);
@@ -53,7 +52,8 @@ export async function runAlarm(core: Core, drainInbox: () => Promise<void>): Pro
   } else {
     await flushStats(core);
   }
-  await rearm(core, housekeepingDue);
+  // (a pass moved the housekeeping time: the re-arm reads it again)
+  await rearm(core, housekeeping ? undefined : hk);
 }
 
 /**

@@ -63,10 +63,10 @@ export type DeliveryControl = {
   skipped: string[];
 };
 
-/** One attempt's outcome as the consumer reports it to the delivery's owner. */
 /** One attempt of one delivery. */
 export type AttemptRef = { id: string; attempt: number };
 
+/** One attempt's outcome as the consumer reports it to the delivery's owner. */
 export type OutcomeItem = AttemptRef & { result: AttemptResult };
 
 /** The owner's answer to a batch of outcomes: one verdict per item, and its current control. */
