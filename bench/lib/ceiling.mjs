@@ -42,6 +42,15 @@ export async function fireToArrival({ count, concurrency, send, arrived, waitMs 
     if (at === undefined) missing++;
     else lat.push(at - s[1]);
   }
+  if (process.env.BENCH_TRACE) {
+    // per 100 fires in send order: the median latency (where a backlog starts and whether it recovers)
+    const bucket = [];
+    for (let i = 0; i < sent.length; i += 100) {
+      const xs = sent.slice(i, i + 100).filter((s) => s && arrived.has(s[0])).map((s) => arrived.get(s[0]) - s[1]).sort((a, b) => a - b);
+      bucket.push(xs.length ? Math.round(xs[Math.floor(xs.length / 2)]) : "-");
+    }
+    console.log(`   trace (${count}): ${bucket.join(" ")}`);
+  }
   lat.sort((a, b) => a - b);
   return { load, p50: percentile(lat, 50), p99: percentile(lat, 99), missing, delivered: lat.length };
 }

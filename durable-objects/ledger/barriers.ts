@@ -9,7 +9,7 @@
  * a backlog is never sent twice. Deliveries handed before a restart may be in
  * either queue: they wait for a barrier through each.
  */
-import type { QueueName, RowKey } from "./types";
+import { FAST_QUEUES, type QueueName, type RowKey } from "./types";
 
 /** Handed deliveries unsettled this long make the ledger send a barrier. */
 export const PROBE_AFTER_MS = 10_000;
@@ -21,7 +21,7 @@ const PROBE_TIMEOUT_MS = 60_000;
  */
 export const LOST_GRACE_MS = 2_000;
 
-export const QUEUES: readonly QueueName[] = ["fast", "slow"];
+export const QUEUES: readonly QueueName[] = [...FAST_QUEUES, "slow"];
 
 /** A delivery handed to a queue whose outcome has not come back. */
 export type Handed = {

@@ -5,7 +5,7 @@
  * cooldown. First attempts are scanned from SQLite in key order, a page at
  * a time (a backlog of any size stays there); due retries come from a
  * partial index. First attempts of a lane that answers at once go to the
- * fast queue; retries, probes and slow lanes to the slow one. Entries are
+ * fast queue's shards; retries, probes and slow lanes to the slow one. Entries are
  * claimed before the send, so concurrent calls never send one twice.
  *
  * A gated lane (its flow has a policy, docs/flow-control.md) asks its flow's
@@ -15,7 +15,8 @@
 import { isHeld, probeDueAt } from "../../src/domain/delivery-lane";
 import { advance, compareKeys, TAIL_MAX, type Lane } from "./lane";
 import type { LaneWindow } from "./window";
-import type { GateGrant, LedgerRow, QueueName } from "./types";
+import { FAST_QUEUES, type GateGrant, type LedgerRow, type QueueName } from "./types";
+import { SEND_CONCURRENCY } from "../../src/contracts/limits";
 import { fitted, sendChunks, units, type Message } from "./queue-limits";
 
 /**
@@ -184,17 +185,32 @@ function skipGone(w: LaneWindow, lane: Lane): void {
   lane.scanMore = rows.length >= GONE_CHUNK;
 }
 
-function queueFor(p: Pick): QueueName {
-  return p.probe || p.row.attempts > 0 || p.lane.state.standing === "slow" ? "slow" : "fast";
+const takesSlow = (p: Pick) => p.probe || p.row.attempts > 0 || p.lane.state.standing === "slow";
+
+/**
+ * The queue of each pick, in order. Fast picks spread over the fast queue's
+ * shards in consecutive runs (a lane's picks stay together, so they pack):
+ * a shard per SEND_CONCURRENCY picks or more, up to every shard, the shards
+ * taken in turns across sends, so that a burst is attempted by several
+ * consumer invocations at once and a trickle still uses every shard.
+ */
+function queuesFor(w: LaneWindow, picks: Pick[]): QueueName[] {
+  const n = picks.filter((p) => !takesSlow(p)).length;
+  const k = Math.min(FAST_QUEUES.length, Math.ceil(n / SEND_CONCURRENCY));
+  const first = w.fastTurn;
+  w.fastTurn = (first + k) % FAST_QUEUES.length;
+  let i = 0;
+  return picks.map((p) => (takesSlow(p) ? "slow" : FAST_QUEUES[(first + Math.floor((i++ * k) / n)) % FAST_QUEUES.length]));
 }
 
 async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed: boolean }> {
   let failed = false;
   const byQueue = new Map<QueueName, { pick: Pick; msg: Message; bytes: number; lane: string }[]>();
-  for (const p of picks) {
+  const queues = queuesFor(w, picks);
+  for (const [i, p] of picks.entries()) {
     const attempt = p.row.attempts + 1;
     const msg = p.gated && p.lane.config.exactStarts ? { ...w.store.message(p.row, attempt), gf: p.lane.config.lane } : w.store.message(p.row, attempt);
-    const q = queueFor(p);
+    const q = queues[i];
     // claimed now (before the await), so a concurrent call does not take them too
     p.lane.inFlight.set(p.row.id, { attempt, key: p.row.key, fresh: p.row.attempts === 0, probe: p.probe, at: now, order: 0, timeoutMs: p.row.timeoutMs, awaiting: [q], lostAt: null });
     if (p.probe) p.lane.probeOut = p.row.id;
@@ -208,7 +224,7 @@ async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed
   for (const [q, items] of byQueue) {
     // on the fast queue a lane's deliveries travel packed (./queue-limits.ts): one message, not one each.
     // The slow queue's messages stay single: its small batches bound how long slow attempts hold an invocation.
-    for (const chunk of sendChunks(units(items, q === "fast"))) {
+    for (const chunk of sendChunks(units(items, q !== "slow"))) {
       const order = w.barriers.next();
       const its = chunk.flatMap((u) => u.items);
       for (const it of its) it.pick.lane.inFlight.get(it.pick.row.id)!.order = order;

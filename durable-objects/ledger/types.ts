@@ -20,8 +20,18 @@ export type LedgerRow = {
   raw?: unknown;
 };
 
-/** The two delivery queues: first attempts of lanes that answer at once, and everything else. */
-export type QueueName = "fast" | "slow";
+/**
+ * The fast queue's shards. First attempts of lanes that answer at once spread
+ * over them, a consumer invocation's worth (SEND_CONCURRENCY) or more per
+ * shard, so that many invocations attempt at once: each invocation makes at
+ * most SEND_CONCURRENCY attempts at a time, and each queue runs its own
+ * consumer invocations (locally one at a time per queue; deployed, each
+ * shard's consumers scale and its throughput limit counts apart).
+ */
+export const FAST_QUEUES = ["fast", "fast1", "fast2", "fast3"] as const;
+
+/** The delivery queues: the fast queue's shards (first attempts of lanes that answer at once), and the slow queue for everything else. */
+export type QueueName = (typeof FAST_QUEUES)[number] | "slow";
 
 /**
  * A lane as its owner configures it. `gone`: the lane's flow no longer takes

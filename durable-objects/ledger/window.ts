@@ -8,7 +8,7 @@
 import { FRESH_LANE, type BreakerPolicy } from "../../src/domain/delivery-lane";
 import { Barriers, PROBE_AFTER_MS, QUEUES, type Handed } from "./barriers";
 import { advance, newLane, rewind, type Lane } from "./lane";
-import type { LedgerHost, LedgerStore, QueueName } from "./types";
+import { FAST_QUEUES, type LedgerHost, type LedgerStore, type QueueName } from "./types";
 
 /** A lane without a breaker (a run's callbacks): it never opens. */
 const NO_BREAKER: BreakerPolicy = { failureThreshold: Number.POSITIVE_INFINITY, cooldownSeconds: 30 };
@@ -23,6 +23,8 @@ export class LaneWindow {
   sendRetryAt: number | null = null;
   /** Counts for tests and the log: re-sent because a barrier showed them lost. */
   resentLost = 0;
+  /** The fast queue's shard the next send starts at (./hand-over.ts, shards taken in turns). */
+  fastTurn = 0;
   /** Cost accounting since the object started (stats): delivery messages the queues took, and outcome reports received. */
   messagesSent = 0;
   outcomeReports = 0;
@@ -41,7 +43,7 @@ export class LaneWindow {
    * The lanes, in step with the store's configuration. The first call after a
    * start treats what may have been in flight before it (per lane the first
    * `cap` first attempts and due retries that were due before the start) as
-   * handed to either queue: barriers through both decide what was lost.
+   * handed to any queue: barriers through each decide what was lost.
    */
   sync(): Map<string, Lane> {
     const first = this.lanes === undefined;
@@ -66,13 +68,13 @@ export class LaneWindow {
   /**
    * What an earlier instance may have left in a queue: retries and probes
    * only ever take the slow queue; first attempts of a lane that stands fast
-   * only the fast one (a slow or open lane's may have taken either).
+   * only the fast queue's shards (a slow or open lane's may have taken any).
    */
   private markInDoubt(lane: Lane, now: number): void {
     const rows = [...this.store.fresh(null, [lane.config.lane], lane.config.cap), ...this.store.dueRetries(lane.config.lane, now, lane.config.cap)];
     const fastOnly = lane.state.standing === "fast" && lane.state.breaker === "closed";
     for (const r of rows.filter((x) => x.dueAt < this.startedAt)) {
-      const awaiting: QueueName[] = r.attempts > 0 ? ["slow"] : fastOnly ? ["fast"] : [...QUEUES];
+      const awaiting: QueueName[] = r.attempts > 0 ? ["slow"] : fastOnly ? [...FAST_QUEUES] : [...QUEUES];
       lane.inFlight.set(r.id, { attempt: r.attempts + 1, key: r.key, fresh: r.attempts === 0, probe: false, at: now - PROBE_AFTER_MS, order: 0, timeoutMs: r.timeoutMs, awaiting, lostAt: null });
       if (r.attempts === 0) advance(lane, r.key);
     }

@@ -5,6 +5,7 @@
  */
 import type { ObjectEnv } from "../../src/contracts/object-env";
 import { Ledger } from "../ledger/ledger";
+import { deliveryQueue } from "../ledger/queues";
 import { Core } from "./core";
 import { triggerDeliveryStore } from "./delivery-store";
 import { loadEntry } from "./tables/entry";
@@ -16,7 +17,7 @@ export function bootCore(storage: DurableObjectStorage, env: ObjectEnv): Core {
     {
       now: () => core.now(),
       tx: (fn) => core.tx(fn),
-      queue: (q) => (q === "slow" ? core.env.DELIVERIES_SLOW : core.env.DELIVERIES),
+      queue: (q) => deliveryQueue(core.env, q),
       ask: (lane, want, oldestDueAt, leaseMs) => askGate(core, lane, want, oldestDueAt, leaseMs),
       report: (lane, outcomes, unused) => reportToGate(core, lane, outcomes, unused),
       probe: (id) => ({ t: loadEntry(core)?.tenant ?? "", n: loadEntry(core)?.name ?? "", d: id, a: 0, p: 1 }),

@@ -13,8 +13,11 @@ export interface ObjectEnv {
   POLL_GROUPS: DurableObjectNamespace<PollGroupRpc>;
   FLOW_GATES: DurableObjectNamespace<FlowGateRpc>;
   DB: D1Database;
-  /** first attempts of lanes that answer at once */
+  /** first attempts of lanes that answer at once: the fast queue's shards (durable-objects/ledger/queues.ts) */
   DELIVERIES: Queue<DeliveryBody>;
+  DELIVERIES_1: Queue<DeliveryBody>;
+  DELIVERIES_2: Queue<DeliveryBody>;
+  DELIVERIES_3: Queue<DeliveryBody>;
   /** retries, breaker probes and lanes that answer slowly */
   DELIVERIES_SLOW: Queue<DeliveryBody>;
   /** lowest structured log level written: info (default), warn, error, none */

@@ -7,7 +7,7 @@
 import { queueTargetAllowed, queueTargetsOf } from "../policy/queue-targets";
 
 /** The service's own queues: a subscription may not feed deliveries back into them. */
-const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_SLOW", "DELIVERIES_DLQ"]);
+const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_1", "DELIVERIES_2", "DELIVERIES_3", "DELIVERIES_SLOW", "DELIVERIES_DLQ"]);
 
 type QueueTargetProblem = { code: "reserved_queue" | "invalid_target" | "unknown_queue"; message: string };
 

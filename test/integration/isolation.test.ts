@@ -131,13 +131,30 @@ describe("Retry-After", () => {
 });
 
 describe("bounded outbound work", () => {
-  it("at most 6 attempts at a time per consumer invocation, each timeout counted from its own start", async () => {
+  it("at most 6 attempts at a time per consumer invocation, each timeout counted from its own start; a burst spreads over the fast queue's four shards", async () => {
     const tag = uniq("bound");
     const name = await setup(`${base}/hook/delay/400/${tag}`, { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 }, { timeoutMs: 700 });
-    await fireMany(name, 12);
-    const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.delivered + s.failed + s.dead === 12, 10_000);
-    expect(stats).toMatchObject({ delivered: 12, dead: 0 }); // the second wave waited for a connection, then had its full 700 ms
+    // 32 fires (the lane's window), handed over as they come: the shards take them in turns, and each shard's invocation makes at most 6 attempts at a time
+    await fireMany(name, 32);
+    const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.delivered + s.failed + s.dead === 32, 15_000);
+    expect(stats).toMatchObject({ delivered: 32, dead: 0 }); // the second waves waited for a connection, then had their full 700 ms
+    const most = await peak(tag);
+    expect(most).toBeLessThanOrEqual(4 * 6);
+    expect(most).toBeGreaterThan(12); // the shards' invocations ran at once (one queue would make it 6)
+  });
+
+  it("one invocation's 12 deliveries go 6 at a time, on any of the fast queue's shards", async () => {
+    const tag = uniq("inv");
+    const name = await setup(`${base}/hook/delay/300/${tag}`, { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
+    const messages = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { t: "acme", n: name, d: `dlv_inv.${i}`, a: 1, f: "flow", b: { i } } }));
+    const batch = createMessageBatch("signalbox-deliveries-2", messages);
+    const ctx = createExecutionContext();
+    const t0 = Date.now();
+    await worker.queue(batch as any, env as any);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(600); // two waves of 300 ms
+    expect(await received(tag)).toHaveLength(12);
     expect(await peak(tag)).toBeLessThanOrEqual(6);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(12);
   });
 
   it("a slow flow's backlog stays with it: a healthy flow of another tenant is delivered at once beside it", async () => {
@@ -218,7 +235,7 @@ describe("the alarm is armed before any awaited I/O", () => {
     await inObject(stub, (o: any) => {
       o.__env = o.core.env;
       const hang = { send: () => new Promise(() => {}), sendBatch: () => new Promise(() => {}) };
-      o.core.env = { ...o.core.env, DELIVERIES: hang, DELIVERIES_SLOW: hang };
+      o.core.env = { ...o.core.env, DELIVERIES: hang, DELIVERIES_1: hang, DELIVERIES_2: hang, DELIVERIES_3: hang, DELIVERIES_SLOW: hang };
     });
     const t0 = Date.now();
     const f = await call("POST", `/v1/triggers/${name}/fire`, { data: { n: 1 } });

@@ -9,7 +9,8 @@ import { Ledger } from "../../durable-objects/ledger/ledger";
 import { PROBE_AFTER_MS, LOST_GRACE_MS } from "../../durable-objects/ledger/barriers";
 import { SEND_RETRY_MS } from "../../durable-objects/ledger/hand-over";
 import type { LedgerRow, LedgerStore } from "../../durable-objects/ledger/types";
-import type { QueueName } from "../../durable-objects/ledger/types";
+import { FAST_QUEUES, type QueueName } from "../../durable-objects/ledger/types";
+import { SEND_CONCURRENCY } from "../../src/contracts/limits";
 import { DEFAULT_BREAKER, DEFAULT_IN_FLIGHT, type LaneEvent, type LaneState } from "../../src/domain/delivery-lane";
 import type { DeliveryMessage, DeliveryPack } from "../../src/contracts/messages";
 import type { AttemptResult } from "../../src/contracts/rpc";
@@ -105,7 +106,7 @@ describe("hand-over within a lane's room", () => {
     await ledger.handOver();
     await ledger.handOver();
     expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT));
-    expect(h.deliveries().every((s) => s.q === "fast" && s.m.a === 1)).toBe(true);
+    expect(h.deliveries().every((s) => s.q !== "slow" && s.m.a === 1)).toBe(true);
     outcomes(ledger, ids.slice(0, 5), ok);
     await ledger.handOver();
     expect(h.ids()).toEqual(ids.slice(0, DEFAULT_IN_FLIGHT + 5));
@@ -358,9 +359,13 @@ describe("barriers and restarts", () => {
     h.state.now += 1; // the restart comes after they were written
     const ledger = h.make();
     await ledger.tick();
-    expect(h.probes().map((p) => p.q)).toEqual(["fast"]); // a fast lane's first attempts only ever took the fast queue
+    expect(h.probes().map((p) => p.q)).toEqual([...FAST_QUEUES]); // a fast lane's first attempts only ever took the fast queue's shards
     expect(h.deliveries()).toHaveLength(0); // the cap is full of deliveries in doubt
-    ledger.probeReturned(h.probes()[0].m.d);
+    for (const p of h.probes().slice(0, -1)) ledger.probeReturned(p.m.d);
+    h.state.now += 1_000 + LOST_GRACE_MS;
+    await ledger.tick();
+    expect(h.deliveries()).toHaveLength(0); // one shard's barrier is still out
+    ledger.probeReturned(h.probes().at(-1)!.m.d);
     h.state.now += 1_000 + LOST_GRACE_MS - 1;
     await ledger.tick();
     expect(h.deliveries()).toHaveLength(0);
@@ -377,12 +382,12 @@ describe("barriers and restarts", () => {
     h.state.now += 1;
     const ledger = h.make();
     await ledger.tick();
-    expect(h.probes().map((p) => p.q).sort()).toEqual(["fast", "slow"]);
+    expect(h.probes().map((p) => p.q).sort()).toEqual([...FAST_QUEUES, "slow"]);
     ledger.probeReturned(h.probes().find((p) => p.q === "slow")!.m.d);
     h.state.now += 1_000 + LOST_GRACE_MS;
     await ledger.tick();
     expect(h.ids()).toEqual([ids[2]]); // the retry only needed the slow queue's barrier
-    ledger.probeReturned(h.probes().find((p) => p.q === "fast")!.m.d);
+    for (const p of h.probes().filter((x) => x.q !== "slow")) ledger.probeReturned(p.m.d);
     h.state.now += 1_000 + LOST_GRACE_MS;
     await ledger.tick();
     expect(h.ids().sort()).toEqual([ids[2], ids[0], ids[1]].sort());
@@ -422,8 +427,8 @@ describe("packs", () => {
   it("a lane's hand-over to one queue is one message; each lane gets its own", async () => {
     const h = harness({ lanes: ["a", "b"] });
     const ledger = h.make();
-    const a = addMany(h, ledger, 20, "a", "a");
-    const b = addMany(h, ledger, 3, "b", "b");
+    const a = addMany(h, ledger, 3, "a", "a");
+    const b = addMany(h, ledger, 2, "b", "b");
     await ledger.handOver();
     expect(h.ids().sort()).toEqual([...a, ...b].sort());
     expect(h.messages).toHaveLength(2);
@@ -438,3 +443,57 @@ describe("packs", () => {
   });
 });
 
+
+describe("the fast queue's shards", () => {
+  it("a burst spreads over the shards in runs of a consumer invocation's worth or more; each run is one pack", async () => {
+    const h = harness();
+    const ledger = h.make();
+    const ids = addMany(h, ledger, 20);
+    await ledger.handOver();
+    const byShard = new Map<QueueName, string[]>();
+    for (const s of h.deliveries()) byShard.set(s.q, [...(byShard.get(s.q) ?? []), s.m.d]);
+    // 20 deliveries: four shards (20 / 6 rounded up), in consecutive runs of 5, each one message
+    expect([...byShard.keys()]).toEqual([...FAST_QUEUES]);
+    expect([...byShard.values()]).toEqual([ids.slice(0, 5), ids.slice(5, 10), ids.slice(10, 15), ids.slice(15)]);
+    expect(h.messages).toHaveLength(4);
+    // a hand-over of one invocation's worth takes one shard
+    await outcomes(ledger, ids, ok);
+    const six = addMany(h, ledger, SEND_CONCURRENCY, "s");
+    await ledger.handOver();
+    expect(new Set(h.deliveries().filter((s) => six.includes(s.m.d)).map((s) => s.q)).size).toBe(1);
+  });
+
+  it("a trickle takes the shards in turns; retries still take the slow queue", async () => {
+    const h = harness();
+    const ledger = h.make();
+    for (let i = 0; i < 6; i++) {
+      h.add(ledger, `t${i}`);
+      await ledger.handOver();
+    }
+    expect(h.deliveries().map((s) => s.q)).toEqual([...FAST_QUEUES, FAST_QUEUES[0], FAST_QUEUES[1]]);
+    await outcomes(ledger, ["t0"], down);
+    h.state.now += 60_000;
+    await ledger.handOver();
+    expect(h.deliveries().at(-1)).toMatchObject({ q: "slow", m: { d: "t0", a: 2 } });
+  });
+
+  it("a message lost in one shard is found by that shard's barrier and sent again once", async () => {
+    const h = harness();
+    const ledger = h.make();
+    for (let i = 0; i < 2; i++) {
+      h.add(ledger, `t${i}`);
+      await ledger.handOver();
+    }
+    const [first, second] = h.deliveries();
+    expect(first.q).not.toBe(second.q);
+    await outcomes(ledger, ["t1"], ok); // t0 was lost in its shard
+    h.state.now += PROBE_AFTER_MS;
+    await ledger.tick();
+    expect(h.probes().map((p) => p.q)).toEqual([first.q]);
+    ledger.probeReturned(h.probes()[0].m.d);
+    h.state.now += 1_000 + LOST_GRACE_MS;
+    await ledger.tick();
+    expect(ledger.resentLost).toBe(1);
+    expect(h.ids()).toEqual(["t0", "t1", "t0"]);
+  });
+});
