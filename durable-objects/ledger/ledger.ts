@@ -2,7 +2,7 @@
  * The one delivery ledger, shared by trigger deliveries and await callbacks.
  * Its rows live in the owner's SQLite (the LedgerStore says how); memory
  * holds only a window: per lane (a subscription, or a run's callbacks) the
- * deliveries in flight (at most the lane's cap, 32 by default), a cursor
+ * deliveries in flight (at most the lane's cap, 64 by default), a cursor
  * into the first attempts (key order, SQLite reads them a page at a time)
  * and when its next retry is due (a partial index finds due retries). A
  * backlog of any size stays in SQLite and costs a fire nothing.
@@ -10,7 +10,7 @@
  * A lane only hands over while its breaker is closed and no Retry-After
  * holds it; an open breaker lets one probe through per cooldown and its
  * waiting deliveries keep their attempts. First attempts of a lane that
- * answers at once go to the fast queue; retries, probes and slow lanes use
+ * answers at once go to the fast queue's shards; retries, probes and slow lanes use
  * the slow queue, so a slow flow never holds up the others. Lost messages
  * are found by barriers (./barriers.ts).
  *

@@ -18,7 +18,7 @@ export type BreakerPolicy = { failureThreshold: number; cooldownSeconds: number 
 export const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 20, cooldownSeconds: 30 };
 
 /** At most this many attempts of one lane are in the queue or being sent at a time. */
-export const DEFAULT_IN_FLIGHT = 32;
+export const DEFAULT_IN_FLIGHT = 64;
 
 /** A Retry-After holds the lane at most this long. */
 const MAX_HOLD_SECONDS = 3_600;

@@ -24,8 +24,8 @@
  *
  * The backlog was 5,000 until issue 19: a burst of more than ~6,000
  * deliveries sent every attempt at once, and wrangler dev's local runtime
- * ran out of file descriptors. Since each subscription has at most 32
- * attempts in flight (docs/delivery.md), 15,000 drain without it.
+ * ran out of file descriptors. Since each subscription has at most 64
+ * attempts in flight (32 before issue 23; docs/delivery.md), 15,000 drain without it.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";

@@ -12,6 +12,7 @@ import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import { call, inObject, triggerStub, uniq, until, KEYS } from "../helpers";
 import { bootCore } from "../../durable-objects/trigger/boot";
+import { DEFAULT_IN_FLIGHT } from "../../src/domain/delivery-lane";
 
 const port = inject("receiverPort");
 const base = `http://127.0.0.1:${port}`;
@@ -67,19 +68,20 @@ describe("the default breaker", () => {
   it("opens after 20 consecutive failures, keeps waiting deliveries' attempts, probes once per cooldown and closes on a 2xx", async () => {
     const sw = uniq("brk");
     const name = await setup(`${base}/hook/switch/${sw}/${sw}`, { maxAttempts: 3, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
-    const ids = await fireMany(name, 60);
+    const n = DEFAULT_IN_FLIGHT + 28; // more than the failures that open it and the window in flight then
+    const ids = await fireMany(name, n);
     const opened = await until(() => events(name, "subscription.breaker_opened"), (e) => e.length > 0);
     expect(opened[0].data).toMatchObject({ flow: "flow", failures: 20, lastStatusCode: 500 });
     await new Promise((r) => setTimeout(r, 1500)); // the first window's stragglers come back; retries would be due now
     const attempts = (await received(sw)).length;
-    expect(attempts).toBeLessThanOrEqual(20 + 32); // the failures that opened it, and what was in flight then
+    expect(attempts).toBeLessThanOrEqual(20 + DEFAULT_IN_FLIGHT); // the failures that opened it, and what was in flight then
     const sub = await subOf(name, "flow");
-    expect(sub).toMatchObject({ breaker: "open", waiting: 60 });
+    expect(sub).toMatchObject({ breaker: "open", waiting: n });
     expect(sub.breakerOpenedAt).toBeGreaterThan(0);
     // nothing died of the outage, and what never left keeps all its attempts
-    const last = (await call("GET", `/v1/triggers/${name}/fires/${ids[59]}`)).body;
+    const last = (await call("GET", `/v1/triggers/${name}/fires/${ids[n - 1]}`)).body;
     expect(last.deliveries[0]).toMatchObject({ status: "queued", attempts: 0 });
-    expect((await call("GET", `/v1/triggers/${name}/stats`)).body).toMatchObject({ dead: 0, pending: 60 });
+    expect((await call("GET", `/v1/triggers/${name}/stats`)).body).toMatchObject({ dead: 0, pending: n });
     // a probe per cooldown: none before it, one after it
     await later(name, 10_000);
     expect((await received(sw)).length).toBe(attempts);
@@ -93,11 +95,11 @@ describe("the default breaker", () => {
     await setSwitch(sw, { status: 200 });
     await later(name, 31_000);
     await until(() => events(name, "subscription.breaker_closed"), (e) => e.length > 0);
-    const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.delivered === 60, 15_000);
-    expect(stats).toMatchObject({ delivered: 60, dead: 0, pending: 0 });
+    const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.delivered === n, 15_000);
+    expect(stats).toMatchObject({ delivered: n, dead: 0, pending: 0 });
     expect((await subOf(name, "flow")).breaker).toBe("closed");
-    const ok = (await received(sw)).slice(-60).map((r) => JSON.parse(r.body).eventId);
-    expect(new Set(ok).size).toBe(60);
+    const ok = (await received(sw)).slice(-n).map((r) => JSON.parse(r.body).eventId);
+    expect(new Set(ok).size).toBe(n);
   });
 
   it("is counted in metrics", async () => {
@@ -134,7 +136,7 @@ describe("bounded outbound work", () => {
   it("at most 6 attempts at a time per consumer invocation, each timeout counted from its own start; a burst spreads over the fast queue's four shards", async () => {
     const tag = uniq("bound");
     const name = await setup(`${base}/hook/delay/400/${tag}`, { maxAttempts: 1, initialBackoffSeconds: 1, maxBackoffSeconds: 1 }, { timeoutMs: 700 });
-    // 32 fires (the lane's window), handed over as they come: the shards take them in turns, and each shard's invocation makes at most 6 attempts at a time
+    // 32 fires, handed over as they come: the shards take them in turns, and each shard's invocation makes at most 6 attempts at a time
     await fireMany(name, 32);
     const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.delivered + s.failed + s.dead === 32, 15_000);
     expect(stats).toMatchObject({ delivered: 32, dead: 0 }); // the second waves waited for a connection, then had their full 700 ms
@@ -172,9 +174,9 @@ describe("bounded outbound work", () => {
       lat.push(Date.now() - t0);
     }
     expect(Math.max(...lat)).toBeLessThan(500);
-    expect(await peak(slowTag)).toBeLessThanOrEqual(32);
+    expect(await peak(slowTag)).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT);
     const sub = await subOf(slow, "flow");
-    expect(sub.inFlight).toBeLessThanOrEqual(32);
+    expect(sub.inFlight).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT);
   });
 });
 
@@ -202,7 +204,7 @@ describe("the ledger's window", () => {
       const lanes = [...o.core.ledger.lanes.values()];
       return { inFlight: lanes.reduce((n: number, l: any) => n + l.inFlight.size, 0), bodyBytes: o.core.freshBodies.usedBytes, bodies: o.core.freshBodies.size };
     });
-    expect(mem.inFlight).toBeLessThanOrEqual(32);
+    expect(mem.inFlight).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT);
     expect(mem.bodyBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect((await subOf(name, "flow")).waiting).toBe(3_050);
   });
@@ -216,7 +218,7 @@ describe("the hand-over keeps to the queue's batch limits", () => {
     expect((await call("POST", "/v1/events", { events: Array.from({ length: 40 }, (_, i) => ({ name, data: { i, pad } })) })).status).toBe(200);
     expect((await subOf(name, "flow")).inFlight).toBe(0);
     await setSwitch(sw, { status: 200 });
-    // when the hold ends one hand-over takes the lane's 32 at once (~400 KB): more than one queue send may carry
+    // when the hold ends one hand-over takes all 40 at once (~480 KB, within the lane's window): more than one queue send carries them
     const stats = await until(async () => (await call("GET", `/v1/triggers/${name}/stats`)).body, (s) => s.pending === 0, 10_000);
     const sub = await subOf(name, "flow");
     expect({ pending: stats.pending, sub }).toMatchObject({ pending: 0 });

@@ -225,7 +225,7 @@ describe("retries", () => {
 
 describe("the breaker", () => {
   async function openIt(h: Harness, ledger: Ledger) {
-    const ids = addMany(h, ledger, 60);
+    const ids = addMany(h, ledger, DEFAULT_IN_FLIGHT + 28);
     await ledger.handOver();
     outcomes(ledger, ids.slice(0, DEFAULT_BREAKER.failureThreshold), down);
     return ids;
@@ -238,18 +238,18 @@ describe("the breaker", () => {
     expect(h.events.map((x) => x.e.type)).toEqual(["breaker_opened"]);
     expect(ledger.laneView("flow")).toMatchObject({ breaker: "open", breakerOpenedAt: h.state.now });
     const before = h.deliveries().length;
-    outcomes(ledger, ids.slice(20, 32), down); // the rest of the first window come back failed too
+    outcomes(ledger, ids.slice(20, DEFAULT_IN_FLIGHT), down); // the rest of the first window come back failed too
     h.state.now += 20_000;
     await ledger.tick();
     expect(h.deliveries().length).toBe(before); // no retries, no new first attempts while open
-    expect(ids.slice(32).every((id) => h.rows.get(id)!.attempts === 0)).toBe(true);
+    expect(ids.slice(DEFAULT_IN_FLIGHT).every((id) => h.rows.get(id)!.attempts === 0)).toBe(true);
   });
 
   it("lets one probe through per cooldown; a failed probe does not count an attempt and re-opens it", async () => {
     const h = harness();
     const ledger = h.make();
     const ids = await openIt(h, ledger);
-    outcomes(ledger, ids.slice(20, 32), down); // nothing else in flight
+    outcomes(ledger, ids.slice(20, DEFAULT_IN_FLIGHT), down); // nothing else in flight
     const openedAt = h.state.now;
     h.state.now = openedAt + DEFAULT_BREAKER.cooldownSeconds * 1000 - 1;
     expect(ledger.nextDue()).toBe(openedAt + DEFAULT_BREAKER.cooldownSeconds * 1000);
@@ -290,7 +290,7 @@ describe("Retry-After", () => {
   it("a 429 or 503 with Retry-After holds the whole lane until then", async () => {
     const h = harness();
     const ledger = h.make();
-    const ids = addMany(h, ledger, 40);
+    const ids = addMany(h, ledger, DEFAULT_IN_FLIGHT + 8);
     await ledger.handOver();
     outcomes(ledger, [ids[0]], { statusCode: 429, error: "HTTP 429", retryAfterSeconds: 30, ms: 3 });
     expect(h.events.map((x) => x.e)).toEqual([{ type: "held", until: h.state.now + 30_000 }]);
@@ -353,9 +353,9 @@ describe("barriers and restarts", () => {
 
   it("after a restart, what may have been in flight (at most the cap per lane) waits for a barrier through the queue it took", async () => {
     const h = harness();
-    const ids = addMany(h, null, 100);
-    h.rows.get(ids[50])!.attempts = 1; // a retry due later: it cannot have been handed
-    h.rows.get(ids[50])!.dueAt = h.state.now + 60_000;
+    const ids = addMany(h, null, DEFAULT_IN_FLIGHT + 40);
+    h.rows.get(ids[DEFAULT_IN_FLIGHT + 20])!.attempts = 1; // a retry due later: it cannot have been handed
+    h.rows.get(ids[DEFAULT_IN_FLIGHT + 20])!.dueAt = h.state.now + 60_000;
     h.state.now += 1; // the restart comes after they were written
     const ledger = h.make();
     await ledger.tick();

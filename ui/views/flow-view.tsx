@@ -101,7 +101,7 @@ export function FlowView({ flow, after }: { flow: string; after: string }) {
       <FlowStateCard state={f.state} />
       <section class="card" aria-labelledby="policy-h">
         <h2 id="policy-h">Policy</h2>
-        <p data-testid="policy-summary">{rules.length ? rules.join(" · ") : <span class="muted">No policy: not paced; each subscription has its own breaker (20 failures, 30 s cooldown), honours Retry-After and has at most 32 attempts in flight.</span>}</p>
+        <p data-testid="policy-summary">{rules.length ? rules.join(" · ") : <span class="muted">No policy: not paced; each subscription has its own breaker (20 failures, 30 s cooldown), honours Retry-After and has at most 64 attempts in flight.</span>}</p>
         <FlowPolicyForm flow={f.flow} policy={f.policy} paused={f.policy.paused === true} onSaved={res.reload} />
       </section>
       <Subscriptions subs={f.subscriptions ?? []} />
