@@ -96,6 +96,7 @@ export async function run(h) {
       delivered += ours.delivered;
       missing += ours.missing;
       runs.push({ ceiling: viaObject, bounded: boundedCeiling, work: workCeiling, ours });
+      if (process.env.BENCH_TRACE) h.log(`  fire requests: ceiling ${viaObject.load.perSecond.toFixed(0)}/s p50 ${viaObject.load.p50.toFixed(1)} ms; same-work ${workCeiling.load.perSecond.toFixed(0)}/s p50 ${workCeiling.load.p50.toFixed(1)} ms; signalbox ${ours.load.perSecond.toFixed(0)}/s p50 ${ours.load.p50.toFixed(1)} ms`);
       h.log(`run ${r + 1}: ceiling p50 ${viaObject.p50?.toFixed(1)} / p99 ${viaObject.p99?.toFixed(1)} ms; bounded ceiling p50 ${boundedCeiling.p50?.toFixed(1)} / p99 ${boundedCeiling.p99?.toFixed(1)} ms; same-work ceiling p50 ${workCeiling.p50?.toFixed(1)} / p99 ${workCeiling.p99?.toFixed(1)} ms; signalbox p50 ${ours.p50?.toFixed(1)} / p99 ${ours.p99?.toFixed(1)} ms (${(ours.p50 / viaObject.p50).toFixed(2)}× / ${(ours.p99 / viaObject.p99).toFixed(2)}×)`);
     }
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
