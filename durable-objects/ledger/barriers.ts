@@ -7,7 +7,7 @@
  * whatever was handed to it before and is still unsettled after its attempt
  * timeout was lost, and only that is sent again. A message merely waiting in
  * a backlog is never sent twice. Deliveries handed before a restart may be in
- * either queue: they wait for a barrier through each.
+ * any queue they could have taken: they wait for a barrier through each.
  */
 import { FAST_QUEUES, type QueueName, type RowKey } from "./types";
 

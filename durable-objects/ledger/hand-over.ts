@@ -195,12 +195,13 @@ const takesSlow = (p: Pick) => p.probe || p.row.attempts > 0 || p.lane.state.sta
  * consumer invocations at once and a trickle still uses every shard.
  */
 function queuesFor(w: LaneWindow, picks: Pick[]): QueueName[] {
-  const n = picks.filter((p) => !takesSlow(p)).length;
+  const slow = picks.map(takesSlow);
+  const n = slow.filter((s) => !s).length;
   const k = Math.min(FAST_QUEUES.length, Math.ceil(n / SEND_CONCURRENCY));
   const first = w.fastTurn;
   w.fastTurn = (first + k) % FAST_QUEUES.length;
-  let i = 0;
-  return picks.map((p) => (takesSlow(p) ? "slow" : FAST_QUEUES[(first + Math.floor((i++ * k) / n)) % FAST_QUEUES.length]));
+  let fast = 0; // the fast picks' running index: the j-th of n goes to shard first + floor(j·k/n)
+  return slow.map((s) => (s ? "slow" : FAST_QUEUES[(first + Math.floor((fast++ * k) / n)) % FAST_QUEUES.length]));
 }
 
 async function send(w: LaneWindow, picks: Pick[], now: number): Promise<{ failed: boolean }> {

@@ -7,6 +7,9 @@
 import type { DeliveryBody } from "./messages";
 import type { FlowGateRpc, PollGroupRpc, RunRpc, TriggerRpc } from "./object-rpc";
 
+/** The delivery queues' bindings: the fast queue's shards and the slow queue (durable-objects/ledger/queues.ts names them). */
+export const DELIVERY_QUEUE_BINDINGS = ["DELIVERIES", "DELIVERIES_1", "DELIVERIES_2", "DELIVERIES_3", "DELIVERIES_SLOW"] as const;
+
 export interface ObjectEnv {
   TRIGGERS: DurableObjectNamespace<TriggerRpc>;
   RUNS: DurableObjectNamespace<RunRpc>;

@@ -5,9 +5,10 @@
  * one of Signalbox's own queues.
  */
 import { queueTargetAllowed, queueTargetsOf } from "../policy/queue-targets";
+import { DELIVERY_QUEUE_BINDINGS } from "../contracts/object-env";
 
 /** The service's own queues: a subscription may not feed deliveries back into them. */
-const OWN_QUEUES = new Set(["DELIVERIES", "DELIVERIES_1", "DELIVERIES_2", "DELIVERIES_3", "DELIVERIES_SLOW", "DELIVERIES_DLQ"]);
+const OWN_QUEUES = new Set<string>([...DELIVERY_QUEUE_BINDINGS, "DELIVERIES_DLQ"]);
 
 type QueueTargetProblem = { code: "reserved_queue" | "invalid_target" | "unknown_queue"; message: string };
 

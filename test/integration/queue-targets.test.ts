@@ -37,6 +37,8 @@ describe("queue targets per tenant (QUEUE_TARGETS)", () => {
     for (const b of ["DB", "TRIGGERS", "NOT_A_BINDING"]) expectRefused(await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: queue(b) }), "target.queue");
     const own = await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: queue("DELIVERIES") });
     expect(own.body.error.code).toBe("reserved_queue");
+    const shard = await call("PUT", `/v1/triggers/${name}/subscriptions/f`, { target: queue("DELIVERIES_2") }); // a fast shard is ours too
+    expect(shard.body.error.code).toBe("reserved_queue");
   });
 
   it("await callbacks get the same check: globex is 400 naming callback.queue, acme is accepted", async () => {

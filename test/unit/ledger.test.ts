@@ -446,6 +446,13 @@ describe("packs", () => {
   });
 });
 
+/** Hands over `n` deliveries one at a time, each in a hand-over of its own (a trickle of fires). */
+async function trickle(h: Harness, ledger: Ledger, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    h.add(ledger, `t${i}`);
+    await ledger.handOver();
+  }
+}
 
 describe("the fast queue's shards", () => {
   it("a burst spreads over the shards in runs of a consumer invocation's worth or more; each run is one pack", async () => {
@@ -469,10 +476,7 @@ describe("the fast queue's shards", () => {
   it("a trickle takes the shards in turns; retries still take the slow queue", async () => {
     const h = harness();
     const ledger = h.make();
-    for (let i = 0; i < 6; i++) {
-      h.add(ledger, `t${i}`);
-      await ledger.handOver();
-    }
+    await trickle(h, ledger, 6);
     const first = FAST_QUEUES.indexOf(h.deliveries()[0].q as (typeof FAST_QUEUES)[number]);
     expect(h.deliveries().map((s) => s.q)).toEqual([0, 1, 2, 3, 4, 5].map((i) => FAST_QUEUES[(first + i) % FAST_QUEUES.length]));
     await outcomes(ledger, ["t0"], down);
@@ -484,10 +488,7 @@ describe("the fast queue's shards", () => {
   it("a message lost in one shard is found by that shard's barrier and sent again once", async () => {
     const h = harness();
     const ledger = h.make();
-    for (let i = 0; i < 2; i++) {
-      h.add(ledger, `t${i}`);
-      await ledger.handOver();
-    }
+    await trickle(h, ledger, 2);
     const [first, second] = h.deliveries();
     expect(first.q).not.toBe(second.q);
     await outcomes(ledger, ["t1"], ok); // t0 was lost in its shard
@@ -500,9 +501,7 @@ describe("the fast queue's shards", () => {
     expect(ledger.resentLost).toBe(1);
     expect(h.ids()).toEqual(["t0", "t1", "t0"]);
   });
-});
 
-describe("the fast queue's shards across objects", () => {
   it("objects that each hand over one delivery do not all start at the same shard", async () => {
     const shards = new Set<QueueName>();
     for (let i = 0; i < 40; i++) {
