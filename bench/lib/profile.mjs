@@ -16,13 +16,18 @@ import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
  * Starts sampling the runtime behind `inspectorPort`.
  * @returns {Promise<{ stop: () => Promise<object> }>} stop() answers the profile (CDP Profiler.Profile)
  */
-export async function startProfile(inspectorPort, { intervalUs = 200 } = {}) {
+export async function startProfile(inspectorPort, { intervalUs = Number(process.env.BENCH_PROFILE_US ?? 200) } = {}) {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json();
   if (!targets.length) throw new Error(`no inspector target on port ${inspectorPort}`);
-  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  // a profile of a few minutes is a message of hundreds of MB: above ws's default limit the socket closes and stop() would wait forever
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl, { maxPayload: 2 ** 31 - 1 });
   await new Promise((res, rej) => ws.once("open", res).once("error", rej));
   let seq = 0;
   const pending = new Map();
+  ws.on("close", (code) => {
+    for (const p of pending.values()) p.rej(new Error(`inspector connection closed (${code}) during ${p.method}`));
+    pending.clear();
+  });
   ws.on("message", (raw) => {
     const msg = JSON.parse(String(raw));
     const p = msg.id !== undefined ? pending.get(msg.id) : undefined;

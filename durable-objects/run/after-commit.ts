@@ -7,7 +7,7 @@
  */
 import type { RunCore } from "./core";
 import { KEEP_SETTLED_MS } from "./awaits";
-import { drainRunOutbox, nextRunOutboxDue } from "./outbox";
+import { drainRunOutbox } from "./outbox";
 
 /** Alarms at most this far apart: many deadlines close together are settled a few at a time, not one alarm each. */
 const ALARM_GAP_MS = 200;
@@ -19,10 +19,14 @@ export async function settleEffects(core: RunCore): Promise<void> {
   await rearm(core);
 }
 
+/** The next deadline, the oldest settlement and the outbox's next row: one statement (rearm runs after every change and outcome). */
+const NEXT_TIMES = `SELECT (SELECT min(expires_at) FROM awaits WHERE status = 'waiting') AS deadline,
+  (SELECT min(settled_at) FROM awaits WHERE status != 'waiting') AS settled, (SELECT min(next_at) FROM outbox) AS outbox`;
+
 export async function rearm(core: RunCore): Promise<void> {
-  const deadline = core.sql.one<{ t: number | null }>(`SELECT min(expires_at) AS t FROM awaits WHERE status = 'waiting'`)?.t ?? null;
-  const purge = core.sql.one<{ t: number | null }>(`SELECT min(settled_at) AS t FROM awaits WHERE status != 'waiting'`)?.t ?? null;
-  const times = [deadline, nextRunOutboxDue(core), core.ledger.nextDue(), purge === null ? null : purge + KEEP_SETTLED_MS].filter((t): t is number => t !== null);
+  const t = core.sql.one<{ deadline: number | null; settled: number | null; outbox: number | null }>(NEXT_TIMES);
+  const purge = t?.settled ?? null;
+  const times = [t?.deadline ?? null, t?.outbox ?? null, core.ledger.nextDue(), purge === null ? null : purge + KEEP_SETTLED_MS].filter((x): x is number => x !== null);
   if (!times.length) {
     await core.storage.deleteAlarm();
     return;

@@ -1,15 +1,29 @@
 /**
- * The run's awaits by status, pushed to D1 for `signalbox_awaits` through the
- * run's outbox: one outbox row however many changes (the push reads the
- * counts when it is sent), so the gauge costs one D1 write per burst.
+ * The run's awaits by status, pushed to D1 for `signalbox_awaits` and
+ * `GET /v1/runs` through the run's outbox: one outbox row however many
+ * changes (the push reads the counts when it is sent), due
+ * COUNTS_COALESCE_MS after the first change since the last push, so a burst
+ * of PUTs or settlements costs one D1 write, not one per change (API.md lets
+ * the runs list lag the objects by a few seconds).
  */
 import type { AwaitCounts } from "../../src/store/tenant-metrics";
 import type { RunCore } from "./core";
 
-/** Queues the push (inside the change's transaction). */
+/** How long after the first change the push is sent (the changes meanwhile ride along). */
+export const COUNTS_COALESCE_MS = 1_000;
+
+/**
+ * Queues the push (inside the change's transaction). A push already queued
+ * keeps its time (a steady stream of changes cannot postpone it) and takes
+ * the new payload, so a change made while it is being sent is not removed
+ * with it (the outbox deletes a row only if its payload is the one it sent).
+ */
 export function queueAwaitCounts(core: RunCore): void {
   const now = core.now();
-  core.sql.run(`INSERT OR REPLACE INTO outbox (key, payload, attempts, next_at) VALUES ('counts', ?, 0, ?)`, JSON.stringify({ op: "counts", at: now }), now);
+  core.sql.run(
+    `INSERT INTO outbox (key, payload, attempts, next_at) VALUES ('counts', ?, 0, ?) ON CONFLICT (key) DO UPDATE SET payload = excluded.payload`,
+    JSON.stringify({ op: "counts", at: now }), now + COUNTS_COALESCE_MS,
+  );
 }
 
 /** The run's awaits by status (a run holds few awaits; settled ones go after 7 days). */

@@ -9,35 +9,34 @@ import type { DeliveryControl } from "../../src/contracts/rpc";
 import type { LedgerRow, LedgerStore } from "../ledger/types";
 import { DEFAULT_IN_FLIGHT, type LaneState } from "../../src/domain/delivery-lane";
 import { CALLBACK_LANE, type RunCore } from "./core";
-import { getAwait, view } from "./awaits";
+import { getAwait, view, type AwaitRow } from "./awaits";
 import { logEvent } from "../../src/observability/log";
 
-type CallbackRow = { id: string; step: string; type: string; status: string; attempts: number; created_at: number; next_attempt_at: number | null; seq: number | null };
+/** A callback row with its await's callback target (`target`, JSON; null when the await is gone or has none). */
+type CallbackRow = {
+  id: string; step: string; type: string; status: string; attempts: number; created_at: number; next_attempt_at: number | null; seq: number | null;
+  target: string | null;
+};
 
-const COLS = `id, step, type, status, attempts, created_at, next_attempt_at, seq`;
+/** One read gives a callback and its target: the ledger's rows need the target's timeout, messages the target itself. */
+const FROM = `SELECT c.id, c.step, c.type, c.status, c.attempts, c.created_at, c.next_attempt_at, c.seq, a.callback AS target
+  FROM callbacks c LEFT JOIN awaits a ON a.step = c.step`;
 
-
-function target(core: RunCore, step: string): Record<string, unknown> | null {
-  const a = getAwait(core, step);
-  return a?.callback ? (JSON.parse(a.callback) as Record<string, unknown>) : null;
-}
-
-function timeoutOfCallback(core: RunCore, step: string): number {
-  const t = target(core, step);
+function timeoutOfCallback(c: CallbackRow): number {
+  const t = c.target ? (JSON.parse(c.target) as Record<string, unknown>) : null;
   return typeof t?.timeoutMs === "number" ? t.timeoutMs : 10_000;
 }
 
-const asLedgerRow = (core: RunCore, c: CallbackRow): LedgerRow => ({
-  id: c.id, lane: CALLBACK_LANE, key: [c.seq ?? 0, 0], status: c.status, attempts: c.attempts, dueAt: c.next_attempt_at ?? c.created_at, timeoutMs: timeoutOfCallback(core, c.step),
+const asLedgerRow = (c: CallbackRow): LedgerRow => ({
+  id: c.id, lane: CALLBACK_LANE, key: [c.seq ?? 0, 0], status: c.status, attempts: c.attempts, dueAt: c.next_attempt_at ?? c.created_at, timeoutMs: timeoutOfCallback(c),
 });
 
 function callbackRow(core: RunCore, id: string): CallbackRow | null {
-  return core.sql.one<CallbackRow>(`SELECT ${COLS} FROM callbacks WHERE id = ?`, id);
+  return core.sql.one<CallbackRow>(`${FROM} WHERE c.id = ?`, id);
 }
 
-/** The callback body (API.md "Awaits"). */
-export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type">, attempt: number): Record<string, unknown> | null {
-  const a = getAwait(core, c.step);
+/** The callback body (API.md "Awaits"); `a`: the await when the caller has read it. */
+export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type">, attempt: number, a: AwaitRow | null = getAwait(core, c.step)): Record<string, unknown> | null {
   if (!a) return null;
   const v = view(core, a);
   return { type: c.type, deliveryId: c.id, tenant: core.tenant(), runId: core.runId(), step: c.step, status: v.status, result: v.result ?? null, attempt };
@@ -49,11 +48,11 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
     lanes: () => (ready() ? [{ lane: CALLBACK_LANE, cap: DEFAULT_IN_FLIGHT, breaker: null }] : []),
     fresh(after, _lanes, limit) {
       if (!ready()) return [];
-      return core.sql.all<CallbackRow>(`SELECT ${COLS} FROM callbacks WHERE status = 'queued' AND attempts = 0 AND seq > ? ORDER BY seq LIMIT ?`, after?.[0] ?? 0, limit).map((c) => asLedgerRow(core, c));
+      return core.sql.all<CallbackRow>(`${FROM} WHERE c.status = 'queued' AND c.attempts = 0 AND c.seq > ? ORDER BY c.seq LIMIT ?`, after?.[0] ?? 0, limit).map(asLedgerRow);
     },
     dueRetries(_lane, now, limit) {
       if (!ready()) return [];
-      return core.sql.all<CallbackRow>(`SELECT ${COLS} FROM callbacks WHERE status = 'queued' AND attempts > 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, Math.min(now, Number.MAX_SAFE_INTEGER), limit).map((c) => asLedgerRow(core, c));
+      return core.sql.all<CallbackRow>(`${FROM} WHERE c.status = 'queued' AND c.attempts > 0 AND c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`, Math.min(now, Number.MAX_SAFE_INTEGER), limit).map(asLedgerRow);
     },
     nextRetryAt(_lane, now) {
       if (!ready()) return null;
@@ -63,11 +62,11 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
     timeoutOf: () => 10_000,
     row(id) {
       const c = ready() ? callbackRow(core, id) : null;
-      return c ? asLedgerRow(core, c) : null;
+      return c ? asLedgerRow(c) : null;
     },
     message(r, attempt): DeliveryMessage {
       const c = callbackRow(core, r.id)!;
-      const x = target(core, c.step) as DeliveryMessage["x"];
+      const x = c.target ? (JSON.parse(c.target) as DeliveryMessage["x"]) : null;
       return { k: "run", t: core.tenant(), n: core.runId(), d: r.id, a: attempt, f: c.step, v: 1, b: callbackBody(core, c, attempt) ?? undefined, ...(x ? { x } : {}) };
     },
     policy: () => DEFAULT_RETRY,

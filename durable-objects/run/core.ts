@@ -16,6 +16,8 @@ export class RunCore {
   /** When the alarm last ran (alarms are kept ALARM_GAP_MS apart, ./after-commit.ts). */
   lastAlarmAt = 0;
   private readonly txs: TxScope;
+  /** tenant and run id once known: written once, never changed, read on every callback and log line */
+  private known: { tenant: string; runId: string } | null = null;
 
   constructor(
     readonly storage: DurableObjectStorage,
@@ -45,17 +47,25 @@ export class RunCore {
 
   /** Records which tenant and run this object is (first write wins; names are derived from them). */
   identify(tenant: string, runId: string): void {
-    if (this.meta("tenant") === null) {
+    if (this.identity() === null) {
       this.sql.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('tenant', ?), ('run_id', ?)`, tenant, runId);
     }
   }
 
+  private identity(): { tenant: string; runId: string } | null {
+    if (this.known) return this.known;
+    const tenant = this.meta("tenant");
+    const runId = this.meta("run_id");
+    if (tenant !== null && runId !== null) this.known = { tenant, runId };
+    return this.known;
+  }
+
   tenant(): string {
-    return this.meta("tenant") ?? "";
+    return this.identity()?.tenant ?? "";
   }
 
   runId(): string {
-    return this.meta("run_id") ?? "";
+    return this.identity()?.runId ?? "";
   }
 
   /** One transaction (re-entrant); hooks from onCommit run after the outermost one commits. */

@@ -23,6 +23,9 @@ export const RUN_MIGRATIONS: readonly Migration[] = [
   numberCallbacks,
   // vestigial since callbacks are leased by the ledger's memory, not a column
   `ALTER TABLE callbacks DROP COLUMN lease_until`,
+  // The next deadline and the oldest settlement are index seeks: the alarm is re-armed after every change and outcome.
+  `CREATE INDEX awaits_waiting ON awaits (expires_at) WHERE status = 'waiting'`,
+  `CREATE INDEX awaits_settled ON awaits (settled_at) WHERE status != 'waiting'`,
 ];
 
 /**
@@ -36,6 +39,8 @@ export const CURRENT_RUN_SCHEMA: readonly string[] = [
   `CREATE TABLE callbacks (id TEXT PRIMARY KEY, step TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL, next_attempt_at INTEGER, last_status_code INTEGER, last_error TEXT, delivered_at INTEGER, seq INTEGER) WITHOUT ROWID`,
   `CREATE TABLE outbox (key TEXT PRIMARY KEY, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID`,
+  `CREATE INDEX awaits_waiting ON awaits (expires_at) WHERE status = 'waiting'`,
+  `CREATE INDEX awaits_settled ON awaits (settled_at) WHERE status != 'waiting'`,
 ];
 
 /** Brings this object's SQLite up to date. */

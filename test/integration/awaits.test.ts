@@ -80,6 +80,23 @@ describe("sleep and until", () => {
   });
 });
 
+describe("the run's counts in D1 (GET /v1/runs, signalbox_awaits)", () => {
+  it("a burst of changes is pushed once, a second after its first change, with every change in it", async () => {
+    const { runId, stub, T0, at } = await run();
+    for (let i = 0; i < 3; i++) {
+      await inObject(stub, (o: any) => { o.__now = T0 + i * 100; });
+      expect((await call("PUT", `/v1/runs/${runId}/awaits/n${i}`, { kind: "sleep", durationMs: 3_600_000 })).status).toBe(201);
+    }
+    // one outbox row for the three changes, due a second after the first (a steady stream cannot postpone it)
+    expect(await inObject(stub, (o: any) => o.core.sql.all(`SELECT key, next_at FROM outbox`))).toEqual([{ key: "counts", next_at: T0 + 1000 }]);
+    const listed = async () => ((await call("GET", `/v1/runs?status=waiting&limit=500`)).body.runs as any[]).find((r) => r.runId === runId);
+    expect(await listed()).toBeUndefined();
+    await at(T0 + 1000);
+    expect((await listed())?.awaits).toEqual({ waiting: 3, resolved: 0, timed_out: 0, cancelled: 0 });
+    expect(await inObject(stub, (o: any) => o.core.sql.all(`SELECT key FROM outbox`))).toEqual([]);
+  });
+});
+
 describe("event awaits", () => {
   async function eventTrigger() {
     const name = uniq("evt");

@@ -6,6 +6,11 @@
  *                          (&work=1: with what a Signalbox delivery needs besides: two rows (the event, the delivery),
  *                          the POST signed (HMAC-SHA256 over id.timestamp.body, sent as x-ceiling-signature), the
  *                          outcome written back to the object (one update per delivery, one call per invocation), 6 at a time)
+ *                          (&shards=4: the messages go to four queues in turns, as Signalbox's fast queue is sharded; each queue's
+ *                          invocations run one at a time, so four invocations can run at once)
+ *   POST /fire-batch?to=<url>&shards=4   body {"delays":[s, …]}: the same-work fire for each entry (two rows, a signed POST, the
+ *                          outcome written back, 6 at a time per invocation), each message held back its delay in whole seconds,
+ *                          so a burst falls due at chosen times (the bare side of bench/awaits.mjs); answers {"ids":[…]}
  *   POST /direct?to=<url>  route → one queue message → the consumer POSTs to <url>
  *   POST /ingest           route → stores the body in one object (one row) → 202
  *                          (&work=1: what a signed webhook needs besides: the object checks the GitHub HMAC
@@ -22,6 +27,16 @@ interface Env {
   STORE: DurableObjectNamespace<Store>;
   POLLER: DurableObjectNamespace<Poller>;
   Q: Queue<Msg>;
+  Q1: Queue<Msg>;
+  Q2: Queue<Msg>;
+  Q3: Queue<Msg>;
+}
+
+let turn = 0;
+/** The queue for the next message: Q, or with `shards` > 1 the next of Q, Q1, Q2, Q3 in turn. */
+function queueOf(env: Env, shards = 1): Queue<Msg> {
+  const qs = [env.Q, env.Q1, env.Q2, env.Q3];
+  return qs[turn++ % Math.min(Math.max(1, shards), qs.length)];
 }
 
 export class Store extends DurableObject<Env> {
@@ -35,19 +50,36 @@ export class Store extends DurableObject<Env> {
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, status TEXT NOT NULL)`);
   }
 
-  async fire(to: string, body: string, bound?: number): Promise<string> {
+  async fire(to: string, body: string, bound?: number, shards?: number): Promise<string> {
     const id = crypto.randomUUID();
     this.ctx.storage.sql.exec(`INSERT INTO rows (body) VALUES (?)`, body);
-    await this.env.Q.send({ to, id, body, ...(bound ? { bound } : {}) });
+    await queueOf(this.env, shards).send({ to, id, body, ...(bound ? { bound } : {}) });
     return id;
   }
 
-  async fireWithWork(to: string, body: string): Promise<string> {
+  async fireWithWork(to: string, body: string, shards?: number): Promise<string> {
     const id = crypto.randomUUID();
     this.ctx.storage.sql.exec(`INSERT INTO events (data) VALUES (?)`, body);
     this.ctx.storage.sql.exec(`INSERT INTO deliveries (id, status) VALUES (?, 'queued')`, id);
-    await this.env.Q.send({ to, id, body, bound: 6, work: true });
+    await queueOf(this.env, shards).send({ to, id, body, bound: 6, work: true });
     return id;
+  }
+
+  /** fireWithWork for each delay, each message held back `delays[i]` seconds; one batch per queue. */
+  async fireBatchWithWork(to: string, delays: number[], shards?: number): Promise<string[]> {
+    const ids: string[] = [];
+    const byQueue = new Map<Queue<Msg>, MessageSendRequest<Msg>[]>();
+    for (const delaySeconds of delays) {
+      const id = crypto.randomUUID();
+      const body = JSON.stringify({ id });
+      this.ctx.storage.sql.exec(`INSERT INTO events (data) VALUES (?)`, body);
+      this.ctx.storage.sql.exec(`INSERT INTO deliveries (id, status) VALUES (?, 'queued')`, id);
+      const q = queueOf(this.env, shards);
+      byQueue.set(q, [...(byQueue.get(q) ?? []), { body: { to, id, body, bound: 6, work: true }, delaySeconds }]);
+      ids.push(id);
+    }
+    for (const [q, batch] of byQueue) for (let i = 0; i < batch.length; i += 100) await q.sendBatch(batch.slice(i, i + 100));
+    return ids;
   }
 
   outcomes(ids: string[]): void {
@@ -115,8 +147,14 @@ export default {
     if (url.pathname === "/fire") {
       const body = await req.text();
       const bound = Number(url.searchParams.get("bound")) || undefined;
-      const id = url.searchParams.get("work") ? await store.fireWithWork(url.searchParams.get("to")!, body) : await store.fire(url.searchParams.get("to")!, body, bound);
+      const shards = Number(url.searchParams.get("shards")) || undefined;
+      const id = url.searchParams.get("work") ? await store.fireWithWork(url.searchParams.get("to")!, body, shards) : await store.fire(url.searchParams.get("to")!, body, bound, shards);
       return Response.json({ id }, { status: 202 });
+    }
+    if (url.pathname === "/fire-batch") {
+      const { delays } = (await req.json()) as { delays: number[] };
+      const ids = await store.fireBatchWithWork(url.searchParams.get("to")!, delays, Number(url.searchParams.get("shards")) || undefined);
+      return Response.json({ ids }, { status: 202 });
     }
     if (url.pathname === "/direct") {
       const id = crypto.randomUUID();
