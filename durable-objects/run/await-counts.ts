@@ -10,7 +10,7 @@ import type { AwaitCounts } from "../../src/store/tenant-metrics";
 import type { RunCore } from "./core";
 
 /** How long after the first change the push is sent (the changes meanwhile ride along). */
-export const COUNTS_COALESCE_MS = 1_000;
+const COUNTS_COALESCE_MS = 1_000;
 
 /**
  * Queues the push (inside the change's transaction). A push already queued

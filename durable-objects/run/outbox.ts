@@ -67,7 +67,3 @@ export async function drainRunOutbox(core: RunCore): Promise<void> {
 export function removeOp(core: RunCore, key: string): void {
   core.sql.run(`DELETE FROM outbox WHERE key = ?`, key);
 }
-
-export function nextRunOutboxDue(core: RunCore): number | null {
-  return core.sql.one<{ t: number | null }>(`SELECT min(next_at) AS t FROM outbox`)?.t ?? null;
-}
