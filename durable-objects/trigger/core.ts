@@ -59,6 +59,8 @@ export class Core {
   cachedSubs: Subscription[] | undefined;
   /** The last stream seq (undefined: not read yet). */
   head: number | undefined;
+  /** The last inbox id given (undefined: not read yet). */
+  inboxHead: number | undefined;
   /** The delivery ledger (set by the object once the Core exists). */
   ledger!: Ledger;
   /** The last number given to a delivered outcome without a stream event (undefined: from the book). */
@@ -117,6 +119,7 @@ export class Core {
     this.cachedRow = undefined;
     this.cachedSubs = undefined;
     this.head = undefined;
+    this.inboxHead = undefined;
     this.settledSeq = undefined;
     this.freshBodies.clear();
   }

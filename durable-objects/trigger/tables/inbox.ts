@@ -13,8 +13,10 @@ export type InboxRow = {
 
 export type NewInboxRow = Omit<InboxRow, "attempts" | "id" | "event_id"> & { id: number; event_id: string };
 
+/** The next inbox id: read once, then counted in memory (a rolled-back transaction forgets it: Core.invalidate). */
 export function nextInboxId(core: Core): number {
-  return (core.sql.one<{ m: number | null }>(`SELECT max(id) AS m FROM inbox`)?.m ?? 0) + 1;
+  core.inboxHead ??= core.sql.one<{ m: number | null }>(`SELECT max(id) AS m FROM inbox`)?.m ?? 0;
+  return ++core.inboxHead;
 }
 
 export function insertInbox(core: Core, r: NewInboxRow): void {
