@@ -23,30 +23,42 @@ import { fmt, headerOf, summary, wallAt } from "./lib/stream.mjs";
 import { startCeiling } from "./lib/ceiling.mjs";
 
 /**
- * The runner's ceiling for a burst of callbacks: a bare Worker's queue
- * consumer POSTing the same number of messages to the same kind of receiver
- * (sent as fast as the route takes them); its drain rate bounds ours.
+ * A bare ceiling Worker and a receiver that records its POSTs by webhook-id;
+ * `fn` sends the load, waits with `waitFor` and answers the figures.
  */
-async function ceilingDrain(h, count) {
+async function withBare(h, fn) {
   const arrived = new Set();
   let last = 0;
-  const receiver = await h.startReceiver({ onRequest(r) { arrived.add(r.headers["webhook-id"]); last = performance.now(); } });
+  const receiver = await h.startReceiver({ onRequest(r) { arrived.add(r.headers["webhook-id"]); last = Date.now(); } });
   const c = await startCeiling(h);
+  const waitFor = async (count, deadline) => {
+    while (arrived.size < count && Date.now() < deadline) await sleep(100);
+  };
   try {
-    const t0 = performance.now();
-    await runLoad({ count, concurrency: 32, maxMs: 120_000, request: async () => {
-      const res = await fetch(`${c.baseUrl}/direct?to=${encodeURIComponent(`${receiver.url}/cb`)}`, { method: "POST", body: "{}" });
-      await res.arrayBuffer();
-      return res.status === 202;
-    } });
-    const sentMs = performance.now() - t0;
-    const until = Date.now() + 120_000;
-    while (arrived.size < count && Date.now() < until) await sleep(100);
-    return { perSecond: (arrived.size / (last - t0)) * 1000, sentMs, arrived: arrived.size };
+    return await fn({ baseUrl: c.baseUrl, to: encodeURIComponent(`${receiver.url}/cb`), arrived, last: () => last, waitFor });
   } finally {
     await c.stop();
     await receiver.close();
   }
+}
+
+/**
+ * The runner's ceiling for a burst of callbacks: a bare Worker's queue
+ * consumer POSTing the same number of messages to the same kind of receiver
+ * (sent as fast as the route takes them); its drain rate bounds ours.
+ */
+function ceilingDrain(h, count) {
+  return withBare(h, async ({ baseUrl, to, arrived, last, waitFor }) => {
+    const t0 = Date.now();
+    await runLoad({ count, concurrency: 32, maxMs: 120_000, request: async () => {
+      const res = await fetch(`${baseUrl}/direct?to=${to}`, { method: "POST", body: "{}" });
+      await res.arrayBuffer();
+      return res.status === 202;
+    } });
+    const sentMs = Date.now() - t0;
+    await waitFor(count, Date.now() + 120_000);
+    return { perSecond: (arrived.size / (last() - t0)) * 1000, sentMs, arrived: arrived.size };
+  });
 }
 
 /**
@@ -57,32 +69,24 @@ async function ceilingDrain(h, count) {
  * enqueued ahead with delays (whole seconds) spread over WINDOW_MS, and the
  * drain is count ÷ (last arrival − first due), as Signalbox's is measured.
  */
-async function ceilingSameWork(h, count) {
-  const arrived = new Set();
-  let last = 0;
-  const receiver = await h.startReceiver({ onRequest(r) { arrived.add(r.headers["webhook-id"]); last = Date.now(); } });
-  const c = await startCeiling(h);
-  try {
+function ceilingSameWork(h, count) {
+  return withBare(h, async ({ baseUrl, to, arrived, last, waitFor }) => {
     const leadS = 20;
     const windowS = WINDOW_MS / 1000;
     const t0 = Date.now();
     const chunks = [];
     for (let i = 0; i < count; i += 100) chunks.push(Array.from({ length: Math.min(100, count - i) }, () => leadS + Math.floor(Math.random() * windowS)));
     await h.pool(chunks.length, 4, async (k) => {
-      const res = await fetch(`${c.baseUrl}/fire-batch?to=${encodeURIComponent(`${receiver.url}/cb`)}&shards=4`, { method: "POST", body: JSON.stringify({ delays: chunks[k] }) });
+      const res = await fetch(`${baseUrl}/fire-batch?to=${to}&shards=4`, { method: "POST", body: JSON.stringify({ delays: chunks[k] }) });
       if (res.status !== 202) throw new Error(`ceiling /fire-batch ${res.status}`);
       await res.arrayBuffer();
     });
     const enqueuedS = (Date.now() - t0) / 1000;
     if (enqueuedS >= leadS) throw new Error(`enqueueing took ${enqueuedS.toFixed(1)} s, longer than the ${leadS} s lead`);
     const firstDue = t0 + Math.min(...chunks.flat()) * 1000;
-    const until = firstDue + windowS * 1000 + 120_000;
-    while (arrived.size < count && Date.now() < until) await sleep(100);
-    return { perSecond: (arrived.size / (last - firstDue)) * 1000, arrived: arrived.size, enqueuedS };
-  } finally {
-    await c.stop();
-    await receiver.close();
-  }
+    await waitFor(count, firstDue + windowS * 1000 + 120_000);
+    return { perSecond: (arrived.size / (last() - firstDue)) * 1000, arrived: arrived.size, enqueuedS };
+  });
 }
 
 const AWAITS = Number(process.env.BENCH_AWAITS ?? 10_000);

@@ -9,7 +9,7 @@ import type { DeliveryControl } from "../../src/contracts/rpc";
 import type { LedgerRow, LedgerStore } from "../ledger/types";
 import { DEFAULT_IN_FLIGHT, type LaneState } from "../../src/domain/delivery-lane";
 import { CALLBACK_LANE, type RunCore } from "./core";
-import { getAwait, view, type AwaitRow } from "./awaits";
+import { getAwait, view } from "./awaits";
 import { logEvent } from "../../src/observability/log";
 
 /** A callback row with its await's callback target (`target`, JSON; null when the await is gone or has none). */
@@ -35,8 +35,9 @@ function callbackRow(core: RunCore, id: string): CallbackRow | null {
   return core.sql.one<CallbackRow>(`${FROM} WHERE c.id = ?`, id);
 }
 
-/** The callback body (API.md "Awaits"); `a`: the await when the caller has read it. */
-export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type">, attempt: number, a: AwaitRow | null = getAwait(core, c.step)): Record<string, unknown> | null {
+/** The callback body (API.md "Awaits"). */
+export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type">, attempt: number): Record<string, unknown> | null {
+  const a = getAwait(core, c.step);
   if (!a) return null;
   const v = view(core, a);
   return { type: c.type, deliveryId: c.id, tenant: core.tenant(), runId: core.runId(), step: c.step, status: v.status, result: v.result ?? null, attempt };

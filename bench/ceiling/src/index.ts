@@ -57,10 +57,15 @@ export class Store extends DurableObject<Env> {
     return id;
   }
 
-  async fireWithWork(to: string, body: string, shards?: number): Promise<string> {
-    const id = crypto.randomUUID();
+  /** A Signalbox fire's two rows (the event, the delivery); answers the delivery's id. */
+  private recordFire(body: string, id = crypto.randomUUID()): string {
     this.ctx.storage.sql.exec(`INSERT INTO events (data) VALUES (?)`, body);
     this.ctx.storage.sql.exec(`INSERT INTO deliveries (id, status) VALUES (?, 'queued')`, id);
+    return id;
+  }
+
+  async fireWithWork(to: string, body: string, shards?: number): Promise<string> {
+    const id = this.recordFire(body);
     await queueOf(this.env, shards).send({ to, id, body, bound: 6, work: true });
     return id;
   }
@@ -72,8 +77,7 @@ export class Store extends DurableObject<Env> {
     for (const delaySeconds of delays) {
       const id = crypto.randomUUID();
       const body = JSON.stringify({ id });
-      this.ctx.storage.sql.exec(`INSERT INTO events (data) VALUES (?)`, body);
-      this.ctx.storage.sql.exec(`INSERT INTO deliveries (id, status) VALUES (?, 'queued')`, id);
+      this.recordFire(body, id);
       const q = queueOf(this.env, shards);
       byQueue.set(q, [...(byQueue.get(q) ?? []), { body: { to, id, body, bound: 6, work: true }, delaySeconds }]);
       ids.push(id);
