@@ -12,6 +12,7 @@
  */
 import { must, row, runLoad } from "./lib/measure.mjs";
 import { fireToArrival, startCeiling } from "./lib/ceiling.mjs";
+import { cpuPerItem } from "./lib/cpu.mjs";
 
 const COUNT = 1_000;
 const CONCURRENCY = 16;
@@ -82,13 +83,15 @@ export async function run(h) {
     let reports = 0;
     let delivered = 0;
     let missing = 0;
+    // BENCH_CPU=1: the CPU each side's processes spent per fire (Linux /proc)
+    const cpuPorts = process.env.BENCH_CPU ? { [sb.port]: "signalbox", [ceiling.port]: "ceiling" } : null;
     for (let r = 0; r < RUNS; r++) {
-      const viaObject = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire"), arrived });
+      const viaObject = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire"), arrived, cpuPorts });
       if (r === 0) direct = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/direct"), arrived });
       const boundedCeiling = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire", "&bound=6&shards=4"), arrived });
-      const workCeiling = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire", "&work=1&shards=4"), arrived });
+      const workCeiling = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire", "&work=1&shards=4"), arrived, cpuPorts });
       const before = await statsOf(sb, TRIGGER);
-      const ours = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: fire(TRIGGER), arrived });
+      const ours = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: fire(TRIGGER), arrived, cpuPorts });
       const stats = await settled(sb, 45_000);
       rows += stats.rowsWritten - before.rowsWritten;
       messages += stats.queueMessages - before.queueMessages;
@@ -97,6 +100,7 @@ export async function run(h) {
       missing += ours.missing;
       runs.push({ ceiling: viaObject, bounded: boundedCeiling, work: workCeiling, ours });
       if (process.env.BENCH_TRACE) h.log(`  fire requests: ceiling ${viaObject.load.perSecond.toFixed(0)}/s p50 ${viaObject.load.p50.toFixed(1)} ms; same-work ${workCeiling.load.perSecond.toFixed(0)}/s p50 ${workCeiling.load.p50.toFixed(1)} ms; signalbox ${ours.load.perSecond.toFixed(0)}/s p50 ${ours.load.p50.toFixed(1)} ms`);
+      if (cpuPorts) h.log(`  CPU per fire: ceiling run: ${cpuPerItem(viaObject.cpu, COUNT)} | same-work run: ${cpuPerItem(workCeiling.cpu, COUNT)} | signalbox run: ${cpuPerItem(ours.cpu, COUNT)}`);
       h.log(`run ${r + 1}: ceiling p50 ${viaObject.p50?.toFixed(1)} / p99 ${viaObject.p99?.toFixed(1)} ms; bounded ceiling p50 ${boundedCeiling.p50?.toFixed(1)} / p99 ${boundedCeiling.p99?.toFixed(1)} ms; same-work ceiling p50 ${workCeiling.p50?.toFixed(1)} / p99 ${workCeiling.p99?.toFixed(1)} ms; signalbox p50 ${ours.p50?.toFixed(1)} / p99 ${ours.p99?.toFixed(1)} ms (${(ours.p50 / viaObject.p50).toFixed(2)}× / ${(ours.p99 / viaObject.p99).toFixed(2)}×)`);
     }
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "../../test/e2e/lib/wrangler.mjs";
 import { percentile, runLoad } from "./measure.mjs";
+import { cpuSnapshot, cpuSpent } from "./cpu.mjs";
 
 export const CEILING_ROOT = join(REPO_ROOT, "bench", "ceiling");
 
@@ -18,10 +19,12 @@ export function startCeiling(h) {
 /**
  * Runs `count` requests at `concurrency`; `send(i)` returns the id the
  * receiver will see for request i. Latency is from just before the request
- * to when `arrived` (id → performance.now()) records it.
+ * to when `arrived` (id → performance.now()) records it. With `cpuPorts`
+ * (port → label), also the CPU each process group spent meanwhile (./cpu.mjs).
  */
-export async function fireToArrival({ count, concurrency, send, arrived, waitMs = 60_000 }) {
+export async function fireToArrival({ count, concurrency, send, arrived, waitMs = 60_000, cpuPorts = null }) {
   const sent = new Array(count);
+  const cpuBefore = cpuPorts ? cpuSnapshot() : null;
   const load = await runLoad({
     count, concurrency, maxMs: 120_000,
     request: async (i) => {
@@ -42,6 +45,7 @@ export async function fireToArrival({ count, concurrency, send, arrived, waitMs 
     if (at === undefined) missing++;
     else lat.push(at - s[1]);
   }
+  const cpu = cpuBefore ? cpuSpent(cpuBefore, cpuSnapshot(), cpuPorts) : null;
   if (process.env.BENCH_TRACE) {
     // per 100 fires in send order: the median latency (where a backlog starts and whether it recovers)
     const bucket = [];
@@ -52,5 +56,5 @@ export async function fireToArrival({ count, concurrency, send, arrived, waitMs 
     console.log(`   trace (${count}): ${bucket.join(" ")}`);
   }
   lat.sort((a, b) => a - b);
-  return { load, p50: percentile(lat, 50), p99: percentile(lat, 99), missing, delivered: lat.length };
+  return { load, p50: percentile(lat, 50), p99: percentile(lat, 99), missing, delivered: lat.length, cpu };
 }
