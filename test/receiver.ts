@@ -10,6 +10,7 @@
  *   /hook/redirect/…     302 to /hook/ok (must not be followed)
  *   /hook/switch/<id>/…  the status set by POST /switch/<id> {"status": n, "retryAfter": s} (default 500)
  *   /hook/delay/<ms>/…   200 after <ms>
+ *   /hook/endless/…      200 at once, then a body that trickles (a chunk every 50 ms) for 20 s or until the client goes
  * GET /log?contains=x lists recorded requests whose path contains x;
  * GET /concurrency?contains=x the most requests of such paths open at once.
  * /provider/… is a scriptable poll source (test/lib/poll-provider.mjs).
@@ -75,6 +76,14 @@ export function startReceiver(port = 0): Promise<{ port: number; close: () => Pr
           open.set(key, (open.get(key) ?? 0) + 1);
           peak.set(key, Math.max(peak.get(key) ?? 0, open.get(key)!));
           return void setTimeout(() => (open.set(key, open.get(key)! - 1), reply(200)), Number(url.pathname.split("/")[3]));
+        }
+        case "endless": {
+          res.writeHead(200, { "content-type": "text/plain" });
+          const tick = setInterval(() => res.write("still answering\n"), 50);
+          const stop = () => (clearInterval(tick), res.end());
+          const cap = setTimeout(stop, 20_000);
+          res.on("close", () => (clearInterval(tick), clearTimeout(cap)));
+          return;
         }
         default: return reply(404);
       }

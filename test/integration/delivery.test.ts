@@ -109,6 +109,15 @@ describe("delivery through the queue to http targets", () => {
     expect(ev[0].data).toMatchObject({ statusCode: null, error: expect.stringContaining("timeout"), willRetry: true });
   });
 
+  it("the flow's answer body is not waited for: an answer that keeps streaming is delivered when its headers arrive", async () => {
+    const name = await setup("endless", fast, { timeoutMs: 3000 });
+    const f = await fire(name);
+    const done = await until(() => getFire(name, f.eventId), settled);
+    expect(done.deliveries[0]).toMatchObject({ status: "delivered", attempts: 1 });
+    // reading the body would have lasted until the timeout cut it
+    expect(done.deliveries[0].latencyMs).toBeLessThan(3000);
+  });
+
   it("exhausted attempts → dead; replay after the receiver recovers → delivered with a new delivery id", async () => {
     const sw = uniq("sw");
     const name = await setup(`switch/${sw}`, { maxAttempts: 2, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
