@@ -24,6 +24,9 @@ async function signatureHeader(target: HttpTargetSpec, deliveryId: string, ts: n
   return sigs.join(" ");
 }
 
+/** The longest answer body read to its end (bytes). */
+const MAX_ANSWER_READ = 65_536;
+
 export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body: string, nowMs: number, budgetMs?: number): Promise<AttemptResult> {
   const ts = Math.floor(nowMs / 1000);
   const headers: Record<string, string> = { ...(target.headers ?? {}), "content-type": "application/json", "webhook-id": deliveryId, "webhook-timestamp": String(ts), "user-agent": "Signalbox/1" };
@@ -36,11 +39,13 @@ export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body:
   const timer = setTimeout(() => controller.abort(), cut ? budgetMs : timeoutMs);
   try {
     const res = await fetch(target.url, { method: "POST", headers, body, redirect: "manual", signal: controller.signal });
-    // The flow's answer body is not used: cancelling it frees the connection at once (the runtime's
-    // advice for a body not read), so an invocation's 6 attempts hold at most 6 connections, and a
-    // flow that streams a long answer cannot hold one. Reading it cost more, too: in a loaded
-    // benchmark, 1 ms of CPU per delivery across wrangler's processes (docs/performance.md).
-    await res.body?.cancel().catch(() => {});
+    // The flow's answer body is not used. A short answer of known length is read (the connection
+    // then stays reusable: cancelling it made the flow's server accept a new connection per
+    // delivery); any other is cancelled, the runtime's advice for a body not read, so an answer
+    // that keeps streaming cannot hold the attempt (or one of the invocation's 6 connections).
+    const length = Number(res.headers.get("content-length") ?? Number.NaN);
+    if (length >= 0 && length <= MAX_ANSWER_READ) await res.arrayBuffer().catch(() => {});
+    else await res.body?.cancel().catch(() => {});
     const ok = res.status >= 200 && res.status < 300;
     return {
       statusCode: res.status,
