@@ -21,6 +21,10 @@
 import { row, runLoad } from "./lib/measure.mjs";
 import { fmt, headerOf, summary, wallAt } from "./lib/stream.mjs";
 import { startCeiling } from "./lib/ceiling.mjs";
+import { cpuPerItem, cpuSnapshot, cpuSpent } from "./lib/cpu.mjs";
+
+/** BENCH_CPU=1: the CPU spent per callback while the burst drains (first deadline → last arrival), by process. */
+const CPU = !!process.env.BENCH_CPU;
 
 /**
  * A bare ceiling Worker and a receiver that records its POSTs by webhook-id;
@@ -35,7 +39,7 @@ async function withBare(h, fn) {
     while (arrived.size < count && Date.now() < deadline) await sleep(100);
   };
   try {
-    return await fn({ baseUrl: c.baseUrl, to: encodeURIComponent(`${receiver.url}/cb`), arrived, last: () => last, waitFor });
+    return await fn({ baseUrl: c.baseUrl, port: c.port, to: encodeURIComponent(`${receiver.url}/cb`), arrived, last: () => last, waitFor });
   } finally {
     await c.stop();
     await receiver.close();
@@ -70,7 +74,7 @@ function ceilingDrain(h, count) {
  * drain is count ÷ (last arrival − first due), as Signalbox's is measured.
  */
 function ceilingSameWork(h, count) {
-  return withBare(h, async ({ baseUrl, to, arrived, last, waitFor }) => {
+  return withBare(h, async ({ baseUrl, port, to, arrived, last, waitFor }) => {
     const leadS = 20;
     const windowS = WINDOW_MS / 1000;
     const t0 = Date.now();
@@ -84,8 +88,14 @@ function ceilingSameWork(h, count) {
     const enqueuedS = (Date.now() - t0) / 1000;
     if (enqueuedS >= leadS) throw new Error(`enqueueing took ${enqueuedS.toFixed(1)} s, longer than the ${leadS} s lead`);
     const firstDue = t0 + Math.min(...chunks.flat()) * 1000;
+    let cpu = null;
+    if (CPU) {
+      await sleep(firstDue - 500 - Date.now());
+      cpu = cpuSnapshot();
+    }
     await waitFor(count, firstDue + windowS * 1000 + 120_000);
-    return { perSecond: (arrived.size / (last() - firstDue)) * 1000, arrived: arrived.size, enqueuedS };
+    if (cpu) cpu = cpuPerItem(cpuSpent(cpu, cpuSnapshot(), { [port]: "ceiling" }), arrived.size);
+    return { perSecond: (arrived.size / (last() - firstDue)) * 1000, arrived: arrived.size, enqueuedS, cpu };
   });
 }
 
@@ -113,7 +123,7 @@ export async function run(h) {
   h.log(`  drained ${ceiling.arrived} at ${fmt(ceiling.perSecond, 0)}/s (sending took ${fmt(ceiling.sentMs / 1000)} s)`);
   h.log(`ceiling doing the same work: ${AWAITS} signed callbacks due in a ${WINDOW_MS / 1000} s window, outcomes written back, 4 queues × 6 at a time`);
   const sameWork = await ceilingSameWork(h, AWAITS);
-  h.log(`  drained ${sameWork.arrived} at ${fmt(sameWork.perSecond, 0)}/s (enqueued in ${fmt(sameWork.enqueuedS)} s)`);
+  h.log(`  drained ${sameWork.arrived} at ${fmt(sameWork.perSecond, 0)}/s (enqueued in ${fmt(sameWork.enqueuedS)} s)${sameWork.cpu ? `; CPU per callback: ${sameWork.cpu}` : ""}`);
   const secret = h.newWebhookSecret();
   /** "runId/step" -> [{ at, wid, type }] */
   const got = new Map();
@@ -170,6 +180,11 @@ export async function run(h) {
 
     // Wait (bounded) until every created await called back, then a little longer for duplicates.
     const allIn = () => [...expected.keys()].every((k) => got.has(k));
+    let cpu = null;
+    if (CPU && windowStart - 500 > Date.now()) {
+      await sleep(windowStart - 500 - Date.now());
+      cpu = cpuSnapshot();
+    }
     const deadline = Math.max(lastPut, windowStart + WINDOW_MS) + WAIT_MS;
     let lastLog = Date.now();
     while (!allIn() && Date.now() < deadline) {
@@ -179,6 +194,7 @@ export async function run(h) {
         h.log(`  ${[...expected.keys()].filter((k) => got.has(k)).length}/${expected.size} callbacks in, ${Math.round((Date.now() - lastPut) / 1000)} s after the last PUT`);
       }
     }
+    if (cpu) h.log(`  CPU per callback while draining: ${cpuPerItem(cpuSpent(cpu, cpuSnapshot(), { [sb.port]: "signalbox" }), received)}`);
     const lastDue = Math.max(...[...expected.values()].map((e) => e.due));
     await sleep(Math.max(DUP_GRACE_MS, lastDue + DUP_GRACE_MS - Date.now()));
     const wallEnd = lastReceived ?? Date.now();

@@ -8,11 +8,14 @@ export class Sql {
   /** Running totals of rows written and read since the object started (exposed in stats). */
   rowsWritten = 0;
   rowsRead = 0;
+  /** Statements executed since the object started (each costs the runtime a call, whatever it reads). */
+  statements = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
   /** Runs a statement and returns all rows. */
   all<T = Row>(query: string, ...params: unknown[]): T[] {
+    this.statements++;
     const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
     const rows = cursor.toArray() as T[];
     this.rowsWritten += cursor.rowsWritten;
@@ -27,6 +30,7 @@ export class Sql {
 
   /** Runs a statement for its effect; returns rows written. */
   run(query: string, ...params: unknown[]): number {
+    this.statements++;
     const cursor = this.sql.exec(query, ...(params as SqlStorageValue[]));
     for (const _ of cursor) void _;
     this.rowsWritten += cursor.rowsWritten;

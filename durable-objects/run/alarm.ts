@@ -17,7 +17,14 @@ export async function runAlarm(core: RunCore): Promise<void> {
   const now = core.now();
   const due = core.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status = 'waiting' AND expires_at <= ? LIMIT 1000`, now);
   core.tx(() => {
-    for (const a of due) if (expire(core, a)) leaveTrigger(core, a);
+    let settled = 0;
+    for (const a of due) {
+      if (!expire(core, a, false)) continue;
+      settled++;
+      leaveTrigger(core, a);
+    }
+    // one counts push for the whole pass (it reads the counts when it is sent)
+    if (settled) queueAwaitCounts(core);
   });
   // settled awaits are kept 7 days for inspection, then removed with their token row
   const old = core.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status != 'waiting' AND settled_at <= ? LIMIT 1000`, now - KEEP_SETTLED_MS);

@@ -74,22 +74,31 @@ export function createAwait(core: RunCore, step: string, def: AwaitDef, tokenHas
   return { created: true, row, ...(secret ? { secret } : {}) };
 }
 
-/** Leaves `waiting` (inside a transaction). Returns false when another transition already won. */
-export function settle(core: RunCore, step: string, status: Exclude<AwaitStatus, "waiting">, result: unknown): boolean {
-  const a = getAwait(core, step);
+/**
+ * Leaves `waiting` (inside a transaction). Returns false when another
+ * transition already won. `known` is the await's row when the caller has
+ * just read it in this transaction (not read again); `counts: false` when
+ * the caller queues the counts push once for many settlements.
+ */
+export function settle(
+  core: RunCore, step: string, status: Exclude<AwaitStatus, "waiting">, result: unknown,
+  { known, counts = true }: { known?: AwaitRow; counts?: boolean } = {},
+): boolean {
+  const a = known ?? getAwait(core, step);
   if (!a || a.status !== "waiting") return false;
   const now = core.now();
   core.sql.run(`UPDATE awaits SET status = ?, settled_at = ?, result = ?, expires_at = ? WHERE step = ?`, status, now, JSON.stringify(result ?? null), a.expires_at, step);
   if (a.callback) core.queueCallback(step, `await.${status}`);
-  queueAwaitCounts(core);
+  if (counts) queueAwaitCounts(core);
   logEvent("await", { tenant: core.tenant(), runId: core.runId(), step, status, latencyMs: now - a.created_at });
   return true;
 }
 
-/** The deadline passed: sleeps and untils resolve, the others time out. */
-export function expire(core: RunCore, a: AwaitRow): boolean {
-  if (a.kind === "sleep" || a.kind === "until") return settle(core, a.step, "resolved", { kind: a.kind, at: core.now() });
-  return settle(core, a.step, "timed_out", null);
+/** The deadline passed: sleeps and untils resolve, the others time out. `a` is the await as just read in this transaction. */
+export function expire(core: RunCore, a: AwaitRow, counts = true): boolean {
+  const opts = { known: a, counts };
+  if (a.kind === "sleep" || a.kind === "until") return settle(core, a.step, "resolved", { kind: a.kind, at: core.now() }, opts);
+  return settle(core, a.step, "timed_out", null, opts);
 }
 
 /** POST /resume/{token}: 200 resolved, 409 already resolved, 410 expired or cancelled, 422 schema (still waiting). */

@@ -9,18 +9,25 @@ import type { DeliveryControl } from "../../src/contracts/rpc";
 import type { LedgerRow, LedgerStore } from "../ledger/types";
 import { DEFAULT_IN_FLIGHT, type LaneState } from "../../src/domain/delivery-lane";
 import { CALLBACK_LANE, type RunCore } from "./core";
-import { getAwait, view } from "./awaits";
 import { logEvent } from "../../src/observability/log";
 
-/** A callback row with its await's callback target (`target`, JSON; null when the await is gone or has none). */
+/**
+ * A callback row with what its message needs of its await: the callback
+ * target (`target`, JSON; null when the await is gone or has none) and the
+ * settled await's status and result (`await_status` null when it is gone).
+ */
 type CallbackRow = {
   id: string; step: string; type: string; status: string; attempts: number; created_at: number; next_attempt_at: number | null; seq: number | null;
-  target: string | null;
+  target: string | null; await_status: string | null; await_result: string | null;
 };
 
-/** One read gives a callback and its target: the ledger's rows need the target's timeout, messages the target itself. */
-const FROM = `SELECT c.id, c.step, c.type, c.status, c.attempts, c.created_at, c.next_attempt_at, c.seq, a.callback AS target
+/** One read gives a callback, its target and its await's outcome: the ledger's rows need the target's timeout, messages the rest. */
+const FROM = `SELECT c.id, c.step, c.type, c.status, c.attempts, c.created_at, c.next_attempt_at, c.seq, a.callback AS target,
+  a.status AS await_status, a.result AS await_result
   FROM callbacks c LEFT JOIN awaits a ON a.step = c.step`;
+
+/** Rows read for the ledger, kept for the messages the same hand-over builds from them (bounded; a miss reads the row again). */
+const KEPT_ROWS = 256;
 
 function timeoutOfCallback(c: CallbackRow): number {
   const t = c.target ? (JSON.parse(c.target) as Record<string, unknown>) : null;
@@ -31,29 +38,34 @@ const asLedgerRow = (c: CallbackRow): LedgerRow => ({
   id: c.id, lane: CALLBACK_LANE, key: [c.seq ?? 0, 0], status: c.status, attempts: c.attempts, dueAt: c.next_attempt_at ?? c.created_at, timeoutMs: timeoutOfCallback(c),
 });
 
-function callbackRow(core: RunCore, id: string): CallbackRow | null {
-  return core.sql.one<CallbackRow>(`${FROM} WHERE c.id = ?`, id);
+/** The callback body (API.md "Awaits"); null when the await is gone. */
+export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type" | "await_status" | "await_result">, attempt: number): Record<string, unknown> | null {
+  if (c.await_status === null) return null;
+  const result = c.await_result === null ? null : (JSON.parse(c.await_result) as unknown);
+  return { type: c.type, deliveryId: c.id, tenant: core.tenant(), runId: core.runId(), step: c.step, status: c.await_status, result, attempt };
 }
 
-/** The callback body (API.md "Awaits"). */
-export function callbackBody(core: RunCore, c: Pick<CallbackRow, "id" | "step" | "type">, attempt: number): Record<string, unknown> | null {
-  const a = getAwait(core, c.step);
-  if (!a) return null;
-  const v = view(core, a);
-  return { type: c.type, deliveryId: c.id, tenant: core.tenant(), runId: core.runId(), step: c.step, status: v.status, result: v.result ?? null, attempt };
+export function callbackRow(core: RunCore, id: string): CallbackRow | null {
+  return core.sql.one<CallbackRow>(`${FROM} WHERE c.id = ?`, id);
 }
 
 export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerStore {
   const lanes = new Map<string, LaneState>();
+  const kept = new Map<string, CallbackRow>();
+  const keep = (rows: CallbackRow[]): LedgerRow[] => {
+    if (kept.size + rows.length > KEPT_ROWS) kept.clear();
+    for (const c of rows) kept.set(c.id, c);
+    return rows.map(asLedgerRow);
+  };
   return {
     lanes: () => (ready() ? [{ lane: CALLBACK_LANE, cap: DEFAULT_IN_FLIGHT, breaker: null }] : []),
     fresh(after, _lanes, limit) {
       if (!ready()) return [];
-      return core.sql.all<CallbackRow>(`${FROM} WHERE c.status = 'queued' AND c.attempts = 0 AND c.seq > ? ORDER BY c.seq LIMIT ?`, after?.[0] ?? 0, limit).map(asLedgerRow);
+      return keep(core.sql.all<CallbackRow>(`${FROM} WHERE c.status = 'queued' AND c.attempts = 0 AND c.seq > ? ORDER BY c.seq LIMIT ?`, after?.[0] ?? 0, limit));
     },
     dueRetries(_lane, now, limit) {
       if (!ready()) return [];
-      return core.sql.all<CallbackRow>(`${FROM} WHERE c.status = 'queued' AND c.attempts > 0 AND c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`, Math.min(now, Number.MAX_SAFE_INTEGER), limit).map(asLedgerRow);
+      return keep(core.sql.all<CallbackRow>(`${FROM} WHERE c.status = 'queued' AND c.attempts > 0 AND c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`, Math.min(now, Number.MAX_SAFE_INTEGER), limit));
     },
     nextRetryAt(_lane, now) {
       if (!ready()) return null;
@@ -66,7 +78,9 @@ export function runCallbackStore(core: RunCore, ready: () => boolean): LedgerSto
       return c ? asLedgerRow(c) : null;
     },
     message(r, attempt): DeliveryMessage {
-      const c = callbackRow(core, r.id)!;
+      // the callback's step, type and target never change, nor a settled await's outcome: a row read by this hand-over is current
+      const c = kept.get(r.id) ?? callbackRow(core, r.id)!;
+      kept.delete(r.id);
       const x = c.target ? (JSON.parse(c.target) as DeliveryMessage["x"]) : null;
       return { k: "run", t: core.tenant(), n: core.runId(), d: r.id, a: attempt, f: c.step, v: 1, b: callbackBody(core, c, attempt) ?? undefined, ...(x ? { x } : {}) };
     },

@@ -18,6 +18,8 @@ export class RunCore {
   private readonly txs: TxScope;
   /** tenant and run id once known: written once, never changed, read on every callback and log line */
   private known: { tenant: string; runId: string } | null = null;
+  /** the last callback seq written, counted in memory after one read (forgotten when a transaction rolls back) */
+  private lastSeq: number | undefined;
 
   constructor(
     readonly storage: DurableObjectStorage,
@@ -70,7 +72,7 @@ export class RunCore {
 
   /** One transaction (re-entrant); hooks from onCommit run after the outermost one commits. */
   tx<T>(fn: () => T): T {
-    return this.txs.run(fn);
+    return this.txs.run(fn, () => (this.lastSeq = undefined));
   }
 
   onCommit(hook: () => void): void {
@@ -81,12 +83,16 @@ export class RunCore {
   queueCallback(step: string, type: string): void {
     const now = this.now();
     const id = `cb_${btoa(this.runId()).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${btoa(step).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}`;
-    const seq = (this.sql.one<{ s: number | null }>(`SELECT max(seq) AS s FROM callbacks`)?.s ?? 0) + 1;
+    this.lastSeq ??= this.sql.one<{ s: number | null }>(`SELECT max(seq) AS s FROM callbacks`)?.s ?? 0;
+    const seq = this.lastSeq + 1;
     const written = this.sql.run(
       `INSERT OR IGNORE INTO callbacks (id, step, type, status, attempts, created_at, next_attempt_at, seq) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?)`,
       id, step, type, now, now, seq,
     );
-    if (written > 0) this.onCommit(() => this.ledger.track(CALLBACK_LANE, [seq, 0], id, now));
+    if (written > 0) {
+      this.lastSeq = seq;
+      this.onCommit(() => this.ledger.track(CALLBACK_LANE, [seq, 0], id, now));
+    }
   }
 
   /** Constant-time comparison of two hex digests. */

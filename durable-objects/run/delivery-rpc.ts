@@ -5,7 +5,7 @@
  */
 import type { AttemptRef, DeliveryControl, OutcomeItem, OutcomesAnswer } from "../../src/contracts/rpc";
 import type { RunCore } from "./core";
-import { callbackBody, callbackControl, deadLetterCallback } from "./callbacks";
+import { callbackBody, callbackControl, callbackRow, deadLetterCallback } from "./callbacks";
 import { rearm } from "./after-commit";
 
 export function controlOf(core: RunCore): DeliveryControl | null {
@@ -24,7 +24,7 @@ export async function recordOutcomes(core: RunCore, waitUntil: (p: Promise<unkno
 
 export function bodyOf(core: RunCore, id: string, attempt: number): Record<string, unknown> | null {
   if (!core.ready) return null;
-  const c = core.sql.one<{ id: string; step: string; type: string; status: string; attempts: number; next_attempt_at: number | null }>(`SELECT id, step, type, status, attempts, next_attempt_at FROM callbacks WHERE id = ?`, id);
+  const c = callbackRow(core, id);
   return c ? callbackBody(core, c, attempt) : null;
 }
 

@@ -40,7 +40,11 @@ describe("sleep and until", () => {
     const got = await until(() => received(runId), (r) => r.length >= 1);
     expect(got).toHaveLength(1);
     expect(await verifyDelivery(put.body.secret, got[0].headers, got[0].body, { now: Date.now() })).toBe(true);
-    expect(JSON.parse(got[0].body)).toMatchObject({ type: "await.resolved", runId, step: "nap" });
+    // the whole body, as the hand-over builds it from the callback row joined with its await
+    expect(JSON.parse(got[0].body)).toEqual({
+      type: "await.resolved", deliveryId: expect.stringMatching(/^cb_/), tenant: expect.any(String), runId, step: "nap",
+      status: "resolved", result: { kind: "sleep", at: expect.any(Number) }, attempt: 1,
+    });
     await at(T0 + 400_000);
     await new Promise((r) => setTimeout(r, 200));
     expect(await received(runId)).toHaveLength(1);
