@@ -37,6 +37,12 @@ const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const profiling = process.argv.includes("--profile");
+/**
+ * The runner: wrangler dev without its inspector (bench/lib/dev-without-inspector.mjs), for Signalbox and the
+ * ceilings alike; BENCH_DEV_INSPECTOR=1 (and --profile, which needs it) runs the plain `wrangler dev` instead.
+ */
+const devInspector = profiling || !!process.env.BENCH_DEV_INSPECTOR;
+const runner = devInspector ? "wrangler dev" : "wrangler dev without its inspector (bench/lib/dev-without-inspector.mjs)";
 const unknown = wanted.filter((n) => !BENCHMARKS.some((b) => b.name === n));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
@@ -46,13 +52,14 @@ const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name
 
 const machine = machineInfo();
 const runDate = new Date().toISOString();
-console.log(`machine: ${machine.os}; ${machine.cpu} × ${machine.cores}; ${machine.memoryGiB} GiB; node ${machine.node}; wrangler ${machine.wrangler}`);
+console.log(`machine: ${machine.os}; ${machine.cpu} × ${machine.cores}; ${machine.memoryGiB} GiB; node ${machine.node}; wrangler ${machine.wrangler}; runner: ${runner}`);
 
 const sections = new Map();
 let failed = false;
 for (const b of selected) {
   console.log(`\n== ${b.name}: ${b.description}`);
-  const harness = { ...wrangler, log: (s) => console.log(`   ${s}`), ...(profiling ? { startWrangler: profiled(b.name) } : {}) };
+  const start = (opts = {}) => wrangler.startWrangler({ inspector: devInspector, ...opts });
+  const harness = { ...wrangler, log: (s) => console.log(`   ${s}`), startWrangler: profiling ? profiled(b.name) : start };
   const { load1 } = machineInfo();
   const date = new Date().toISOString();
   const source = sourceInfo(); // the harness snapshots the working tree as the benchmark starts
@@ -117,7 +124,7 @@ function renderSection(b, rows, error, { seconds, load1, source, date }) {
     "",
     `${b.description}.`,
     "",
-    `Run ${date} on ${machine.os}, ${machine.cpu} × ${machine.cores} cores, node ${machine.node}, wrangler ${machine.wrangler}; 1-min load average before it ${load1}; code ${source} (took ${seconds.toFixed(1)} s).`,
+    `Run ${date} on ${machine.os}, ${machine.cpu} × ${machine.cores} cores, node ${machine.node}, wrangler ${machine.wrangler}; runner: ${runner}; 1-min load average before it ${load1}; code ${source} (took ${seconds.toFixed(1)} s).`,
     "",
   ];
   if (error) lines.push(`**Failed:** \`${String(error.message).split("\n")[0]}\``, "");
@@ -142,8 +149,10 @@ async function writeResults(fresh) {
     "# Benchmark results",
     "",
     "Written by `npm run bench` (`node bench/run.mjs [name …]`); each section is replaced when its benchmark runs.",
-    "Each benchmark starts its own `wrangler dev --log-level warn` on loopback; the load generator and the",
-    "receiver run in the same Node process, on the same machine as workerd, so client cost is in every figure.",
+    "Each benchmark starts its own dev server on loopback (by default `wrangler dev` without its inspector, which",
+    "otherwise relays every subrequest to wrangler's Node process: bench/lib/dev-without-inspector.mjs; each section",
+    "names its runner); the load generator and the receiver run in the same Node process, on the same machine as",
+    "workerd, so client cost is in every figure.",
     "The baseline is measured in the same run on the same server; ratio = value ÷ baseline.",
     "",
     `Last run: ${runDate}. Machine: ${machine.os}; CPU ${machine.cpu}; ${machine.cores} cores; ${machine.memoryGiB} GiB RAM; node ${machine.node}; wrangler ${machine.wrangler}.`,

@@ -28,8 +28,14 @@ export async function rearm(core: RunCore): Promise<void> {
   const purge = t?.settled ?? null;
   const times = [t?.deadline ?? null, t?.outbox ?? null, core.ledger.nextDue(), purge === null ? null : purge + KEEP_SETTLED_MS].filter((x): x is number => x !== null);
   if (!times.length) {
+    if (core.alarmAt === null) return;
     await core.storage.deleteAlarm();
+    core.alarmAt = null;
     return;
   }
-  await core.storage.setAlarm(Math.max(Math.min(...times), core.now() + 5, core.lastAlarmAt + ALARM_GAP_MS));
+  const at = Math.max(Math.min(...times), core.now() + 5, core.lastAlarmAt + ALARM_GAP_MS);
+  // the same time again changes nothing, and each set is a storage commit (a burst of outcomes re-arms often)
+  if (at === core.alarmAt) return;
+  await core.storage.setAlarm(at);
+  core.alarmAt = at;
 }

@@ -14,6 +14,7 @@ import { settleEffects } from "./after-commit";
 export async function runAlarm(core: RunCore): Promise<void> {
   if (!core.ready) return;
   core.lastAlarmAt = core.now();
+  core.alarmAt = undefined; // this alarm is running: the next one is not known until it is set
   const now = core.now();
   const due = core.sql.all<AwaitRow>(`SELECT * FROM awaits WHERE status = 'waiting' AND expires_at <= ? LIMIT 1000`, now);
   core.tx(() => {

@@ -15,6 +15,12 @@ export class RunCore {
   ledger!: Ledger;
   /** When the alarm last ran (alarms are kept ALARM_GAP_MS apart, ./after-commit.ts). */
   lastAlarmAt = 0;
+  /**
+   * The alarm as this object last set it (null: none; undefined: not known
+   * since the object started or its alarm began running): setting the same
+   * time again is skipped, since each set is a storage commit.
+   */
+  alarmAt: number | null | undefined = undefined;
   private readonly txs: TxScope;
   /** tenant and run id once known: written once, never changed, read on every callback and log line */
   private known: { tenant: string; runId: string } | null = null;

@@ -23,6 +23,8 @@ const deadlineAfter = (ms) => sleep(ms, undefined, { ref: false });
 /** The repository root (this file is test/e2e/lib/wrangler.mjs). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const WRANGLER_BIN = join(REPO_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+/** `wrangler dev` through wrangler's startWorker API with the inspector off (see the script). */
+const DEV_WITHOUT_INSPECTOR = join(REPO_ROOT, "bench", "lib", "dev-without-inspector.mjs");
 
 /** What wrangler dev needs from the repository (copied into a snapshot, see startWrangler). */
 const SNAPSHOT_PATHS = ["src", "durable-objects", "migrations", "wrangler.toml", "package.json", "tsconfig.json", "dist"];
@@ -124,9 +126,9 @@ function childEnv() {
  * Spawns `node wrangler.js …args` in its own process group, keeping the tail
  * of its output. Returns { child, output(), exited }.
  */
-function spawnWrangler(args, cwd, logFile) {
+function spawnWrangler(args, cwd, logFile, script = WRANGLER_BIN) {
   installExitHooks();
-  const child = spawn(process.execPath, [WRANGLER_BIN, ...args], {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd,
     env: childEnv(),
     detached: true, // own process group, so workerd and friends go with it
@@ -199,6 +201,9 @@ async function runWrangler(args, cwd, timeoutMs) {
  * e.g. `{ CORS_ORIGINS: "http://localhost:3000" }`); `port` asks for a given port.
  * `extraKeys` adds API_KEYS entries beside the harness's own key (e.g. a
  * second tenant's: `[{ tenant: "globex", key: "…" }]`).
+ * `inspector: false` runs the same dev server without wrangler's inspector
+ * (bench/lib/dev-without-inspector.mjs: no per-subrequest network events
+ * relayed to Node; no `inspectorPort`, so no profiling); the benchmarks' default.
  *
  * Crash tests: `kill()` SIGKILLs the workerd runtime(s) and then the rest of
  * the wrangler process group, without any cleanup (state stays on disk);
@@ -223,6 +228,7 @@ export async function startWrangler({
   logFile = process.env.SIGNALBOX_E2E_LOG_FILE,
   sourceRoot = REPO_ROOT,
   extraKeys = [],
+  inspector = true,
 } = {}) {
   installExitHooks();
   ensureDashboardBuilt(sourceRoot);
@@ -255,19 +261,17 @@ export async function startWrangler({
     await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], sourceDir, 60_000);
     const port = wantedPort ?? (await freePort());
     let inspectorPort = 0;
+    const common = ["--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir, "--env-file", envFile, "--log-level", logLevel];
     const spawnDev = async () =>
-      spawnWrangler([
-        "dev",
-        "--port", String(port),
-        "--ip", "127.0.0.1",
-        "--inspector-port", String((inspectorPort = await freePort())),
-        "--inspector-ip", "127.0.0.1",
-        "--persist-to", persistDir,
-        "--env-file", envFile,
-        "--log-level", logLevel,
-        "--show-interactive-dev-session=false",
-        ...extraArgs,
-      ], sourceDir, logFile);
+      inspector
+        ? spawnWrangler([
+          "dev", ...common,
+          "--inspector-port", String((inspectorPort = await freePort())),
+          "--inspector-ip", "127.0.0.1",
+          "--show-interactive-dev-session=false",
+          ...extraArgs,
+        ], sourceDir, logFile)
+        : spawnWrangler(["--config", "wrangler.toml", ...common], sourceDir, logFile, DEV_WITHOUT_INSPECTOR);
     proc = await spawnDev();
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitHealthy(baseUrl, proc, startTimeoutMs);
