@@ -26,6 +26,36 @@ async function signatureHeader(target: HttpTargetSpec, deliveryId: string, ts: n
 
 /** The longest answer body read to its end (bytes). */
 const MAX_ANSWER_READ = 65_536;
+/** How long after its headers an answer's body may take to end before it is cancelled. */
+const ANSWER_GRACE_MS = 50;
+
+/**
+ * Finishes with the flow's answer, whose body is not used. A short answer
+ * that ends at once (nearly all) is read to its end, so the connection
+ * stays reusable (cancelling it made the flow's server accept a new
+ * connection per delivery); one that is longer than MAX_ANSWER_READ or
+ * still streaming ANSWER_GRACE_MS after its headers is cancelled, the
+ * runtime's advice for a body not read, so it cannot hold the attempt (or
+ * one of the invocation's 6 connections) until its timeout.
+ */
+async function finishAnswer(res: Response): Promise<void> {
+  const reader = res.body?.getReader();
+  if (!reader) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ANSWER_GRACE_MS)));
+  try {
+    for (let read = 0; ; ) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next !== null && next.done) return;
+      read += next?.value?.byteLength ?? 0;
+      if (next === null || read > MAX_ANSWER_READ) return void (await reader.cancel().catch(() => {}));
+    }
+  } catch {
+    // the connection went away: nothing to finish
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body: string, nowMs: number, budgetMs?: number): Promise<AttemptResult> {
   const ts = Math.floor(nowMs / 1000);
@@ -39,13 +69,7 @@ export async function sendHttp(target: HttpTargetSpec, deliveryId: string, body:
   const timer = setTimeout(() => controller.abort(), cut ? budgetMs : timeoutMs);
   try {
     const res = await fetch(target.url, { method: "POST", headers, body, redirect: "manual", signal: controller.signal });
-    // The flow's answer body is not used. A short answer of known length is read (the connection
-    // then stays reusable: cancelling it made the flow's server accept a new connection per
-    // delivery); any other is cancelled, the runtime's advice for a body not read, so an answer
-    // that keeps streaming cannot hold the attempt (or one of the invocation's 6 connections).
-    const length = Number(res.headers.get("content-length") ?? Number.NaN);
-    if (length >= 0 && length <= MAX_ANSWER_READ) await res.arrayBuffer().catch(() => {});
-    else await res.body?.cancel().catch(() => {});
+    await finishAnswer(res);
     const ok = res.status >= 200 && res.status < 300;
     return {
       statusCode: res.status,
