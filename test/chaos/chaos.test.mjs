@@ -69,7 +69,7 @@ const flowSecrets = new Map(); // flow → whsec_
 
 before(async () => {
   receiver = await startScriptedReceiver({ decide: () => ({ status: 200, delayMs: RECEIVER_DELAY_MS }) });
-  sb = await startWrangler();
+  sb = await startWrangler({ inspector: false });
 }, { timeout: 120_000 });
 
 after(async () => {

@@ -64,7 +64,7 @@ const secrets = new Map();
 
 before(async () => {
   receiver = await startScriptedReceiver({ hangMaxMs: 30_000, decide });
-  sb = await startWrangler();
+  sb = await startWrangler({ inspector: false });
 }, { timeout: 120_000 });
 
 after(async () => {

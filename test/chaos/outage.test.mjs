@@ -79,7 +79,7 @@ test(`a flow that answers 503 for a burst of ${FIRES} fires, a crash, recovery`,
   const receiver = await startScriptedReceiver({ decide: (r) => (r.path.startsWith("/dead") && down ? { status: 503 } : { status: 200 }) });
   cleanups.push(() => receiver.close());
   const logFile = join(logDir, "runtime.log");
-  const sb = await startWrangler({ logLevel: "warn", logFile });
+  const sb = await startWrangler({ logLevel: "warn", logFile, inspector: false });
   cleanups.push(() => sb.stop());
   for (const [trigger, path] of [["healthy.burst", "/ok"], ["outage.burst", "/dead"]]) {
     assert.equal((await sb.api("PUT", `/v1/triggers/${trigger}`, { body: { type: "manual" } })).status, 201);

@@ -52,7 +52,7 @@ else console.log(`runtime logs kept in ${logDir}`);
 
 async function setup(receiver, trigger, timeoutMs = 10_000) {
   const logFile = join(logDir, `${trigger}.log`);
-  const sb = await startWrangler({ logLevel: "warn", logFile });
+  const sb = await startWrangler({ logLevel: "warn", logFile, inspector: false });
   sb.logFile = logFile;
   cleanups.push(() => sb.stop());
   assert.equal((await sb.api("PUT", `/v1/triggers/${trigger}`, { body: { type: "manual" } })).status, 201);
