@@ -16,6 +16,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { row, runLoad } from "./lib/measure.mjs";
 import { fmt, must, readStream, runFor } from "./lib/stream.mjs";
 import { startCeiling } from "./lib/ceiling.mjs";
+import { cpuPerItem, cpuSnapshot, cpuSpent } from "./lib/cpu.mjs";
 
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10);
 const CONCURRENCY = 32;
@@ -27,6 +28,13 @@ const SECRET = "bench-github-secret-0123456789abcdef";
 /** How long the stream may take to show every accepted webhook after the load stops. */
 const CATCH_UP_MS = 60_000;
 const THROUGHPUT_TARGET = 1.0; // × the ceiling's req/s
+/** BENCH_CPU=1: the CPU each process group spent per accepted webhook (Linux /proc), from the load's start to its last piece of work. */
+const CPU = !!process.env.BENCH_CPU;
+/** Starts a CPU window; its `stop(count, ports)` answers the CPU per item by process, or null without BENCH_CPU. */
+function cpuWindow() {
+  const before = CPU ? cpuSnapshot() : null;
+  return { stop: (count, ports) => (before ? cpuPerItem(cpuSpent(before, cpuSnapshot(), ports), count) : null) };
+}
 
 export const name = "webhooks";
 export const description = `signed 2 KB GitHub webhooks (HMAC preset) for ${SECONDS} s at concurrency ${CONCURRENCY}, vs GET /healthz for ${SECONDS} s; every 202 id in the stream exactly once`;
@@ -71,11 +79,17 @@ async function ceilingRun(h) {
       await res.arrayBuffer();
       return res.status === 202;
     };
+    const ports = { [c.port]: "ceiling" };
     await runLoad({ count: WARMUP, concurrency: CONCURRENCY, request: ingest(false) });
+    let cpu = cpuWindow();
     const bare = await runFor({ durationMs: SECONDS * 1000, concurrency: CONCURRENCY, request: ingest(false) });
+    bare.cpu = cpu.stop(bare.ok, ports);
     // the same with the work a signed webhook needs besides (HMAC check, the event written after the answer)
     await runLoad({ count: WARMUP, concurrency: CONCURRENCY, request: ingest(true) });
+    cpu = cpuWindow();
     const withWork = await runFor({ durationMs: SECONDS * 1000, concurrency: CONCURRENCY, request: ingest(true) });
+    await new Promise((r) => setTimeout(r, 500)); // the events written after the last answers
+    withWork.cpu = cpu.stop(withWork.ok, ports);
     return { ...bare, withWork };
   } finally {
     await c.stop();
@@ -87,6 +101,7 @@ export async function run(h) {
   h.log(`ceiling: a bare route storing the 2 KB body in one object, ${SECONDS} s at concurrency ${CONCURRENCY}`);
   const ceiling = await ceilingRun(h);
   h.log(`  ${ceiling.ok} ok, ${fmt(ceiling.perSecond, 0)}/s, p50 ${fmt(ceiling.p50)} ms, p99 ${fmt(ceiling.p99)} ms; with the HMAC check and the event row: ${fmt(ceiling.withWork.perSecond, 0)}/s (${ceiling.withWork.ok} ok)`);
+  if (CPU) h.log(`  CPU per webhook: bare: ${ceiling.cpu} | same work: ${ceiling.withWork.cpu}`);
   const sb = await h.startWrangler({ logLevel: "warn" });
   try {
     const reg = await must(
@@ -159,6 +174,7 @@ export async function run(h) {
 
     h.log(`measure: signed POST /webhooks/${sb.tenant}/${PATH} for ${SECONDS} s at concurrency ${CONCURRENCY}`);
     const measuredFrom = accepted.length;
+    const cpu = cpuWindow();
     const load = await runFor({ durationMs: SECONDS * 1000, concurrency: CONCURRENCY, request: send(true) });
     const loadEnd = performance.now();
     h.log(`  ${load.ok} ok, ${fmt(load.perSecond, 0)}/s, p50 ${fmt(load.p50)} ms, p99 ${fmt(load.p99)} ms, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ""}`);
@@ -176,6 +192,7 @@ export async function run(h) {
       if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
+    if (CPU) h.log(`  CPU per webhook (to the stream caught up): ${cpu.stop(load.ok, { [sb.port]: "signalbox" })}`);
     await new Promise((r) => setTimeout(r, 1_000));
     await catchUp(); // a last read: late duplicates would show here
     const acceptedSet = new Set(accepted);

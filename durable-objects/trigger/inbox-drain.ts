@@ -5,6 +5,10 @@
  * while a drain runs asks it for one more pass; processInbox is synchronous,
  * so two drains never interleave on a row, and the flag only saves work (it
  * is ignored when a drain looks stuck).
+ *
+ * Requests that arrive before a scheduled pass has started share it: under
+ * load one pass (one commit, one processing mark) takes the requests stored
+ * meanwhile, instead of one pass per request.
  */
 import type { TriggerHost } from "./host";
 import { processInbox } from "./webhook-inbox";
@@ -17,12 +21,20 @@ export class InboxDrain {
   /** When the running drain started (null: none). */
   private drainingSince: number | null = null;
   private drainAgain = false;
+  /** The pass scheduled and not started yet (every answer until then waits on it). */
+  private scheduled: Promise<void> | null = null;
 
   constructor(private readonly host: TriggerHost) {}
 
-  /** Drains after the current answer. */
+  /** Drains after the current answer (in the pass already scheduled, if one is). */
   schedule(): void {
-    this.host.ctx.waitUntil(new Promise<void>((done) => setTimeout(() => void this.drain().finally(done), 0)));
+    this.scheduled ??= new Promise<void>((done) =>
+      setTimeout(() => {
+        this.scheduled = null;
+        void this.drain().finally(done);
+      }, 0),
+    );
+    this.host.ctx.waitUntil(this.scheduled);
   }
 
   async drain(): Promise<void> {
