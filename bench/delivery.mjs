@@ -9,10 +9,15 @@
  * ceiling; rows written per delivered fire from stats.rowsWritten. Both
  * runtimes stay up and the loads alternate DELIVERY_RUNS (5) times: the
  * table shows the median of the runs and the range of the ratios.
+ *
+ * Where PostgreSQL and Redis are installed, each run also measures the peer
+ * (bench/peer: a Node + PostgreSQL + BullMQ trigger service, the same fires
+ * to the same receiver, signed the same way); BENCH_PEER=0 leaves it out.
  */
 import { must, row, runLoad } from "./lib/measure.mjs";
 import { fireToArrival, startCeiling } from "./lib/ceiling.mjs";
 import { cpuPerItem } from "./lib/cpu.mjs";
+import { peerMissing, startPeer } from "./lib/peer.mjs";
 
 const COUNT = 1_000;
 const CONCURRENCY = 16;
@@ -48,7 +53,10 @@ export async function run(h) {
   const secret = h.newWebhookSecret();
   checkSignatures = secret;
   const sb = await h.startWrangler({ logLevel: "warn" });
+  const noPeer = process.env.BENCH_PEER === "0" ? "BENCH_PEER=0" : peerMissing();
+  let peer = null;
   try {
+    if (!noPeer) peer = await startPeer([{ trigger: TRIGGER, url: `${receiver.url}/hook`, secret }]);
     const post = (path, extra = "") => async (i) => {
       const res = await fetch(`${ceiling.baseUrl}${path}?to=${encodeURIComponent(`${receiver.url}/hook`)}${extra}`, { method: "POST", body: JSON.stringify({ data: { i } }), signal: AbortSignal.timeout(10_000) });
       const body = await res.json();
@@ -71,6 +79,13 @@ export async function run(h) {
 
     await fireToArrival({ count: WARMUP, concurrency: CONCURRENCY, send: post("/fire"), arrived });
     await fireToArrival({ count: WARMUP, concurrency: CONCURRENCY, send: fire(TRIGGER), arrived });
+    const peerFire = peer && (async (i) => {
+      const res = await fetch(`${peer.baseUrl}/v1/triggers/${TRIGGER}/fire`, { method: "POST", headers: { authorization: `Bearer ${peer.key}`, "content-type": "application/json" }, body: JSON.stringify({ data: { i } }), signal: AbortSignal.timeout(10_000) });
+      const body = await res.json();
+      if (res.status !== 202) throw new Error(`peer fire ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
+      return body.eventId;
+    });
+    if (peer) await fireToArrival({ count: WARMUP, concurrency: CONCURRENCY, send: peerFire, arrived });
     h.log(`light load: ${PROBE} fires one at a time`);
     const probe = await fireToArrival({ count: PROBE, concurrency: 1, send: fire(TRIGGER), arrived });
     h.log(`  p50 ${probe.p50?.toFixed(1)} ms, p99 ${probe.p99?.toFixed(1)} ms`);
@@ -84,7 +99,7 @@ export async function run(h) {
     let delivered = 0;
     let missing = 0;
     // BENCH_CPU=1: the CPU each side's processes spent per fire (Linux /proc)
-    const cpuPorts = process.env.BENCH_CPU ? { [sb.port]: "signalbox", [ceiling.port]: "ceiling" } : null;
+    const cpuPorts = process.env.BENCH_CPU ? { [sb.port]: "signalbox", [ceiling.port]: "ceiling", ...(peer ? { [peer.port]: "peer" } : {}) } : null;
     for (let r = 0; r < RUNS; r++) {
       const viaObject = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/fire"), arrived, cpuPorts });
       if (r === 0) direct = await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: post("/direct"), arrived });
@@ -98,9 +113,12 @@ export async function run(h) {
       reports += stats.outcomeReports - before.outcomeReports;
       delivered += ours.delivered;
       missing += ours.missing;
-      runs.push({ ceiling: viaObject, bounded: boundedCeiling, work: workCeiling, ours });
+      const theirs = peer ? await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: peerFire, arrived, cpuPorts }) : null;
+      if (theirs) missing += theirs.missing;
+      runs.push({ ceiling: viaObject, bounded: boundedCeiling, work: workCeiling, ours, peer: theirs });
       if (process.env.BENCH_TRACE) h.log(`  fire requests: ceiling ${viaObject.load.perSecond.toFixed(0)}/s p50 ${viaObject.load.p50.toFixed(1)} ms; same-work ${workCeiling.load.perSecond.toFixed(0)}/s p50 ${workCeiling.load.p50.toFixed(1)} ms; signalbox ${ours.load.perSecond.toFixed(0)}/s p50 ${ours.load.p50.toFixed(1)} ms`);
-      if (cpuPorts) h.log(`  CPU per fire: ceiling run: ${cpuPerItem(viaObject.cpu, COUNT)} | same-work run: ${cpuPerItem(workCeiling.cpu, COUNT)} | signalbox run: ${cpuPerItem(ours.cpu, COUNT)}`);
+      if (cpuPorts) h.log(`  CPU per fire: ceiling run: ${cpuPerItem(viaObject.cpu, COUNT)} | same-work run: ${cpuPerItem(workCeiling.cpu, COUNT)} | signalbox run: ${cpuPerItem(ours.cpu, COUNT)}${theirs ? ` | peer run: ${cpuPerItem(theirs.cpu, COUNT)}` : ""}`);
+      if (theirs) h.log(`  peer p50 ${theirs.p50?.toFixed(1)} / p99 ${theirs.p99?.toFixed(1)} ms (signalbox ${(ours.p50 / theirs.p50).toFixed(2)}× / ${(ours.p99 / theirs.p99).toFixed(2)}×)`);
       h.log(`run ${r + 1}: ceiling p50 ${viaObject.p50?.toFixed(1)} / p99 ${viaObject.p99?.toFixed(1)} ms; bounded ceiling p50 ${boundedCeiling.p50?.toFixed(1)} / p99 ${boundedCeiling.p99?.toFixed(1)} ms; same-work ceiling p50 ${workCeiling.p50?.toFixed(1)} / p99 ${workCeiling.p99?.toFixed(1)} ms; signalbox p50 ${ours.p50?.toFixed(1)} / p99 ${ours.p99?.toFixed(1)} ms (${(ours.p50 / viaObject.p50).toFixed(2)}× / ${(ours.p99 / viaObject.p99).toFixed(2)}×)`);
     }
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -115,6 +133,8 @@ export async function run(h) {
       row({ metric: `fire→delivery p99 (c=16), median of ${RUNS} runs`, value: med(runs.map((x) => x.ours.p99)), unit: "ms", baseline: c99, baselineLabel: "bare Worker via a DO", target: { op: "<=", value: +(c99 * 1.5).toFixed(1) }, note: `ratio per run ${range(r99)}, median ${med(r99).toFixed(2)}×` }),
       row({ metric: `fire→delivery p50 vs the ceiling bounded like Signalbox (4 queues, 6 at a time per invocation)`, value: med(runs.map((x) => x.ours.p50)), unit: "ms", baseline: med(runs.map((x) => x.bounded.p50)), baselineLabel: "bare Worker via a DO, 4 queues × 6 at a time", note: `ratio per run ${range(runs.map((x) => x.ours.p50 / x.bounded.p50))}; p99 ${range(runs.map((x) => x.ours.p99 / x.bounded.p99))}` }),
       row({ metric: "fire→delivery p50 vs the bounded ceiling doing the same work (2 rows, a signed POST, the outcome written back)", value: med(runs.map((x) => x.ours.p50)), unit: "ms", baseline: med(runs.map((x) => x.work.p50)), baselineLabel: "bare Worker, same work, 4 queues × 6 at a time", note: `ratio per run ${range(runs.map((x) => x.ours.p50 / x.work.p50))}; p99 ${med(runs.map((x) => x.ours.p99)).toFixed(0)} vs ${med(runs.map((x) => x.work.p99)).toFixed(0)} ms, per run ${range(runs.map((x) => x.ours.p99 / x.work.p99))}` }),
+      peerRow(runs, RUNS, noPeer, "p50"),
+      peerRow(runs, RUNS, noPeer, "p99"),
       row({ metric: "ceiling without the DO: p50 / p99", value: direct.p50, unit: "ms", baseline: direct.p99, baselineLabel: "its p99" }),
       row({ metric: `fire→delivery p50, light load (${PROBE}, one at a time)`, value: probe.p50, unit: "ms" }),
       row({ metric: `fire→delivery p99, light load (${PROBE}, one at a time)`, value: probe.p99, unit: "ms" }),
@@ -123,6 +143,7 @@ export async function run(h) {
       row({ metric: "deliveries missing, duplicated or badly signed", value: missing + duplicates + badSignatures, unit: "", target: { op: "<=", value: 0 } }),
     ];
   } finally {
+    await peer?.stop();
     await sb.stop();
     await ceiling.stop();
     await receiver.close();
@@ -138,6 +159,20 @@ export async function run(h) {
     }
     throw new Error(`deliveries did not settle: ${JSON.stringify(last)}`);
   }
+}
+
+/** Signalbox's p50 or p99 (median of the runs) beside the peer's; target: faster (a lower time) in the median. */
+function peerRow(runs, count, noPeer, p) {
+  const metric = `fire→delivery ${p} vs the peer (Node + PostgreSQL + BullMQ, bench/peer), median of ${count} runs`;
+  if (noPeer) return row({ metric, value: null, unit: "ms", note: `not measured: ${noPeer}` });
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const theirs = med(runs.map((x) => x.peer[p]));
+  const ratios = runs.map((x) => x.ours[p] / x.peer[p]);
+  return row({
+    metric, value: med(runs.map((x) => x.ours[p])), unit: "ms", baseline: theirs, baselineLabel: "the peer",
+    ...(p === "p50" ? { target: { op: "<=", value: +theirs.toFixed(1) } } : {}),
+    note: `ratio per run ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}×, median ${med(ratios).toFixed(2)}×; the peer delivered ${runs.reduce((n, x) => n + x.peer.delivered, 0)} of ${runs.length * COUNT}`,
+  });
 }
 
 async function statsOf(sb, trigger) {
