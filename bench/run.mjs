@@ -42,7 +42,13 @@ const profiling = process.argv.includes("--profile");
  * ceilings alike; BENCH_DEV_INSPECTOR=1 (and --profile, which needs it) runs the plain `wrangler dev` instead.
  */
 const devInspector = profiling || !!process.env.BENCH_DEV_INSPECTOR;
-const runner = devInspector ? "wrangler dev" : "wrangler dev without its inspector (bench/lib/dev-without-inspector.mjs)";
+/**
+ * …and without the dashboard's `[assets]`: in dev every request otherwise passes the runtime's asset router
+ * worker before it reaches Signalbox (about 0.5 ms of CPU per request on this machine, docs/performance.md);
+ * deployed, that routing is the platform's. The ceilings have no assets. BENCH_DEV_ASSETS=1 keeps them.
+ */
+const devAssets = !!process.env.BENCH_DEV_ASSETS;
+const runner = `${devInspector ? "wrangler dev" : "wrangler dev without its inspector (bench/lib/dev-without-inspector.mjs)"}${devAssets ? "" : ", without the dashboard's assets"}`;
 const unknown = wanted.filter((n) => !BENCHMARKS.some((b) => b.name === n));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
@@ -58,7 +64,7 @@ const sections = new Map();
 let failed = false;
 for (const b of selected) {
   console.log(`\n== ${b.name}: ${b.description}`);
-  const start = (opts = {}) => wrangler.startWrangler({ inspector: devInspector, ...opts });
+  const start = (opts = {}) => wrangler.startWrangler({ inspector: devInspector, assets: devAssets, ...opts });
   const harness = { ...wrangler, log: (s) => console.log(`   ${s}`), startWrangler: profiling ? profiled(b.name) : start };
   const { load1 } = machineInfo();
   const date = new Date().toISOString();
@@ -89,7 +95,7 @@ process.exit(failed ? 1 : 0);
 /** startWrangler that samples every Signalbox server it starts (not the ceiling) until it stops. */
 function profiled(name) {
   return async (opts = {}) => {
-    const sb = await wrangler.startWrangler(opts);
+    const sb = await wrangler.startWrangler({ assets: devAssets, ...opts });
     if (opts.sourceRoot) return sb;
     const session = await startProfile(sb.inspectorPort);
     const stop = sb.stop;
@@ -150,8 +156,9 @@ async function writeResults(fresh) {
     "",
     "Written by `npm run bench` (`node bench/run.mjs [name …]`); each section is replaced when its benchmark runs.",
     "Each benchmark starts its own dev server on loopback (by default `wrangler dev` without its inspector, which",
-    "otherwise relays every subrequest to wrangler's Node process: bench/lib/dev-without-inspector.mjs; each section",
-    "names its runner); the load generator and the receiver run in the same Node process, on the same machine as",
+    "otherwise relays every subrequest to wrangler's Node process: bench/lib/dev-without-inspector.mjs, and without",
+    "the dashboard's assets, whose router worker otherwise handles every request first; each section names its",
+    "runner); the load generator and the receiver run in the same Node process, on the same machine as",
     "workerd, so client cost is in every figure.",
     "The baseline is measured in the same run on the same server; ratio = value ÷ baseline.",
     "",

@@ -96,6 +96,41 @@ async function ceilingRun(h) {
   }
 }
 
+/** The signed load on a fresh server with the dashboard's `[assets]` (warm-up, then SECONDS at CONCURRENCY). */
+async function assetsRun(h) {
+  const sb = await h.startWrangler({ logLevel: "warn", assets: true });
+  try {
+    await must(sb.api("PUT", `/v1/triggers/${TRIGGER}`, { body: { type: "webhook", webhook: { path: PATH, auth: { type: "hmac", provider: "github", secret: SECRET } } } }), [201, 200], "register");
+    const send = signedSender(`${sb.baseUrl}/webhooks/${sb.tenant}/${PATH}`, () => {});
+    await h.eventually(() => send(-1).catch(() => false), { timeoutMs: 20_000, intervalMs: 100, what: "webhook route answering 202" });
+    await runLoad({ count: WARMUP, concurrency: CONCURRENCY, request: send });
+    return await runFor({ durationMs: SECONDS * 1000, concurrency: CONCURRENCY, request: send });
+  } finally {
+    await sb.stop();
+  }
+}
+
+/** A request function for runLoad: one signed 2 KB GitHub webhook to `url`; `record(id)` gets each 202's id. */
+function signedSender(url, record) {
+  return async (i) => {
+    const delivery = randomUUID();
+    const body = githubBody(i, delivery);
+    const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "GitHub-Hookshot/bench", "x-github-event": "push", "x-github-delivery": delivery, "x-hub-signature-256": signature },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (res.status !== 202) throw new Error(`webhook ${res.status}: ${text.slice(0, 200)}`);
+    const j = JSON.parse(text);
+    if (j.status !== "accepted") throw new Error(`webhook answered status ${j.status}`);
+    record(j.id);
+    return true;
+  };
+}
+
 /** @param {typeof import("../test/e2e/lib/wrangler.mjs") & { log: (s: string) => void }} h */
 export async function run(h) {
   h.log(`ceiling: a bare route storing the 2 KB body in one object, ${SECONDS} s at concurrency ${CONCURRENCY}`);
@@ -112,26 +147,7 @@ export async function run(h) {
     h.log(`webhook ${url} (webhookUrl in the answer: ${reg.json?.webhookUrl})`);
 
     const accepted = []; // ids from 202 answers (warm-up and measured)
-    const send = (record) => async (i) => {
-      const delivery = randomUUID();
-      const body = githubBody(i, delivery);
-      const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
-      const res = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json", "user-agent": "GitHub-Hookshot/bench", "x-github-event": "push",
-          "x-github-delivery": delivery, "x-hub-signature-256": signature,
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = await res.text();
-      if (res.status !== 202) throw new Error(`webhook ${res.status}: ${text.slice(0, 200)}`);
-      const j = JSON.parse(text);
-      if (j.status !== "accepted") throw new Error(`webhook answered status ${j.status}`);
-      if (record) accepted.push(j.id);
-      return true;
-    };
+    const send = (record) => signedSender(url, (id) => record && accepted.push(id));
     const health = async () => {
       const res = await fetch(`${sb.baseUrl}/healthz`, { signal: AbortSignal.timeout(10_000) });
       await res.arrayBuffer();
@@ -213,6 +229,13 @@ export async function run(h) {
 
     const stats = await sb.api("GET", `/v1/triggers/${TRIGGER}/stats`);
     h.log(`  stats: ${stats.text.slice(0, 400)}`);
+    await sb.stop();
+
+    // The same load on the dev server as `npm run dev` runs it, with the dashboard's assets: in dev every request
+    // first passes the runtime's asset router worker (deployed, that routing is the platform's).
+    h.log(`with the dashboard's assets: signed POST for ${SECONDS} s at concurrency ${CONCURRENCY}`);
+    const withAssets = await assetsRun(h);
+    h.log(`  ${withAssets.ok} ok, ${fmt(withAssets.perSecond, 0)}/s, p50 ${fmt(withAssets.p50)} ms, errors ${withAssets.errors}`);
 
     const note = (r) => (r.errors ? `${r.errors} errors: ${r.firstError}` : "");
     const streamNote = [
@@ -226,6 +249,7 @@ export async function run(h) {
     return [
       row({ metric: "webhooks/s (signed 2 KB, 202)", value: load.perSecond, unit: "/s", baseline: ceiling.perSecond, baselineLabel: "bare route storing the body", target: { op: ">=", value: Math.round(THROUGHPUT_TARGET * ceiling.perSecond) }, note: [`target ${THROUGHPUT_TARGET}× the ceiling`, note(load)].filter(Boolean).join("; ") }),
       row({ metric: "webhooks/s vs a bare route doing the same work (HMAC check, event row after the answer)", value: load.perSecond, unit: "/s", baseline: ceiling.withWork.perSecond, baselineLabel: "bare route + HMAC + event written after", note: `the work's own cost on this runner: the bare route falls from ${fmt(ceiling.perSecond, 0)}/s to ${fmt(ceiling.withWork.perSecond, 0)}/s (${fmt(ceiling.withWork.perSecond / ceiling.perSecond, 2)}×) when it checks the signature and writes the event` }),
+      row({ metric: "webhooks/s with the dashboard's assets routed first (as npm run dev)", value: withAssets.perSecond, unit: "/s", baseline: ceiling.perSecond, baselineLabel: "bare route storing the body", note: `the same server without them: ${fmt(load.perSecond, 0)}/s; ${note(withAssets)}`.replace(/; $/, "") }),
       row({ metric: "webhook p50 latency", value: load.p50, unit: "ms", baseline: ceiling.p50, baselineLabel: "the ceiling" }),
       row({ metric: "webhook p99 latency", value: load.p99, unit: "ms", baseline: ceiling.p99, baselineLabel: "the ceiling" }),
       row({ metric: "GET /healthz of the same server (req/s)", value: base.perSecond, unit: "/s", baseline: ceiling.perSecond, baselineLabel: "the ceiling" }),

@@ -204,6 +204,11 @@ async function runWrangler(args, cwd, timeoutMs) {
  * `inspector: false` runs the same dev server without wrangler's inspector
  * (bench/lib/dev-without-inspector.mjs: no per-subrequest network events
  * relayed to Node; no `inspectorPort`, so no profiling); the benchmarks' default.
+ * `assets: false` runs it without wrangler.toml's `[assets]` (the dashboard):
+ * in dev, every request then reaches the Worker directly instead of through
+ * the runtime's asset router worker first (deployed, that routing is the
+ * platform's, not the Worker's CPU); the benchmarks' default too. Needs the
+ * snapshot; the dashboard and /docs/scalar.js are not served then.
  *
  * Crash tests: `kill()` SIGKILLs the workerd runtime(s) and then the rest of
  * the wrangler process group, without any cleanup (state stays on disk);
@@ -229,6 +234,7 @@ export async function startWrangler({
   sourceRoot = REPO_ROOT,
   extraKeys = [],
   inspector = true,
+  assets = true,
 } = {}) {
   installExitHooks();
   ensureDashboardBuilt(sourceRoot);
@@ -250,6 +256,9 @@ export async function startWrangler({
         if (existsSync(join(sourceRoot, p))) await cp(join(sourceRoot, p), join(sourceDir, p), { recursive: true });
       }
       await symlink(join(REPO_ROOT, "node_modules"), join(sourceDir, "node_modules"), "dir");
+      if (!assets) await writeFile(join(sourceDir, "wrangler.toml"), withoutAssets(readFileSync(join(sourceDir, "wrangler.toml"), "utf8")));
+    } else if (!assets) {
+      throw new Error("startWrangler: assets: false needs the snapshot (it edits the snapshot's wrangler.toml)");
     }
     // --env-file makes wrangler skip .dev.vars, so the developer's keys play no part.
     const envFile = join(dir, "dev.env");
@@ -319,6 +328,16 @@ export async function startWrangler({
     if (out && !String(e.message).includes(out)) e.message += `\n--- wrangler output ---\n${out}`;
     throw e;
   }
+}
+
+/** wrangler.toml without its `[assets]` table (from its header to the next table's). */
+function withoutAssets(toml) {
+  const lines = toml.split("\n");
+  const at = lines.findIndex((l) => l.trim() === "[assets]");
+  if (at < 0) return toml;
+  let end = at + 1;
+  while (end < lines.length && !lines[end].trim().startsWith("[")) end++;
+  return [...lines.slice(0, at), ...lines.slice(end)].join("\n");
 }
 
 async function waitHealthy(baseUrl, proc, timeoutMs) {
