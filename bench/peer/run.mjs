@@ -34,11 +34,11 @@ function freePort() {
   });
 }
 
-/** PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user. */
-const pgCommand = (bin, argv) => (asRoot ? ["runuser", ["-u", "postgres", "--", bin, ...argv]] : [bin, argv]);
+/** PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user (in this process group, so its CPU counts as the peer's). */
+const pgUser = asRoot ? { uid: Number(spawnSync("id", ["-u", "postgres"]).stdout), gid: Number(spawnSync("id", ["-g", "postgres"]).stdout) } : {};
 
-function start(cmd, argv, env = {}) {
-  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+function start(cmd, argv, env = {}, user = {}) {
+  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env }, ...user });
   let out = "";
   child.stdout.on("data", (d) => (out = (out + d).slice(-4000)));
   child.stderr.on("data", (d) => (out = (out + d).slice(-4000)));
@@ -73,14 +73,12 @@ process.on("SIGINT", stop);
 
 try {
   const data = join(dir, "pg");
-  if (asRoot) chownSync(dir, Number(spawnSync("id", ["-u", "postgres"]).stdout), Number(spawnSync("id", ["-g", "postgres"]).stdout));
-  const [initdb, initArgs] = pgCommand("initdb", ["-D", data, "-A", "trust", "-U", "peer", "--no-sync"]);
-  const init = spawnSync(initdb, initArgs, { encoding: "utf8" });
+  if (asRoot) chownSync(dir, pgUser.uid, pgUser.gid);
+  const init = spawnSync("initdb", ["-D", data, "-A", "trust", "-U", "peer", "--no-sync"], { encoding: "utf8", cwd: dir, ...pgUser });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const pgPort = await freePort();
   const redisPort = await freePort();
-  const [postgres, pgArgs] = pgCommand("postgres", ["-D", data, "-k", dir, "-c", `port=${pgPort}`, "-c", "listen_addresses=127.0.0.1"]);
-  const db = start(postgres, pgArgs);
+  const db = start("postgres", ["-D", data, "-k", dir, "-c", `port=${pgPort}`, "-c", "listen_addresses=127.0.0.1"], {}, { cwd: dir, ...pgUser });
   const redis = start("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir]);
   const pgUrl = `postgres://peer@127.0.0.1:${pgPort}/postgres`;
   await until("PostgreSQL", async () => {
