@@ -2,7 +2,8 @@
  * CPU time per process group from /proc (Linux): what each side of a
  * benchmark burns on the machine's cores, not just how long it waits.
  * `wrangler dev` runs as a process group (its Node process and workerd), so
- * a group is labelled by the `--port` its leader was started with; the
+ * a group is labelled by the `--port` its leader was started with (a
+ * process in a session of its own, by its parent's group); the
  * benchmark's own process (load generator and receiver) is `bench`.
  */
 import { readFileSync, readdirSync } from "node:fs";
@@ -12,7 +13,7 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 function stat(pid) {
   const s = readFileSync(`/proc/${pid}/stat`, "utf8");
   const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-  return { comm: s.slice(s.indexOf("(") + 1, s.lastIndexOf(")")), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
+  return { comm: s.slice(s.indexOf("(") + 1, s.lastIndexOf(")")), ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
 }
 
 /** Every process's CPU ticks so far, with its group and name. */
@@ -52,7 +53,15 @@ export function cpuSpent(before, after, ports) {
   for (const [pid, b] of after) {
     const ms = (b.ticks - (before.get(pid)?.ticks ?? 0)) * TICK_MS;
     if (ms <= 0) continue;
-    const label = groupLabel(b.pgrp, ports);
+    // a process that started a session of its own (PostgreSQL's backends do) counts with its parent's group
+    let label = groupLabel(b.pgrp, ports);
+    if (label === "other" && b.ppid > 1) {
+      try {
+        label = groupLabel(stat(b.ppid).pgrp, ports);
+      } catch {
+        // the parent is gone
+      }
+    }
     const name = b.comm.startsWith("workerd") ? "workerd" : b.comm.startsWith("node") || b.comm.startsWith("MainThread") ? "node" : b.comm;
     (out[label] ??= {})[name] = (out[label][name] ?? 0) + ms;
   }
