@@ -60,16 +60,16 @@ async function until(what, fn, ms = 30_000) {
   }
 }
 
-function stop() {
+function stop(code = 0) {
   for (const c of children.reverse()) if (c.exitCode === null) c.kill("SIGINT");
   setTimeout(() => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
+    process.exit(code);
   }, 1_500);
 }
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+process.on("SIGTERM", () => stop());
+process.on("SIGINT", () => stop());
 
 try {
   const data = join(dir, "pg");
@@ -101,5 +101,5 @@ try {
   console.log("peer ready");
 } catch (e) {
   console.error(String(e.stack ?? e));
-  stop();
+  stop(1);
 }
