@@ -86,7 +86,7 @@ export async function run(h) {
       if (res.status !== 202) throw new Error(`peer fire ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
       return body.eventId;
     });
-    // the peer's first thousand fires ran slow in every set (p50 290-400 ms: Node's JIT, PostgreSQL's caches), so it warms up on a full run
+    // the peer's first runs were often slow (p50 230-400 ms, cause not found), so it warms up on a full run
     if (peer) await fireToArrival({ count: COUNT, concurrency: CONCURRENCY, send: peerFire, arrived });
     h.log(`light load: ${PROBE} fires one at a time`);
     const probe = await fireToArrival({ count: PROBE, concurrency: 1, send: fire(TRIGGER), arrived });
@@ -123,8 +123,6 @@ export async function run(h) {
       if (theirs) h.log(`  peer p50 ${theirs.p50?.toFixed(1)} / p99 ${theirs.p99?.toFixed(1)} ms (signalbox ${(ours.p50 / theirs.p50).toFixed(2)}× / ${(ours.p99 / theirs.p99).toFixed(2)}×)`);
       h.log(`run ${r + 1}: ceiling p50 ${viaObject.p50?.toFixed(1)} / p99 ${viaObject.p99?.toFixed(1)} ms; bounded ceiling p50 ${boundedCeiling.p50?.toFixed(1)} / p99 ${boundedCeiling.p99?.toFixed(1)} ms; same-work ceiling p50 ${workCeiling.p50?.toFixed(1)} / p99 ${workCeiling.p99?.toFixed(1)} ms; signalbox p50 ${ours.p50?.toFixed(1)} / p99 ${ours.p99?.toFixed(1)} ms (${(ours.p50 / viaObject.p50).toFixed(2)}× / ${(ours.p99 / viaObject.p99).toFixed(2)}×)`);
     }
-    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}×`;
     const r50 = runs.map((x) => x.ours.p50 / x.ceiling.p50);
     const r99 = runs.map((x) => x.ours.p99 / x.ceiling.p99);
     const c50 = med(runs.map((x) => x.ceiling.p50));
@@ -163,17 +161,19 @@ export async function run(h) {
   }
 }
 
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}×`;
+
 /** Signalbox's p50 or p99 (median of the runs) beside the peer's; target: faster (a lower time) in the median. */
 function peerRow(runs, count, noPeer, p) {
   const metric = `fire→delivery ${p} vs the peer (Node + PostgreSQL + BullMQ, bench/peer), median of ${count} runs`;
   if (noPeer) return row({ metric, value: null, unit: "ms", note: `not measured: ${noPeer}` });
-  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const theirs = med(runs.map((x) => x.peer[p]));
   const ratios = runs.map((x) => x.ours[p] / x.peer[p]);
   return row({
     metric, value: med(runs.map((x) => x.ours[p])), unit: "ms", baseline: theirs, baselineLabel: "the peer",
     ...(p === "p50" ? { target: { op: "<=", value: +theirs.toFixed(1) } } : {}),
-    note: `ratio per run ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}×, median ${med(ratios).toFixed(2)}×; the peer delivered ${runs.reduce((n, x) => n + x.peer.delivered, 0)} of ${runs.length * COUNT}`,
+    note: `ratio per run ${range(ratios)}, median ${med(ratios).toFixed(2)}×; the peer delivered ${runs.reduce((n, x) => n + x.peer.delivered, 0)} of ${runs.length * COUNT}`,
   });
 }
 

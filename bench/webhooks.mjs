@@ -28,6 +28,8 @@ const SECRET = "bench-github-secret-0123456789abcdef";
 /** How long the stream may take to show every accepted webhook after the load stops. */
 const CATCH_UP_MS = 60_000;
 const THROUGHPUT_TARGET = 1.0; // × the ceiling's req/s
+/** The benchmark's trigger: GitHub's HMAC preset on PATH. */
+const DEFINITION = { type: "webhook", displayName: "bench github", webhook: { path: PATH, auth: { type: "hmac", provider: "github", secret: SECRET } } };
 /** BENCH_CPU=1: the CPU each process group spent per accepted webhook (Linux /proc), from the load's start to its last piece of work. */
 const CPU = !!process.env.BENCH_CPU;
 /** Starts a CPU window; its `stop(count, ports)` answers the CPU per item by process, or null without BENCH_CPU. */
@@ -100,7 +102,7 @@ async function ceilingRun(h) {
 async function assetsRun(h) {
   const sb = await h.startWrangler({ logLevel: "warn", assets: true });
   try {
-    await must(sb.api("PUT", `/v1/triggers/${TRIGGER}`, { body: { type: "webhook", webhook: { path: PATH, auth: { type: "hmac", provider: "github", secret: SECRET } } } }), [201, 200], "register");
+    await must(sb.api("PUT", `/v1/triggers/${TRIGGER}`, { body: DEFINITION }), [201, 200], "register");
     const send = signedSender(`${sb.baseUrl}/webhooks/${sb.tenant}/${PATH}`, () => {});
     await h.eventually(() => send(-1).catch(() => false), { timeoutMs: 20_000, intervalMs: 100, what: "webhook route answering 202" });
     await runLoad({ count: WARMUP, concurrency: CONCURRENCY, request: send });
@@ -140,7 +142,7 @@ export async function run(h) {
   const sb = await h.startWrangler({ logLevel: "warn" });
   try {
     const reg = await must(
-      sb.api("PUT", `/v1/triggers/${TRIGGER}`, { body: { type: "webhook", displayName: "bench github", webhook: { path: PATH, auth: { type: "hmac", provider: "github", secret: SECRET } } } }),
+      sb.api("PUT", `/v1/triggers/${TRIGGER}`, { body: DEFINITION }),
       [201, 200], "register",
     );
     const url = `${sb.baseUrl}/webhooks/${sb.tenant}/${PATH}`;

@@ -12,27 +12,17 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { eventually, freePort } from "../../test/e2e/lib/wrangler.mjs";
 
 const { values: args } = parseArgs({ options: { port: { type: "string" }, subscriptions: { type: "string", default: "[]" }, key: { type: "string", default: "peer-key" } } });
 const here = new URL(".", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "signalbox-peer-"));
 const children = [];
 const asRoot = process.getuid?.() === 0;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user (in this process group, so its CPU counts as the peer's). */
 const pgUser = asRoot ? { uid: Number(spawnSync("id", ["-u", "postgres"]).stdout), gid: Number(spawnSync("id", ["-g", "postgres"]).stdout) } : {};
@@ -47,18 +37,8 @@ function start(cmd, argv, env = {}, user = {}) {
   return child;
 }
 
-async function until(what, fn, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`peer: ${what} did not come up within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits (30 s at most) until `fn` answers true; a throw counts as "not yet". */
+const until = (what, fn) => eventually(async () => !!(await fn().catch(() => false)), { intervalMs: 100, what: `peer: ${what}` });
 
 function stop(code = 0) {
   for (const c of children.reverse()) if (c.exitCode === null) c.kill("SIGINT");
@@ -96,7 +76,7 @@ try {
   const api = start(process.execPath, [join(here, "api.mjs")], env);
   const worker = start(process.execPath, [join(here, "worker.mjs")], env);
   await until("the API", async () => (await fetch(`http://127.0.0.1:${args.port}/`)).status === 404).catch((e) => Promise.reject(new Error(`${e.message}\n${api.output()}\n${redis.output()}`)));
-  await until("the worker", () => worker.output().includes("worker ready")).catch((e) => Promise.reject(new Error(`${e.message}\n${worker.output()}`)));
+  await until("the worker", async () => worker.output().includes("worker ready")).catch((e) => Promise.reject(new Error(`${e.message}\n${worker.output()}`)));
   for (const ch of children) ch.on("exit", (code) => code && console.error(`peer: a process exited with ${code}: ${ch.output()}`));
   console.log("peer ready");
 } catch (e) {
