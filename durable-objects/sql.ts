@@ -86,6 +86,8 @@ export function hasSchema(sql: Sql): boolean {
  */
 export class TxScope {
   private readonly commits: (() => void)[][] = [];
+  /** Outermost transactions committed since the object started (each a commit of its own unless the runtime joins them). */
+  committed = 0;
 
   constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -100,6 +102,7 @@ export class TxScope {
       onRollback?.();
       throw e;
     }
+    this.committed++;
     for (const hook of this.commits.pop()!) hook();
     return result;
   }

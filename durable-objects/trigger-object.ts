@@ -24,6 +24,7 @@ import { bootCore } from "./trigger/boot";
 import { afterCommit, type Committed } from "./trigger/after-commit";
 import { runAlarm } from "./trigger/alarm";
 import { InboxDrain } from "./trigger/inbox-drain";
+import { CommitGroup } from "./trigger/commit-group";
 import { startListeners, openListener, listenerMessage, listenerClosed } from "./trigger/live-sockets";
 import { finishPendingPurge, purgeIfRetiredBefore } from "./trigger/purge";
 import { retireIfInactive } from "./trigger/cleanup";
@@ -49,6 +50,7 @@ export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRp
   declare readonly ctx: DurableObjectState<{}>;
   declare readonly env: ObjectEnv;
   private readonly inbox = new InboxDrain(this);
+  readonly ingestGroup = new CommitGroup(() => this.core);
 
   constructor(ctx: DurableObjectState, env: ObjectEnv) {
     super(ctx, env);

@@ -12,6 +12,7 @@ import { Sql, TxScope, hasSchema } from "../sql";
 import { migrate } from "./schema";
 import type { Ledger } from "../ledger/ledger";
 import { BodyCache } from "./body-cache";
+import { OpenRows } from "./open-rows";
 import type { TriggerStatus } from "../../src/contracts/views";
 import type { BatchDef, DebounceDef, OrderingDef } from "../../src/schemas/shaping";
 
@@ -74,6 +75,8 @@ export class Core {
   livePumpQueued = false;
   /** First-attempt bodies of deliveries just created, taken by their hand-over (bounded in bytes). */
   readonly freshBodies = new BodyCache();
+  /** The inbox rows still to process, as this instance stored them (bounded in bytes; ./open-rows.ts). */
+  readonly openRows = new OpenRows();
   /** Deliveries skipped lately, for the consumer's control snapshot (bounded). */
   readonly recentlySkipped = new Set<string>();
   /** When the D1 stats snapshot and the stats checkpoint are due (null: nothing changed). */
@@ -122,6 +125,7 @@ export class Core {
     this.inboxHead = undefined;
     this.settledSeq = undefined;
     this.freshBodies.clear();
+    this.openRows.forget();
   }
 
   /** Remembers a skipped delivery for the consumer (the newest 1,000). */
@@ -142,5 +146,10 @@ export class Core {
   /** Runs `hook` once the current transaction commits (at once outside a transaction). */
   onCommit(hook: () => void): void {
     this.txs.onCommit(hook);
+  }
+
+  /** Transactions committed since the object started (how many commits a burst of writes took). */
+  get transactions(): number {
+    return this.txs.committed;
   }
 }

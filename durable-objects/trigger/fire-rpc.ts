@@ -37,7 +37,7 @@ export async function fireFromApi(host: TriggerHost, input: FireRequest): Promis
 export async function ingestWebhook(host: TriggerHost, req: IngestRequest): Promise<IngestAnswer> {
   let answer: IngestAnswer;
   try {
-    answer = await ingest(host.core, req);
+    answer = await ingest(host.core, req, host.ingestGroup);
   } catch (e) {
     // a refusal is counted in memory: make sure the stats flush runs
     await host.settle({});

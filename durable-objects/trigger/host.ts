@@ -5,6 +5,7 @@
  */
 import type { Core } from "./core";
 import type { Committed } from "./after-commit";
+import type { CommitGroup } from "./commit-group";
 
 export interface TriggerHost {
   core: Core;
@@ -16,4 +17,6 @@ export interface TriggerHost {
   project(): Promise<void>;
   /** Starts an inbox drain after the current answer (./inbox-drain.ts). */
   scheduleDrain(): void;
+  /** Webhook requests stored together share one transaction (./commit-group.ts). */
+  readonly ingestGroup: CommitGroup;
 }

@@ -10,7 +10,8 @@ import { deliveredHeaders, webhookEventType, type EventTypeConfig } from "../../
 import type { WebhookAuth } from "../../src/domain/webhook-auth";
 import type { Core, TriggerRow } from "./core";
 import { loadEntry } from "./tables/entry";
-import { openInbox, markProcessing, completeInbox, failInbox, noteInboxError, type InboxRow } from "./tables/inbox";
+import { openInbox, markProcessing, completeInbox, failInbox, noteInboxError } from "./tables/inbox";
+import type { InboxRow } from "./tables/inbox-row";
 import { fire, type FireOutcome, type Skip } from "./pipeline";
 import { parseBody } from "./webhook-body";
 
@@ -70,28 +71,41 @@ function giveUp(core: Core, r: InboxRow, error: string): FireOutcome {
  * counted before anything is processed: the rows before it completed, so a
  * row that crashes the object every time is the first open row at each
  * restart and runs out of attempts. The others are counted when they throw,
- * or when they come first (one write per pass, not one per row).
+ * or when they come first (one write per pass, not one per row). The rows
+ * come from memory when this instance stored them (./open-rows.ts).
  */
 export function processInbox(core: Core, limit = 100): FireOutcome[] {
   if (!loadEntry(core)) return [];
-  const rows = openInbox(core, limit);
+  const known = core.openRows.oldest(limit);
+  const rows = known ?? openInbox(core, limit);
   if (rows.length === 0) return [];
   const now = core.now();
   core.tx(() => markProcessing(core, rows[0].id, now));
   const out: FireOutcome[] = [];
+  let allClosed = true;
   rows.forEach((r, i) => {
     const attempt = r.attempts + 1;
     if (attempt > MAX_INBOX_ATTEMPTS) {
       out.push(giveUp(core, r, "gave up after repeated failures"));
+      core.openRows.closed(r.id);
       return;
     }
     try {
       out.push(processRow(core, r));
+      core.openRows.closed(r.id);
     } catch (e) {
       const error = String((e as Error).message);
-      if (attempt >= MAX_INBOX_ATTEMPTS) out.push(giveUp(core, r, error));
-      else core.tx(() => noteInboxError(core, r.id, error, i > 0));
+      if (attempt >= MAX_INBOX_ATTEMPTS) {
+        out.push(giveUp(core, r, error));
+        core.openRows.closed(r.id);
+      } else {
+        core.tx(() => noteInboxError(core, r.id, error, i > 0));
+        core.openRows.forget();
+        allClosed = false;
+      }
     }
   });
+  // read from SQLite and nothing left open: the next rows are the ones this instance stores
+  if (!known && allClosed && rows.length < limit) core.openRows.empty();
   return out;
 }

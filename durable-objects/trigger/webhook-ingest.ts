@@ -1,8 +1,9 @@
 /**
  * Webhook ingress on the object: authenticate the request and store it (raw
- * body, method, headers without credentials, source IP, time) in one
- * transaction before the 202. Processing happens after the answer
- * (./webhook-inbox.ts).
+ * body, method, headers without credentials, source IP, time) durably before
+ * the 202. Requests that arrive together are stored in one transaction
+ * (./commit-group.ts): each keeps its own checks, in arrival order.
+ * Processing happens after the answer (./webhook-inbox.ts).
  */
 import { AppError } from "../../src/errors";
 import { verifyWebhook, defaultDedupKey, isSlackUrlVerification, type WebhookAuth } from "../../src/domain/webhook-auth";
@@ -14,6 +15,7 @@ import { dedupExpiresAt, isDedupLive } from "../../src/domain/idempotency";
 import { newWebhookEventId } from "../../src/contracts/ids";
 import type { IngestAnswer, IngestRequest } from "../../src/contracts/rpc";
 import type { Core, TriggerRow } from "./core";
+import type { CommitGroup } from "./commit-group";
 import { loadEntry, requireActiveEntry } from "./tables/entry";
 import { findKey, putKey } from "./tables/dedup";
 import { insertInbox, nextInboxId } from "./tables/inbox";
@@ -62,7 +64,7 @@ function refuse(core: Core, outcome: string, err: AppError, authFailure = false)
 }
 
 /** Authenticates and stores a webhook request; throws AppError for 401/403/405/410/413/429. */
-export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnswer> {
+export async function ingest(core: Core, req: IngestRequest, group: CommitGroup): Promise<IngestAnswer> {
   const row = loadEntry(core);
   if (!row || row.def.type !== "webhook" || row.def.webhook?.path !== req.path) return { kind: "not_mine" };
   if (row.status === "retired") throw new AppError(410, "trigger_retired", "This webhook is retired");
@@ -85,32 +87,37 @@ export async function ingest(core: Core, req: IngestRequest): Promise<IngestAnsw
     const challenge = isSlackUrlVerification(body());
     if (challenge !== null) return { kind: "challenge", challenge };
   }
-  // Re-read after the await: the object may have changed meanwhile.
+  return group.join((core) => store(core, req, auth, body));
+}
+
+/** The write of one request, in its commit group: dedup, rate limit, then the inbox row. */
+function store(core: Core, req: IngestRequest, auth: WebhookAuth, body: () => unknown): IngestAnswer {
+  // Re-read: the object may have changed since the request's checks (there were awaits).
   const current = requireActiveEntry(core);
   const dedupKey = dedupKeyOf(current, req.headers, body);
   const now = core.now();
-  return core.tx(() => {
-    const hit = dedupKey ? findKey(core, dedupKey) : null;
-    if (hit && isDedupLive(hit.expiresAt, now)) {
-      bump(core, "deduplicated", "deduplicated");
-      return { kind: "stored", id: hit.eventId, status: "deduplicated" } as const;
+  const hit = dedupKey ? findKey(core, dedupKey) : null;
+  if (hit && isDedupLive(hit.expiresAt, now)) {
+    bump(core, "deduplicated", "deduplicated");
+    return { kind: "stored", id: hit.eventId, status: "deduplicated" } as const;
+  }
+  const limit = current.def.config?.rateLimit;
+  if (limit) {
+    const r = takeRateLimit(loadRateWindow(core), limit, now);
+    if (!r.allowed) {
+      refuse(core, "rate_limited", new AppError(429, "rate_limited", `Rate limit of ${limit.max} requests per ${limit.windowSeconds}s reached`, { retryAfterSeconds: r.retryAfterSeconds }, { "Retry-After": String(r.retryAfterSeconds) }));
     }
-    const limit = current.def.config?.rateLimit;
-    if (limit) {
-      const r = takeRateLimit(loadRateWindow(core), limit, now);
-      if (!r.allowed) {
-        refuse(core, "rate_limited", new AppError(429, "rate_limited", `Rate limit of ${limit.max} requests per ${limit.windowSeconds}s reached`, { retryAfterSeconds: r.retryAfterSeconds }, { "Retry-After": String(r.retryAfterSeconds) }));
-      }
-      saveRateWindow(core, r.next);
-    }
-    const id = nextInboxId(core);
-    const eventId = newWebhookEventId(hashOf(core), id);
-    insertInbox(core, {
-      id, event_id: eventId, received_at: now, method: req.method, headers: JSON.stringify(keptHeaders(req.headers, auth, current.def.webhook?.eventType as EventTypeConfig | undefined)),
-      query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp,
-    });
-    if (dedupKey) putKey(core, dedupKey, eventId, 0, dedupExpiresAt(now, current.def.dedup?.windowSeconds));
-    bumpWebhookAccepted(core);
-    return { kind: "stored", id: eventId, status: "accepted" } as const;
-  });
+    saveRateWindow(core, r.next);
+  }
+  const id = nextInboxId(core);
+  const eventId = newWebhookEventId(hashOf(core), id);
+  const row = {
+    id, event_id: eventId, received_at: now, method: req.method, headers: JSON.stringify(keptHeaders(req.headers, auth, current.def.webhook?.eventType as EventTypeConfig | undefined)),
+    query: JSON.stringify(keptQuery(req.query, auth)), body: req.body, source_ip: req.sourceIp,
+  };
+  insertInbox(core, row);
+  core.onCommit(() => core.openRows.added({ ...row, attempts: 0 }));
+  if (dedupKey) putKey(core, dedupKey, eventId, 0, dedupExpiresAt(now, current.def.dedup?.windowSeconds));
+  bumpWebhookAccepted(core);
+  return { kind: "stored", id: eventId, status: "accepted" } as const;
 }

@@ -17,6 +17,12 @@ export async function readLimited(req: Request, limit: number): Promise<Uint8Arr
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!req.body) return new Uint8Array();
+  // A declared length within the limit bounds the body already (HTTP framing): read it in one piece.
+  if (Number.isFinite(declared) && req.headers.has("content-length")) {
+    const whole = new Uint8Array(await req.arrayBuffer());
+    if (whole.byteLength > limit) throw tooLarge(limit);
+    return whole;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -5,13 +5,7 @@
  * id to its fire) lives as long as the stream keeps the fire.
  */
 import type { Core } from "../core";
-
-export type InboxRow = {
-  id: number; event_id: string; received_at: number; method: string; headers: string; query: string; body: ArrayBuffer;
-  source_ip: string | null; attempts: number;
-};
-
-export type NewInboxRow = Omit<InboxRow, "attempts" | "id" | "event_id"> & { id: number; event_id: string };
+import type { InboxRow, NewInboxRow } from "./inbox-row";
 
 /** The next inbox id: read once, then counted in memory (a rolled-back transaction forgets it: Core.invalidate). */
 export function nextInboxId(core: Core): number {
