@@ -22,10 +22,26 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Imported keys by algorithm and key bytes, the most recently used last (a webhook's secret is imported once, not per request). */
+const imported = new Map<string, Promise<CryptoKey>>();
+const MAX_IMPORTED = 64;
+
+function importedKey(algorithm: MacAlgorithm, key: Uint8Array): Promise<CryptoKey> {
+  const id = `${algorithm}:${key.join(",")}`;
+  let k = imported.get(id);
+  if (k) imported.delete(id);
+  else {
+    k = crypto.subtle.importKey("raw", key, { name: "HMAC", hash: HASH_NAME[algorithm] }, false, ["sign"]);
+    k.catch(() => imported.delete(id));
+    if (imported.size >= MAX_IMPORTED) imported.delete(imported.keys().next().value!);
+  }
+  imported.set(id, k);
+  return k;
+}
+
 /** HMAC of `data` keyed by `key`, e.g. `await hmac("sha256", utf8(secret), body)`. */
 export async function hmac(algorithm: MacAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: HASH_NAME[algorithm] }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, data));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await importedKey(algorithm, key), data));
 }
 
 /** Hex (either case) to bytes; null for anything that is not whole, non-empty hex. */
