@@ -50,7 +50,7 @@ export class TriggerObject extends DurableObject<ObjectEnv> implements TriggerRp
   declare readonly ctx: DurableObjectState<{}>;
   declare readonly env: ObjectEnv;
   private readonly inbox = new InboxDrain(this);
-  readonly ingestGroup = new CommitGroup(() => this.core);
+  readonly commitGroup = new CommitGroup(() => this.core);
 
   constructor(ctx: DurableObjectState, env: ObjectEnv) {
     super(ctx, env);

@@ -7,10 +7,11 @@
  * the group's transaction: its answer, like any write's, leaves the object
  * only once the commit is durable (the output gate).
  *
- * A work item that throws an AppError (a refusal: 410, 429, …) gets it and
- * leaves the others alone; its writes before the throw, if any, stay in the
- * group (the items that use this refuse before they write). Any other error
- * rolls the whole group back and every item gets it: nothing is half stored.
+ * A work item that throws an AppError (a refusal: 409, 410, 422, 429, …)
+ * gets it and leaves the others alone; its writes before the throw, if any,
+ * would stay in the group, so the items that use this (an API fire, a
+ * webhook's store) refuse before they write. Any other error rolls the whole
+ * group back and every item gets it: nothing is half stored.
  */
 import { AppError } from "../../src/errors";
 import type { Core } from "./core";

@@ -18,14 +18,19 @@ import { ingest } from "./webhook-ingest";
 import { bump } from "./stats";
 import { loadEntry } from "./tables/entry";
 
-/** POST …/fire: an idempotency key dedupes (a different payload under the same key is 409). */
+/**
+ * POST …/fire: an idempotency key dedupes (a different payload under the same
+ * key is 409). Fires that arrive together are recorded in one transaction
+ * (./commit-group.ts); each keeps its own checks, which refuse before the
+ * fire writes anything.
+ */
 export async function fireFromApi(host: TriggerHost, input: FireRequest): Promise<FireAnswer> {
   const fingerprint = input.idempotencyKey ? await payloadFingerprint(input.data) : undefined;
-  const outcome = fire(host.core, {
+  const outcome = await host.commitGroup.join((core) => fire(core, {
     source: "api", data: input.data, dedupKey: input.idempotencyKey ? `idem:${input.idempotencyKey}` : null, countDuplicate: true, fingerprint,
     flows: input.flows, onSchemaFail: "reject", rateLimit: true,
     meta: input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : undefined,
-  });
+  }));
   await host.settle({ fires: [outcome] });
   return outcome.answer;
 }
@@ -37,7 +42,7 @@ export async function fireFromApi(host: TriggerHost, input: FireRequest): Promis
 export async function ingestWebhook(host: TriggerHost, req: IngestRequest): Promise<IngestAnswer> {
   let answer: IngestAnswer;
   try {
-    answer = await ingest(host.core, req, host.ingestGroup);
+    answer = await ingest(host.core, req, host.commitGroup);
   } catch (e) {
     // a refusal is counted in memory: make sure the stats flush runs
     await host.settle({});
