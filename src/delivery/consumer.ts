@@ -45,6 +45,33 @@ const skip = (reason: string): AttemptResult => ({ statusCode: null, error: null
 const deferred: AttemptResult = { statusCode: null, error: null, retryAfterSeconds: null, deferred: "slow" };
 const notStarted: AttemptResult = { statusCode: null, error: null, retryAfterSeconds: null, deferred: "gate" };
 
+/**
+ * Lanes this isolate found slow on the fast queue lately: their attempts
+ * still waiting in the fast queue (handed over before the owner learned it)
+ * go back unsent at once in the next invocations too, so the lane holds the
+ * fast queue for one round, not one round per invocation that still finds
+ * its attempts there. Bounded in count and kept briefly: the owner sends the
+ * lane's next attempts to the slow queue once it hears of the first, and a
+ * lane that turns fast again is not held back for long.
+ */
+const recentlySlow = new Map<string, number>();
+const RECENTLY_SLOW_MS = 5_000;
+const RECENTLY_SLOW_MAX = 1_000;
+
+function markSlow(lane: string, now: number): void {
+  recentlySlow.delete(lane);
+  if (recentlySlow.size >= RECENTLY_SLOW_MAX) recentlySlow.delete(recentlySlow.keys().next().value!);
+  recentlySlow.set(lane, now + RECENTLY_SLOW_MS);
+}
+
+function foundSlow(lane: string, now: number): boolean {
+  const until = recentlySlow.get(lane);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  recentlySlow.delete(lane);
+  return false;
+}
+
 /** A refused start waits in the invocation for the window's room when it comes within this long; later, the delivery goes back. */
 const START_WAIT_MS = 1_000;
 
@@ -140,7 +167,7 @@ async function deliver(env: Env, groups: Group[], fast: boolean): Promise<void> 
   const tasks = roundRobin([...lanes.entries()].map(([lane, items]) => items.map(({ g, m }) => async () => {
     if (!g.reporter) return;
     let result: AttemptResult;
-    if (slowLanes.has(lane)) result = deferred;
+    if (slowLanes.has(lane) || (fast && foundSlow(lane, Date.now()))) result = deferred;
     else {
       try {
         result = await attempt(env, g.owner, g.control, m.body, fast ? FAST_LANE_BUDGET_MS : undefined);
@@ -148,7 +175,10 @@ async function deliver(env: Env, groups: Group[], fast: boolean): Promise<void> 
         result = { statusCode: null, error: `delivery error: ${(e as Error).message}`.slice(0, 300), retryAfterSeconds: null };
       }
       // a lane that turned slow holds the fast queue for one round at most: the rest of its batch goes back
-      if (fast && (result.deferred || (result.ms ?? 0) > FAST_LANE_SLOW_MS)) slowLanes.add(lane);
+      if (fast && (result.deferred || (result.ms ?? 0) > FAST_LANE_SLOW_MS)) {
+        slowLanes.add(lane);
+        if (result.deferred !== "gate") markSlow(lane, Date.now());
+      }
     }
     g.reporter.add(m, result);
   })));

@@ -159,10 +159,9 @@ describe("bounded outbound work", () => {
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(12);
   });
 
-  // The healthy flow's first delivery beside the backlog took 404-466 ms at 1a1dbb6 and 443-501 ms at 21e1da8 (the
-  // same fresh flow without the backlog: 52 ms); the ones after it take 37-92 ms. Why the first waits is not found yet
-  // (a send slot in an invocation still busy with the slow flow's attempts is the suspect). Waiting behind the slow
-  // flow would cost its 2 s answers: the first delivery's bound is half of that, the others' stays 500 ms.
+  // The healthy flow's first delivery here took 404-501 ms while the slow flow's attempts handed to the fast queue
+  // before its owner learned it was slow held each fast shard for a second round of 2 s; the consumer now sends
+  // such attempts back at once (src/delivery/consumer.ts, recentlySlow): 45-50 ms, like the ones after it.
   it("a slow flow's backlog stays with it: a healthy flow of another tenant is delivered at once beside it", async () => {
     const slowTag = uniq("slow");
     const slow = await setup(`${base}/hook/delay/2000/${slowTag}`, { maxAttempts: 3, initialBackoffSeconds: 1, maxBackoffSeconds: 1 });
@@ -177,8 +176,7 @@ describe("bounded outbound work", () => {
       await until(() => received(okTag), (r) => r.length === i + 1, 5_000);
       lat.push(Date.now() - t0);
     }
-    expect(lat[0]).toBeLessThan(1000);
-    expect(Math.max(...lat.slice(1))).toBeLessThan(500);
+    expect(Math.max(...lat)).toBeLessThan(250);
     expect(await peak(slowTag)).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT);
     const sub = await subOf(slow, "flow");
     expect(sub.inFlight).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT);
