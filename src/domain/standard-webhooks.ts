@@ -5,6 +5,7 @@
  * dependency-free src/receiver/verify-delivery.ts.
  */
 import { fromBase64, toBase64, utf8 } from "./bytes";
+import { hmac } from "./webhook-auth/crypto";
 
 const PREFIX = "whsec_";
 
@@ -38,21 +39,7 @@ export function isValidWebhookSecret(s: string): boolean {
  * const sig = await signStandardWebhook(secret, deliveryId, Math.floor(now / 1000), body);
  */
 export async function signStandardWebhook(secret: string, msgId: string, timestampSeconds: number, body: string): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await signingKey(secret), utf8(`${msgId}.${timestampSeconds}.${body}`)));
-  return `v1,${toBase64(mac)}`;
-}
-
-/** Imported signing keys by secret (importing is the dear part of signing; a consumer signs for few secrets). */
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function signingKey(secret: string): Promise<CryptoKey> {
-  let k = keys.get(secret);
-  if (!k) {
-    const raw = secretKey(secret);
-    if (!raw) throw new TypeError("invalid webhook secret: expected whsec_ followed by base64 of 24-64 bytes");
-    if (keys.size >= 1_000) keys.clear();
-    k = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keys.set(secret, k);
-  }
-  return k;
+  const key = secretKey(secret);
+  if (!key) throw new TypeError("invalid webhook secret: expected whsec_ followed by base64 of 24-64 bytes");
+  return `v1,${toBase64(await hmac("sha256", key, utf8(`${msgId}.${timestampSeconds}.${body}`)))}`;
 }

@@ -22,9 +22,14 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Imported keys by algorithm and key bytes, the most recently used last (a webhook's secret is imported once, not per request). */
+/**
+ * Imported keys by algorithm and key bytes, the most recently used last: a
+ * webhook's secret is imported once, not per request, and so is a
+ * subscription's signing secret (src/domain/standard-webhooks.ts signs with
+ * {@link hmac} too). Bounded: 512 keys of at most 64 bytes each.
+ */
 const imported = new Map<string, Promise<CryptoKey>>();
-const MAX_IMPORTED = 64;
+const MAX_IMPORTED = 512;
 
 function importedKey(algorithm: MacAlgorithm, key: Uint8Array): Promise<CryptoKey> {
   const id = `${algorithm}:${key.join(",")}`;
