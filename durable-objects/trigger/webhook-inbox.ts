@@ -72,15 +72,19 @@ function giveUp(core: Core, r: InboxRow, error: string): FireOutcome {
  * row that crashes the object every time is the first open row at each
  * restart and runs out of attempts. The others are counted when they throw,
  * or when they come first (one write per pass, not one per row). The rows
- * come from memory when this instance stored them (./open-rows.ts).
+ * come from memory when this instance stored them (./open-rows.ts); such a
+ * pass writes no mark, as its rows were never attempted: an attempt that
+ * throws is counted then, and one that ends the instance leaves the row to
+ * a fresh instance, which reads SQLite and counts every attempt from there
+ * (a row that always crashes the object gets one attempt more, not endless).
  */
 export function processInbox(core: Core, limit = 100): FireOutcome[] {
   if (!loadEntry(core)) return [];
   const known = core.openRows.oldest(limit);
   const rows = known ?? openInbox(core, limit);
   if (rows.length === 0) return [];
-  const now = core.now();
-  core.tx(() => markProcessing(core, rows[0].id, now));
+  // (rows from memory were stored by this instance and never attempted: not marked, see above)
+  if (!known) core.tx(() => markProcessing(core, rows[0].id, core.now()));
   const out: FireOutcome[] = [];
   let allClosed = true;
   rows.forEach((r, i) => {
@@ -99,7 +103,7 @@ export function processInbox(core: Core, limit = 100): FireOutcome[] {
         out.push(giveUp(core, r, error));
         core.openRows.closed(r.id);
       } else {
-        core.tx(() => noteInboxError(core, r.id, error, i > 0));
+        core.tx(() => noteInboxError(core, r.id, error, i > 0 || known !== null));
         core.openRows.forget();
         allClosed = false;
       }

@@ -37,7 +37,7 @@ webhooks.all("/webhooks/:tenant/:path{.+}", async function webhookIngress(c) {
   const req = {
     path,
     method: c.req.method,
-    headers: Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v])),
+    headers: Object.fromEntries(c.req.raw.headers), // (Headers iterate lower-cased names, repeats joined)
     query: Object.fromEntries(url.searchParams),
     body,
     sourceIp: c.req.header("cf-connecting-ip") ?? null,
