@@ -24,6 +24,8 @@ import { loadEntry } from "./tables/entry";
 import { eventAt } from "./tables/events";
 import { deferOutbox, doneOutbox, dueOutbox, failOutbox, queueOutbox } from "./tables/outbox";
 import type { DeliveryRow } from "./tables/deliveries";
+import { singleFlight } from "./single-flight";
+import { FAN_OUT, mapBounded } from "../../src/domain/bounded";
 
 /**
  * After the index first answered for a notice, when it is asked again (then the notice is done).
@@ -58,16 +60,22 @@ export function queueFlowNotice(core: Core, d: DeliveryRow, status: "completed" 
  * Sends due notices to the listening flow triggers not fired yet; the index is
  * read once per flow per drain (a failed read fails that flow's notices for
  * this drain). A failure leaves the notice for the alarm (listeners that fired
- * already dedupe it).
+ * already dedupe it). One drain at a time (./single-flight.ts): reports that
+ * settle together send each notice once, not once per report.
  */
-export async function drainFlowNotices(core: Core): Promise<void> {
+export function drainFlowNotices(core: Core): Promise<void> {
+  return singleFlight(core, "flow", () => drainPass(core));
+}
+
+async function drainPass(core: Core): Promise<void> {
   const row = loadEntry(core);
   if (!row) return;
   const due = dueOutbox(core, "flow:", core.now(), 50);
   if (!due.length) return;
   const index = new TriggerIndex(core.env.DB, row.tenant);
   const byFlow = new Map<string, Promise<FlowListener[]>>();
-  for (const r of due) {
+  // notices to several at once (each notice's listeners in turn): a burst's fires reach a listener together and share its commits
+  await mapBounded(due, FAN_OUT, async (r) => {
     const { notice, fired, since } = parseRow(r.payload);
     const done = new Set(fired);
     try {
@@ -88,5 +96,5 @@ export async function drainFlowNotices(core: Core): Promise<void> {
     } catch (e) {
       failOutbox(core, r, String((e as Error).message), core.now());
     }
-  }
+  });
 }

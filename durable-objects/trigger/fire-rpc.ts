@@ -2,8 +2,9 @@
  * The verbs that fire or settle, as the object answers them over RPC: an
  * API fire, a webhook's ingest, a flow's chained fire, a poll group's
  * fan-out, a backfill, and the operator's replay, skip and status reports.
- * Each records in its own transaction and hands what follows to the one
- * post-commit path (deliveries, notices, the alarm) before answering.
+ * Each records in a transaction (API fires, webhooks and chained fires that
+ * arrive together share one: ./commit-group.ts) and hands what follows to
+ * the one post-commit path (deliveries, notices, the alarm) before answering.
  */
 import type { FireAnswer, FireRequest, FlowNotice, IngestAnswer, IngestRequest, PollFanOut, PollFanOutAnswer } from "../../src/contracts/rpc";
 import type { Backfilled, FireSkipped, Replayed, StatusReported } from "../../src/contracts/views";
@@ -61,9 +62,9 @@ export async function countWebhookRefusal(host: TriggerHost, outcome: "too_large
   await host.settle({});
 }
 
-/** A flow this trigger listens to reported on a delivery (chaining); repeats fire nothing. */
+/** A flow this trigger listens to reported on a delivery (chaining); repeats fire nothing. Notices that arrive together share a commit, as API fires do. */
 export async function fireFromFlowNotice(host: TriggerHost, notice: FlowNotice): Promise<FireAnswer> {
-  const outcome = fireFromFlow(host.core, notice);
+  const outcome = await host.commitGroup.join((core) => fireFromFlow(core, notice));
   await host.settle({ fires: [outcome] });
   return outcome.answer;
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, inject } from "vitest";
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { verifyDelivery } from "../../src/receiver/verify-delivery";
-import { call, uniq, inObject, until } from "../helpers";
+import { call, uniq, inObject, until, triggerStub } from "../helpers";
 
 const port = inject("receiverPort");
 const received = async (tag: string): Promise<any[]> => (await fetch(`http://127.0.0.1:${port}/log?contains=${encodeURIComponent(tag)}`)).json();
@@ -124,6 +124,26 @@ describe("event awaits", () => {
     const t = await call("GET", `/v1/triggers/${name}`);
     expect(t.body.subscriptions).toEqual({});
     expect((await call("GET", `/v1/triggers?q=${runId}`)).body.triggers).toEqual([]);
+  });
+
+  it("fires that resolve awaits together send each run its notice once, not once per fire", async () => {
+    const name = await eventTrigger();
+    const runs = await Promise.all(Array.from({ length: 20 }, () => run()));
+    for (const [i, r] of runs.entries()) {
+      expect((await call("PUT", `/v1/runs/${r.runId}/awaits/job`, { kind: "event", trigger: name, match: { "data.job": i }, timeoutMs: 3_600_000 })).status).toBe(201);
+    }
+    const stub = triggerStub("acme", name);
+    // counts the notices the trigger sends to run objects (the stubs it makes, wrapped; the calls go through)
+    await inObject(stub, (o: any) => {
+      const runs = o.core.env.RUNS;
+      o.sent = 0;
+      o.core.env = { ...o.core.env, RUNS: { idFromName: (n: string) => runs.idFromName(n), get: (id: unknown) => new Proxy(runs.get(id), { get: (t, p) => (p === "resolveFromEvent" && o.sent++, t[p]) }) } };
+    });
+    expect((await Promise.all(runs.map((_, i) => call("POST", `/v1/triggers/${name}/fire`, { data: { job: i } })))).map((f) => f.status)).toEqual(Array(20).fill(202));
+    for (const r of runs) await until(() => call("GET", `/v1/runs/${r.runId}/awaits/job`), (a) => a.body.status === "resolved");
+    await until(() => inObject(stub, (o: any) => o.core.sql.all(`SELECT key FROM outbox WHERE key LIKE 'run:%'`).length), (n) => n === 0);
+    // a drain per fire sent the notices due then again (up to n² for a burst of n)
+    expect(await inObject(stub, (o: any) => o.sent)).toBe(20);
   });
 
   it("lookback resolves from a fire that raced ahead of the wait", async () => {

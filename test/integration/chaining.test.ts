@@ -47,6 +47,26 @@ describe("flow triggers", () => {
     expect(await events(onBoth)).toHaveLength(1);
   });
 
+  it("reports that arrive together: each notice reaches the listener once (not once per report), and the listener records them in a few commits", async () => {
+    const flow = uniq("fanin");
+    const a = await source(flow);
+    const l = await listener({ name: flow });
+    const fired = await Promise.all(Array.from({ length: 21 }, (_, i) => call("POST", `/v1/triggers/${a}/fire`, { data: { i } })));
+    const ids = fired.map((r) => r.body.deliveries[0].deliveryId as string);
+    await report(ids[0], "completed"); // loads the listener and its caches
+    await until(() => events(l), (e) => e.length === 1);
+    const stub = triggerStub("acme", l);
+    const counts = () => inObject(stub, (o: any) => ({ transactions: o.core.transactions, statements: o.core.sql.statements }));
+    const before = await counts();
+    expect((await Promise.all(ids.slice(1).map((d) => report(d, "completed")))).map((r) => r.status)).toEqual(Array(20).fill(200));
+    const evs = await until(() => events(l), (e) => e.length === 21);
+    expect(new Set(evs.map((e) => e.data.payload.deliveryId))).toEqual(new Set(ids));
+    const after = await counts();
+    // one drain per report sent every due notice again: 209 notices for 20 reports, 20 commits
+    expect((after.statements - before.statements) / 20).toBeLessThanOrEqual(6);
+    expect(after.transactions - before.transactions).toBeLessThanOrEqual(12);
+  });
+
   it("failed reports fire only listeners that asked for them", async () => {
     const flow = uniq("ship");
     const a = await source(flow);
