@@ -11,7 +11,7 @@ import { randomToken, sha256Hex } from "../../src/domain/bytes";
 import type { RunCore } from "./core";
 import { createAwait, getAwait, view, settle, expire, resume, type AwaitRow } from "./awaits";
 import { queueAwaitCounts } from "./await-counts";
-import { queueOp, applyWait, removeOp } from "./outbox";
+import { queueOp, applyWait, applyingRow, removeOp } from "./outbox";
 import { settleEffects } from "./after-commit";
 
 export async function putAwait(core: RunCore, tenant: string, runId: string, step: string, def: AwaitDef): Promise<AwaitPut> {
@@ -50,7 +50,7 @@ async function registerWaiter(core: RunCore, step: string): Promise<void> {
   if (!row) return;
   let failure: { status: number; code: string; message: string } | null;
   try {
-    failure = await applyWait(core, JSON.parse(row.payload));
+    failure = await applyingRow(core, key, () => applyWait(core, JSON.parse(row.payload)));
   } catch {
     return; // transport error: the alarm retries it
   }

@@ -16,6 +16,7 @@ import type { RunCore } from "./core";
 import { settle } from "./awaits";
 import { backoffOf } from "../../src/domain/outbox-backoff";
 import { logEvent } from "../../src/observability/log";
+import { singleFlight } from "../single-flight";
 
 export type RunOutboxOp =
   | { op: "token"; tokenHash: string; step: string; expiresAt: number }
@@ -49,9 +50,30 @@ async function apply(core: RunCore, op: RunOutboxOp): Promise<void> {
   else await triggerOf(core, op.trigger).removeWaiter(core.runId(), op.step);
 }
 
-export async function drainRunOutbox(core: RunCore): Promise<void> {
+/** Rows the change that queued them is applying itself (./await-rpc.ts registers a waiter at once): a drain leaves them to it. */
+const applying = new WeakMap<RunCore, Set<string>>();
+
+/** Runs `fn`, which applies row `key` itself; meanwhile a drain does not apply that row too. */
+export async function applyingRow<T>(core: RunCore, key: string, fn: () => Promise<T>): Promise<T> {
+  let keys = applying.get(core);
+  if (!keys) applying.set(core, (keys = new Set()));
+  keys.add(key);
+  try {
+    return await fn();
+  } finally {
+    keys.delete(key);
+  }
+}
+
+/** Applies the due rows; one drain at a time (../single-flight.ts): awaits changed together apply each row once. */
+export function drainRunOutbox(core: RunCore): Promise<void> {
+  return singleFlight(core, "outbox", () => drainPass(core));
+}
+
+async function drainPass(core: RunCore): Promise<void> {
   const rows = core.sql.all<{ key: string; payload: string; attempts: number }>(`SELECT key, payload, attempts FROM outbox WHERE next_at <= ? LIMIT 100`, core.now());
   for (const r of rows) {
+    if (applying.get(core)?.has(r.key)) continue;
     try {
       await apply(core, JSON.parse(r.payload));
       core.sql.run(`DELETE FROM outbox WHERE key = ? AND payload = ?`, r.key, r.payload);

@@ -24,7 +24,7 @@ import { loadEntry } from "./tables/entry";
 import { eventAt } from "./tables/events";
 import { deferOutbox, doneOutbox, dueOutbox, failOutbox, queueOutbox } from "./tables/outbox";
 import type { DeliveryRow } from "./tables/deliveries";
-import { singleFlight } from "./single-flight";
+import { singleFlight } from "../single-flight";
 import { FAN_OUT, mapBounded } from "../../src/domain/bounded";
 
 /**
@@ -60,7 +60,7 @@ export function queueFlowNotice(core: Core, d: DeliveryRow, status: "completed" 
  * Sends due notices to the listening flow triggers not fired yet; the index is
  * read once per flow per drain (a failed read fails that flow's notices for
  * this drain). A failure leaves the notice for the alarm (listeners that fired
- * already dedupe it). One drain at a time (./single-flight.ts): reports that
+ * already dedupe it). One drain at a time (../single-flight.ts): reports that
  * settle together send each notice once, not once per report.
  */
 export function drainFlowNotices(core: Core): Promise<void> {

@@ -3,12 +3,12 @@ import { objectStub, runObjectName } from "../../src/contracts/objects";
 import type { Core } from "./core";
 import { loadEntry } from "./tables/entry";
 import { dueOutbox, doneOutbox, failOutbox } from "./tables/outbox";
-import { singleFlight } from "./single-flight";
+import { singleFlight } from "../single-flight";
 import type { Notice } from "./waiters";
 
 export function drainNotices(core: Core, onlyIfQueued = false): Promise<void> {
   if (onlyIfQueued && !core.runNotices) return Promise.resolve();
-  // one drain at a time (./single-flight.ts): fires that settle together send each notice once
+  // one drain at a time (../single-flight.ts): fires that settle together send each notice once
   return singleFlight(core, "run", () => drainPass(core));
 }
 

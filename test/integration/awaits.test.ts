@@ -146,6 +146,22 @@ describe("event awaits", () => {
     expect(await inObject(stub, (o: any) => o.sent)).toBe(20);
   });
 
+  it("awaits created together in one run register each waiter once, not once per await", async () => {
+    const name = await eventTrigger();
+    const { runId, stub } = await run();
+    // counts the waiter registrations the run sends to trigger objects (the stubs it makes, wrapped; the calls go through)
+    await inObject(stub, (o: any) => {
+      const triggers = o.core.env.TRIGGERS;
+      o.sent = 0;
+      o.core.env = { ...o.core.env, TRIGGERS: { idFromName: (n: string) => triggers.idFromName(n), get: (id: unknown) => new Proxy(triggers.get(id), { get: (t, p) => (p === "addWaiter" && o.sent++, t[p]) }) } };
+    });
+    const puts = await Promise.all(Array.from({ length: 20 }, (_, i) => call("PUT", `/v1/runs/${runId}/awaits/s${i}`, { kind: "event", trigger: name, match: { "data.job": i }, timeoutMs: 3_600_000 })));
+    expect(puts.map((p) => p.status)).toEqual(Array(20).fill(201));
+    expect(await inObject(triggerStub("acme", name), (o: any) => o.core.sql.one(`SELECT count(*) AS n FROM waiters`).n)).toBe(20);
+    // a drain per await applied the rows due then again (up to n² for n awaits at once)
+    expect(await inObject(stub, (o: any) => o.sent)).toBe(20);
+  });
+
   it("lookback resolves from a fire that raced ahead of the wait", async () => {
     const name = await eventTrigger();
     const f = await call("POST", `/v1/triggers/${name}/fire`, { data: { order: 9 } });

@@ -1,25 +1,25 @@
 /**
- * One drain of a kind at a time per object. An outbox drain reads every due
- * row of its kind and sends each; drains started together (a burst of
- * reports, each settling with its own drain) would each send every row, so
- * a burst of n sent n² times over. Here a call while a drain of its kind runs
+ * One drain of a kind at a time per object (a TriggerObject's flow and run
+ * notices, a RunObject's outbox). An outbox drain reads every due row of its
+ * kind and sends each; drains started together (a burst of reports or of
+ * awaits, each settling with its own drain) would each send every row, so a
+ * burst of n sent up to n² times over. Here a call while a drain of its kind runs
  * asks that drain for one more pass and waits for it instead: each row is
  * sent once per pass, and the caller still returns only after a pass that
  * began after its call. A drain running longer than STUCK_MS is taken for
  * stuck (an RPC that does not answer) and a new one starts beside it: the
  * rows a stuck drain holds are only resent, never lost (listeners dedupe).
  */
-import type { Core } from "./core";
-
 const STUCK_MS = 30_000;
 
 type Flight = { done: Promise<void>; since: number; again: boolean };
 
-const flights = new WeakMap<Core, Map<string, Flight>>();
+/** by owner: the object's core (replaced when the object is reset, and its flights with it) */
+const flights = new WeakMap<object, Map<string, Flight>>();
 
-export function singleFlight(core: Core, kind: string, pass: () => Promise<void>): Promise<void> {
-  let byKind = flights.get(core);
-  if (!byKind) flights.set(core, (byKind = new Map()));
+export function singleFlight(owner: object, kind: string, pass: () => Promise<void>): Promise<void> {
+  let byKind = flights.get(owner);
+  if (!byKind) flights.set(owner, (byKind = new Map()));
   const running = byKind.get(kind);
   const now = Date.now();
   if (running && now - running.since < STUCK_MS) {
