@@ -4,6 +4,8 @@
  * subscription); draining applies the due rows to D1 in one batch, or one by
  * one when the batch fails, so a row that cannot apply never holds up the
  * others. Statements are version-guarded: any order of drains converges.
+ * One drain at a time (../single-flight.ts): changes that settle together
+ * (subscriptions put at once) send each row once, not once per change.
  */
 import { TriggerIndex } from "../../src/store/trigger-index";
 import { triggerHash } from "../../src/contracts/ids";
@@ -11,6 +13,7 @@ import type { Core } from "./core";
 import { loadEntry, requireEntry, saveEntry } from "./tables/entry";
 import { doneOutbox, dueOutbox, failOutbox, queueOutbox, type OutboxRow } from "./tables/outbox";
 import { currentStats, lastActivity } from "./stats-flush";
+import { singleFlight } from "../single-flight";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -58,8 +61,12 @@ function statement(core: Core, index: TriggerIndex, row: OutboxRow): D1PreparedS
   return null;
 }
 
-/** Applies every due `d1:` row. Returns false when some row failed (it stays, backed off, for the alarm). */
-export async function drainProjection(core: Core): Promise<boolean> {
+/** Applies every due `d1:` row (a row that fails stays, backed off, for the alarm). */
+export function drainProjection(core: Core): Promise<void> {
+  return singleFlight(core, "d1", async () => void (await projectionPass(core)));
+}
+
+async function projectionPass(core: Core): Promise<boolean> {
   const t = loadEntry(core);
   const rows = dueOutbox(core, "d1:", core.now(), 100);
   if (!t || rows.length === 0) return true;
