@@ -29,8 +29,9 @@ import * as operations from "./operations.mjs";
 import * as isolation from "./isolation.mjs";
 import * as flows from "./flows.mjs";
 import * as feed from "./feed.mjs";
+import * as bursts from "./bursts.mjs";
 
-const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live, polls, operations, isolation, flows, feed];
+const BENCHMARKS = [fires, delivery, webhooks, schedules, awaits, scale, live, polls, operations, isolation, flows, feed, bursts];
 /** A whole benchmark (start, warm-up, measure, stop) must finish within this (a module may export a longer `timeoutMs`). */
 const BENCH_TIMEOUT_MS = 120_000;
 const RESULTS = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
