@@ -17,7 +17,8 @@ type Flight = { done: Promise<void>; since: number; again: boolean };
 /** by owner: the object's core (replaced when the object is reset, and its flights with it) */
 const flights = new WeakMap<object, Map<string, Flight>>();
 
-export function singleFlight(owner: object, kind: string, pass: () => Promise<void>): Promise<void> {
+/** `pass` answers true when it stopped at its batch limit (due rows may be left): the drain then makes another pass. */
+export function singleFlight(owner: object, kind: string, pass: () => Promise<boolean | void>): Promise<void> {
   let byKind = flights.get(owner);
   if (!byKind) flights.set(owner, (byKind = new Map()));
   const running = byKind.get(kind);
@@ -29,10 +30,11 @@ export function singleFlight(owner: object, kind: string, pass: () => Promise<vo
   const flight: Flight = { done: Promise.resolve(), since: now, again: false };
   flight.done = (async () => {
     try {
+      let full: boolean | void;
       do {
         flight.again = false;
-        await pass();
-      } while (flight.again);
+        full = await pass();
+      } while (flight.again || full === true);
     } finally {
       if (byKind.get(kind) === flight) byKind.delete(kind);
     }

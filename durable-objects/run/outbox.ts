@@ -70,10 +70,15 @@ export function drainRunOutbox(core: RunCore): Promise<void> {
   return singleFlight(core, "outbox", () => drainPass(core));
 }
 
-async function drainPass(core: RunCore): Promise<void> {
-  const rows = core.sql.all<{ key: string; payload: string; attempts: number }>(`SELECT key, payload, attempts FROM outbox WHERE next_at <= ? LIMIT 100`, core.now());
+const ROWS_PER_PASS = 100;
+
+/** One pass over the due rows; true when it took a full batch and applied some (more may be due). */
+async function drainPass(core: RunCore): Promise<boolean> {
+  const rows = core.sql.all<{ key: string; payload: string; attempts: number }>(`SELECT key, payload, attempts FROM outbox WHERE next_at <= ? LIMIT ?`, core.now(), ROWS_PER_PASS);
+  let handled = 0;
   for (const r of rows) {
     if (applying.get(core)?.has(r.key)) continue;
+    handled++;
     try {
       await apply(core, JSON.parse(r.payload));
       core.sql.run(`DELETE FROM outbox WHERE key = ? AND payload = ?`, r.key, r.payload);
@@ -84,6 +89,7 @@ async function drainPass(core: RunCore): Promise<void> {
       logEvent("outbox.retry", { tenant: core.tenant(), runId: core.runId(), key: r.key.slice(0, 300), attempt: r.attempts + 1, nextAt: next, reason: error.slice(0, 200) }, "warn");
     }
   }
+  return rows.length === ROWS_PER_PASS && handled > 0;
 }
 
 export function removeOp(core: RunCore, key: string): void {

@@ -67,11 +67,14 @@ export function drainFlowNotices(core: Core): Promise<void> {
   return singleFlight(core, "flow", () => drainPass(core));
 }
 
-async function drainPass(core: Core): Promise<void> {
+const NOTICES_PER_PASS = 50;
+
+/** One pass over the due notices; true when it took a full batch (more may be due). */
+async function drainPass(core: Core): Promise<boolean> {
   const row = loadEntry(core);
-  if (!row) return;
-  const due = dueOutbox(core, "flow:", core.now(), 50);
-  if (!due.length) return;
+  if (!row) return false;
+  const due = dueOutbox(core, "flow:", core.now(), NOTICES_PER_PASS);
+  if (!due.length) return false;
   const index = new TriggerIndex(core.env.DB, row.tenant);
   const byFlow = new Map<string, Promise<FlowListener[]>>();
   // notices to several at once (each notice's listeners in turn): a burst's fires reach a listener together and share its commits
@@ -97,4 +100,5 @@ async function drainPass(core: Core): Promise<void> {
       failOutbox(core, r, String((e as Error).message), core.now());
     }
   });
+  return due.length === NOTICES_PER_PASS;
 }

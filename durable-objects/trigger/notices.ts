@@ -12,11 +12,15 @@ export function drainNotices(core: Core, onlyIfQueued = false): Promise<void> {
   return singleFlight(core, "run", () => drainPass(core));
 }
 
-async function drainPass(core: Core): Promise<void> {
+const NOTICES_PER_PASS = 100;
+
+/** One pass over the due notices; true when it took a full batch (more may be due). */
+async function drainPass(core: Core): Promise<boolean> {
   core.runNotices = false;
   const row = loadEntry(core);
-  if (!row) return;
-  for (const r of dueOutbox(core, "run:", core.now(), 100)) {
+  if (!row) return false;
+  const due = dueOutbox(core, "run:", core.now(), NOTICES_PER_PASS);
+  for (const r of due) {
     const n = JSON.parse(r.payload) as Notice;
     try {
       await objectStub(core.env.RUNS, runObjectName(row.tenant, n.runId)).resolveFromEvent(n.step, n.result);
@@ -25,4 +29,5 @@ async function drainPass(core: Core): Promise<void> {
       failOutbox(core, r, String((e as Error).message), core.now());
     }
   }
+  return due.length === NOTICES_PER_PASS;
 }

@@ -63,31 +63,33 @@ function statement(core: Core, index: TriggerIndex, row: OutboxRow): D1PreparedS
 
 /** Applies every due `d1:` row (a row that fails stays, backed off, for the alarm). */
 export function drainProjection(core: Core): Promise<void> {
-  return singleFlight(core, "d1", async () => void (await projectionPass(core)));
+  return singleFlight(core, "d1", () => projectionPass(core));
 }
 
+const ROWS_PER_PASS = 100;
+
+/** One pass over the due rows; true when it took a full batch (more may be due: a failed row is backed off, not due). */
 async function projectionPass(core: Core): Promise<boolean> {
   const t = loadEntry(core);
-  const rows = dueOutbox(core, "d1:", core.now(), 100);
-  if (!t || rows.length === 0) return true;
+  const rows = dueOutbox(core, "d1:", core.now(), ROWS_PER_PASS);
+  if (!t || rows.length === 0) return false;
+  const full = rows.length === ROWS_PER_PASS;
   const index = new TriggerIndex(core.env.DB, t.tenant);
   const stmts = rows.map((r) => ({ r, s: statement(core, index, r) }));
   try {
     await index.batch(stmts.flatMap((x) => (x.s ? [x.s] : [])));
     core.tx(() => rows.forEach((r) => doneOutbox(core, r)));
-    return true;
+    return full;
   } catch {
     // One row may be the problem: apply them one by one so the others land.
   }
-  let ok = true;
   for (const { r, s } of stmts) {
     try {
       if (s) await s.run();
       doneOutbox(core, r);
     } catch (e) {
-      ok = false;
       failOutbox(core, r, String((e as Error).message), core.now());
     }
   }
-  return ok;
+  return full;
 }

@@ -36,6 +36,12 @@ describe("singleFlight", () => {
     expect(g.started()).toBe(2);
   });
 
+  it("a pass that stopped at its batch limit (true) is followed by another, without any new call", async () => {
+    let passes = 0;
+    await singleFlight({}, "flow", async () => ++passes < 3); // full, full, then not
+    expect(passes).toBe(3);
+  });
+
   it("a call after the drain ended starts a new one; kinds and owners do not share", async () => {
     const owner = {};
     const g = gate();
