@@ -72,7 +72,11 @@ export function drainRunOutbox(core: RunCore): Promise<void> {
 
 const ROWS_PER_PASS = 100;
 
-/** One pass over the due rows; true when it took a full batch and applied some (more may be due). */
+/**
+ * One pass over the due rows; true when it took a full batch and applied
+ * every row of it (more may be due). Rows an await's own request is applying
+ * are left to it, and that request drains again once it is done.
+ */
 async function drainPass(core: RunCore): Promise<boolean> {
   const rows = core.sql.all<{ key: string; payload: string; attempts: number }>(`SELECT key, payload, attempts FROM outbox WHERE next_at <= ? LIMIT ?`, core.now(), ROWS_PER_PASS);
   let handled = 0;
@@ -89,7 +93,7 @@ async function drainPass(core: RunCore): Promise<boolean> {
       logEvent("outbox.retry", { tenant: core.tenant(), runId: core.runId(), key: r.key.slice(0, 300), attempt: r.attempts + 1, nextAt: next, reason: error.slice(0, 200) }, "warn");
     }
   }
-  return rows.length === ROWS_PER_PASS && handled > 0;
+  return rows.length === ROWS_PER_PASS && handled === rows.length;
 }
 
 export function removeOp(core: RunCore, key: string): void {
