@@ -133,13 +133,20 @@ describe("event awaits", () => {
       expect((await call("PUT", `/v1/runs/${r.runId}/awaits/job`, { kind: "event", trigger: name, match: { "data.job": i }, timeoutMs: 3_600_000 })).status).toBe(201);
     }
     const stub = triggerStub("acme", name);
-    // counts the notices the trigger sends to run objects (the stubs it makes, wrapped; the calls go through)
+    // counts the notices the trigger sends to run objects (the stubs it makes, wrapped; the calls go through, each
+    // 20 ms later, so a drain is still sending when the next fires settle: the case where drains used to overlap)
     await inObject(stub, (o: any) => {
       const runs = o.core.env.RUNS;
       o.sent = 0;
-      o.core.env = { ...o.core.env, RUNS: { idFromName: (n: string) => runs.idFromName(n), get: (id: unknown) => new Proxy(runs.get(id), { get: (t, p) => (p === "resolveFromEvent" && o.sent++, t[p]) }) } };
+      const slow = (t: any) => ({ resolveFromEvent: async (...args: unknown[]) => (o.sent++, await new Promise((r) => setTimeout(r, 20)), t.resolveFromEvent(...args)) });
+      o.core.env = { ...o.core.env, RUNS: { idFromName: (n: string) => runs.idFromName(n), get: (id: unknown) => slow(runs.get(id)) } };
     });
-    expect((await Promise.all(runs.map((_, i) => call("POST", `/v1/triggers/${name}/fire`, { data: { job: i } })))).map((f) => f.status)).toEqual(Array(20).fill(202));
+    // in two waves, the second while the first's notices are being sent
+    const fire = (i: number) => call("POST", `/v1/triggers/${name}/fire`, { data: { job: i } });
+    const first = Promise.all(runs.slice(0, 10).map((_, i) => fire(i)));
+    await new Promise((r) => setTimeout(r, 30));
+    const second = Promise.all(runs.slice(10).map((_, i) => fire(10 + i)));
+    expect([...(await first), ...(await second)].map((f) => f.status)).toEqual(Array(20).fill(202));
     for (const r of runs) await until(() => call("GET", `/v1/runs/${r.runId}/awaits/job`), (a) => a.body.status === "resolved");
     await until(() => inObject(stub, (o: any) => o.core.sql.all(`SELECT key FROM outbox WHERE key LIKE 'run:%'`).length), (n) => n === 0);
     // a drain per fire sent the notices due then again (up to n² for a burst of n)
