@@ -1,12 +1,12 @@
 /**
- * One drain of a kind at a time per object (a TriggerObject's flow and run
- * notices, a RunObject's outbox). An outbox drain reads every due row of its
- * kind and sends each; drains started together (a burst of reports or of
- * awaits, each settling with its own drain) would each send every row, so a
- * burst of n sent up to n² times over. Here a call while a drain of its kind runs
- * asks that drain for one more pass and waits for it instead: each row is
- * sent once per pass, and the caller still returns only after a pass that
- * began after its call. A drain running longer than STUCK_MS is taken for
+ * One drain of a kind at a time per object (a TriggerObject's webhook inbox,
+ * flow and run notices and D1 projection, a RunObject's outbox). An outbox
+ * drain reads every due row of its kind and sends each; drains started
+ * together (a burst of reports or of awaits, each settling with its own
+ * drain) would each send every row, so a burst of n sent up to n² times
+ * over. Here a call while a drain of its kind runs asks that drain for one
+ * more pass and waits for it instead: each row is sent once per pass, and
+ * the caller still returns only after a pass that began after its call. A drain running longer than STUCK_MS is taken for
  * stuck (an RPC that does not answer) and a new one starts beside it: the
  * rows a stuck drain holds are only resent, never lost (listeners dedupe).
  */

@@ -10,7 +10,7 @@
  * A work item that throws an AppError (a refusal: 409, 410, 422, 429, …)
  * gets it and leaves the others alone; its writes before the throw, if any,
  * would stay in the group, so the items that use this (an API fire, a
- * webhook's store) refuse before they write. Any other error rolls the whole
+ * webhook's store, a chained fire) refuse before they write. Any other error rolls the whole
  * group back and every item gets it: nothing is half stored.
  */
 import { AppError } from "../../src/errors";

@@ -17,6 +17,6 @@ export interface TriggerHost {
   project(): Promise<void>;
   /** Starts an inbox drain after the current answer (./inbox-drain.ts). */
   scheduleDrain(): void;
-  /** API fires and webhook requests that arrive together share one transaction (./commit-group.ts). */
+  /** API fires, webhook requests and chained fires that arrive together share one transaction (./commit-group.ts). */
   readonly commitGroup: CommitGroup;
 }
