@@ -16,7 +16,7 @@
  * BENCH_BURST_ROOT=<a checkout> measures that checkout instead (e.g. a
  * `git worktree` of the code before the single flight).
  */
-import { row } from "./lib/measure.mjs";
+import { row, pool } from "./lib/measure.mjs";
 import { fmt, must } from "./lib/stream.mjs";
 
 const N = Number(process.env.BENCH_BURST ?? 200);
@@ -24,19 +24,6 @@ const N = Number(process.env.BENCH_BURST ?? 200);
 export const name = "bursts";
 export const description = `${N} flow reports at once into one listener; ${N} event awaits at once in one run; each beside a burst that drains nothing`;
 export const timeoutMs = 300_000;
-
-/** Runs `fn(i)` for i < count, `concurrency` at a time. */
-async function pool(count, concurrency, fn) {
-  const out = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      out[i] = await fn(i);
-    }
-  }));
-  return out;
-}
 
 async function burst(count, fn) {
   const t0 = performance.now();

@@ -24,7 +24,7 @@
  * name/description/run like the other benchmarks, for bench/run.mjs.
  */
 import { pathToFileURL } from "node:url";
-import { row, textTable } from "./lib/measure.mjs";
+import { row, textTable, pool } from "./lib/measure.mjs";
 import { fmt, must, summary } from "./lib/stream.mjs";
 
 const TRIGGERS = Number(process.env.BENCH_FEED_TRIGGERS ?? 1000);
@@ -38,13 +38,6 @@ const IDLE_GAP_MS = 65_000;
 export const name = "feed";
 export const description = `GET /v1/fires with ${TRIGGERS} triggers, ${ACTIVE} active in the range (${FIRES} fires each)`;
 export const timeoutMs = 900_000;
-
-async function pool(count, concurrency, task) {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
-}
 
 async function timedGet(sb, path) {
   const t = performance.now();

@@ -16,7 +16,7 @@
  * each, objects per second, and from that a cron run's time for its budget
  * of 4,000 objects (against the 15 minutes a cron invocation may run).
  */
-import { row } from "./lib/measure.mjs";
+import { row, pool } from "./lib/measure.mjs";
 import { fmt, must, summary } from "./lib/stream.mjs";
 
 const TRIGGERS = Number(process.env.BENCH_OPS_TRIGGERS ?? 1000);
@@ -28,13 +28,6 @@ const CRON_BUDGET = 4000;
 export const name = "operations";
 export const description = `GET /v1/metrics with ${TRIGGERS} triggers vs listing the same rows; cleanup of ${TRIGGERS + IDLE} triggers (dry run, retire, delete)`;
 export const timeoutMs = 900_000;
-
-async function pool(count, concurrency, task) {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
-}
 
 async function timed(fn) {
   const t = performance.now();

@@ -20,7 +20,7 @@
  * alarm on the same grid, one GET, one row) with 1,000 groups, on its own
  * wrangler dev in the same run, measured the same way.
  */
-import { row } from "./lib/measure.mjs";
+import { row, pool } from "./lib/measure.mjs";
 import { fmt, must, readStream, summary } from "./lib/stream.mjs";
 import { startCeiling } from "./lib/ceiling.mjs";
 import { startProvider } from "../test/lib/poll-provider.mjs";
@@ -36,18 +36,6 @@ export const description = `poll triggers: a group of ${GROUP_TRIGGERS} triggers
 export const timeoutMs = (3 * SECONDS + 420) * 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function pool(count, concurrency, task) {
-  let next = 0;
-  const out = new Array(count);
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      out[i] = await task(i);
-    }
-  }));
-  return out;
-}
 
 /** @param {typeof import("../test/e2e/lib/wrangler.mjs") & { log: (s: string) => void }} h */
 export async function run(h) {

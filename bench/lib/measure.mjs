@@ -173,3 +173,16 @@ export async function must(p, what) {
   if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${String(r.text ?? "").slice(0, 200)}`);
   return r;
 }
+
+/** Runs `task(i)` for i < count, `concurrency` at a time; answers the results in order. */
+export async function pool(count, concurrency, task) {
+  let next = 0;
+  const out = new Array(count);
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) {
+      const i = next++;
+      out[i] = await task(i);
+    }
+  }));
+  return out;
+}
